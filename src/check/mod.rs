@@ -1,0 +1,1 @@
+//! The checker: names, types, the standard library and the security model.

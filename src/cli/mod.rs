@@ -1,0 +1,195 @@
+//! The command line: clap definitions here, one module per subcommand.
+
+mod check;
+mod doctor;
+mod explain;
+mod fmt;
+mod lsp;
+mod run;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Exit status for success.
+pub const EXIT_OK: u8 = 0;
+/// Exit status for errors in the input (diagnostics) or a failed trigger.
+pub const EXIT_FAILURE: u8 = 1;
+/// Exit status for usage and configuration errors.
+pub const EXIT_USAGE: u8 = 2;
+
+/// symbi: check, run and edit agent definition files.
+#[derive(Parser, Debug)]
+#[command(name = "symbi", version, about, propagate_version = true)]
+pub struct Cli {
+    /// The subcommand.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Check agent files (or every .symbi/.dsl file below a directory) without running them.
+    Check(CheckArgs),
+    /// Check an agent file, then run one of its triggers through the sandbox of its tier.
+    Run(RunArgs),
+    /// Rewrite agent files in the canonical layout.
+    Fmt(FmtArgs),
+    /// Start the language server on stdin/stdout.
+    Lsp(LspArgs),
+    /// Report which sandbox tiers and containment mechanisms this host offers.
+    Doctor(DoctorArgs),
+    /// Explain a diagnostic code (`symbi explain E0301`).
+    Explain(ExplainArgs),
+}
+
+/// Flags that choose the tier and limits; `check` takes them too so it agrees with `run`.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct TierArgs {
+    /// Configuration file (else $SYMBIONT_CONFIG, else ./config.toml, else defaults).
+    #[arg(long, value_name = "P")]
+    pub config: Option<PathBuf>,
+    /// Run on tier None (native execution) and consent to it.
+    #[arg(long)]
+    pub native: bool,
+    /// The sandbox tier: none, tier1, tier2 or tier3 (aliases: native, docker, gvisor, firecracker).
+    #[arg(long, value_name = "TIER")]
+    pub sandbox_tier: Option<String>,
+}
+
+/// Arguments of `symbi check`.
+#[derive(clap::Args, Debug)]
+pub struct CheckArgs {
+    /// Files or directories to check.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: CheckFormat,
+    /// Treat warnings as errors.
+    #[arg(long)]
+    pub deny_warnings: bool,
+    /// Configuration and tier selection.
+    #[command(flatten)]
+    pub tier: TierArgs,
+}
+
+/// How `symbi check` prints diagnostics.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CheckFormat {
+    /// Rendered with source excerpts, like rustc.
+    Human,
+    /// `file:line:col: error[E0103]: message`, one per line.
+    Short,
+    /// One JSON object per diagnostic per line (see docs/diagnostics.md).
+    Json,
+}
+
+/// Arguments of `symbi run`.
+#[derive(clap::Args, Debug)]
+pub struct RunArgs {
+    /// The agent file.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// The agent to run (needed when the file has several).
+    #[arg(long)]
+    pub agent: Option<String>,
+    /// The trigger to run (needed when the agent has several).
+    #[arg(long)]
+    pub trigger: Option<String>,
+    /// The trigger's payload: JSON text, or @path to a JSON file.
+    #[arg(long, value_name = "JSON|@FILE")]
+    pub input: Option<String>,
+    /// Memory limit in MiB (narrows the configuration).
+    #[arg(long, value_name = "MB")]
+    pub max_memory: Option<u64>,
+    /// CPU cores.
+    #[arg(long, value_name = "CORES")]
+    pub max_cpu: Option<f64>,
+    /// Wall-clock timeout of each execution, in seconds.
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<u64>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: RunFormat,
+    /// Configuration and tier selection.
+    #[command(flatten)]
+    pub tier: TierArgs,
+}
+
+/// How `symbi run` reports.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RunFormat {
+    /// The children's output as it comes; symbi's own lines on stderr.
+    Human,
+    /// One JSON event per line on stdout (see docs/run-events.md).
+    Json,
+}
+
+/// Arguments of `symbi fmt`.
+#[derive(clap::Args, Debug)]
+pub struct FmtArgs {
+    /// Files or directories to format.
+    #[arg(value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Only list the files that would change; exit 1 if any.
+    #[arg(long)]
+    pub check: bool,
+    /// Read one file from stdin and write the formatted text to stdout.
+    #[arg(long)]
+    pub stdin: bool,
+}
+
+/// Arguments of `symbi lsp`.
+#[derive(clap::Args, Debug)]
+pub struct LspArgs {
+    /// Accepted for editors that pass it; the server always speaks over stdio.
+    #[arg(long)]
+    pub stdio: bool,
+}
+
+/// Arguments of `symbi doctor`.
+#[derive(clap::Args, Debug)]
+pub struct DoctorArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: RunFormat,
+    /// Configuration file.
+    #[arg(long, value_name = "P")]
+    pub config: Option<PathBuf>,
+}
+
+/// Arguments of `symbi explain`.
+#[derive(clap::Args, Debug)]
+pub struct ExplainArgs {
+    /// The code, such as E0301 or W0201.
+    #[arg(value_name = "CODE")]
+    pub code: String,
+}
+
+/// Parses the command line and runs the subcommand; returns the process exit status.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { EXIT_USAGE } else { EXIT_OK });
+        }
+    };
+    let status = match cli.command {
+        Command::Check(args) => check::run(args),
+        Command::Run(args) => run::run(args),
+        Command::Fmt(args) => fmt::run(args),
+        Command::Lsp(args) => lsp::run(args),
+        Command::Doctor(args) => doctor::run(args),
+        Command::Explain(args) => explain::run(args),
+    };
+    ExitCode::from(status)
+}
+
+/// Prints a usage error the way every subcommand does, and returns exit status 2.
+pub(crate) fn usage_error(message: impl std::fmt::Display) -> u8 {
+    eprintln!("error: {message}");
+    EXIT_USAGE
+}

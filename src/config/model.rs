@@ -1,0 +1,184 @@
+//! The configuration as the rest of symbi sees it: typed, defaulted, validated.
+
+use crate::security::Tier;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// Where a configuration value came from (for `symbi doctor` and the run transcript).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", content = "from", rename_all = "lowercase")]
+pub enum Origin {
+    /// The built-in default.
+    Default,
+    /// A config file (its path).
+    File(PathBuf),
+    /// An environment variable (its name).
+    Env(String),
+    /// A command-line flag (its spelling).
+    Cli(String),
+}
+
+/// The whole configuration.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Config {
+    /// `[security]`
+    pub security: SecurityConfig,
+    /// `[native_execution]` (also written `[security.native_execution]`).
+    pub native_execution: NativeExecutionConfig,
+    /// `[docker]`
+    pub docker: DockerConfig,
+    /// `[gvisor]`
+    pub gvisor: GvisorConfig,
+    /// `[firecracker]`
+    pub firecracker: FirecrackerConfig,
+    /// `[storage]`
+    pub storage: StorageConfig,
+    /// `[runtime]`: the interpreter's bounds.
+    pub runtime: RuntimeConfig,
+    /// The file this was loaded from, if any.
+    pub path: Option<PathBuf>,
+    /// Where each set value came from, by dotted key (`native_execution.max_memory_mb`).
+    /// Keys absent here have their default.
+    pub origins: BTreeMap<String, Origin>,
+}
+
+/// `[security]`
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SecurityConfig {
+    /// Consent to tier None.
+    pub allow_native_execution: bool,
+    /// The tier used when neither CLI nor agent names one.
+    pub default_sandbox_tier: Tier,
+}
+
+/// `[native_execution]`
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct NativeExecutionConfig {
+    /// Consent to tier None (either this or `security.allow_native_execution`).
+    pub enabled: bool,
+    /// Interpreter for `execute_code` when none is given.
+    pub default_executable: String,
+    /// The working directory of native calls (and the one mounted at `/workspace`).
+    pub working_directory: PathBuf,
+    /// Apply OS-level limits at all.
+    pub enforce_resource_limits: bool,
+    /// RLIMIT_AS in MiB.
+    pub max_memory_mb: Option<u64>,
+    /// RLIMIT_CPU in seconds.
+    pub max_cpu_seconds: Option<u64>,
+    /// CPU cores.
+    pub max_cpu_cores: Option<f64>,
+    /// Wall-clock timeout of one call in seconds.
+    pub max_execution_time_seconds: u64,
+    /// Executables that may run (names resolved through the fixed PATH, or paths).
+    pub allowed_executables: Vec<String>,
+    /// Bytes kept per output stream of one call.
+    pub max_output_bytes: u64,
+    /// RLIMIT_FSIZE in MiB.
+    pub max_file_size_mb: Option<u64>,
+    /// RLIMIT_NOFILE.
+    pub max_open_files: Option<u64>,
+    /// Processes per call (pids cgroup / RLIMIT_NPROC / container pids limit).
+    pub max_processes: Option<u64>,
+}
+
+/// `[docker]`
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DockerConfig {
+    /// The image Tier1/Tier2 calls run in.
+    pub image: String,
+    /// The engine's address; `None` means `DOCKER_HOST`, else the local socket.
+    pub host: Option<String>,
+    /// The user the container runs as, when the image has it (`None`: the image's default).
+    pub user: Option<String>,
+    /// Size of the tmpfs at `/tmp`, in MiB.
+    pub tmpfs_mb: u64,
+}
+
+/// `[gvisor]`
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct GvisorConfig {
+    /// The Docker runtime name of gVisor.
+    pub runtime: String,
+}
+
+/// `[firecracker]`
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FirecrackerConfig {
+    /// The `firecracker` binary (name or path).
+    pub binary: String,
+    /// The guest kernel image.
+    pub kernel: Option<PathBuf>,
+    /// The guest root filesystem image.
+    pub rootfs: Option<PathBuf>,
+    /// vCPUs per micro-VM.
+    pub vcpus: u32,
+    /// Guest memory in MiB.
+    pub memory_mb: u64,
+}
+
+/// `[storage]`
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct StorageConfig {
+    /// The audit log of executions (JSON lines).
+    pub audit_log: PathBuf,
+}
+
+/// `[runtime]`: bounds of the interpreter.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RuntimeConfig {
+    /// Iterations of one `while` loop before it is stopped.
+    pub max_loop_iterations: u64,
+    /// Nested user-function calls before recursion is stopped.
+    pub max_call_depth: u32,
+    /// Nested `emit`s before they are stopped.
+    pub max_emit_depth: u32,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            security: SecurityConfig { allow_native_execution: false, default_sandbox_tier: Tier::Tier1 },
+            native_execution: NativeExecutionConfig {
+                enabled: false,
+                default_executable: "bash".into(),
+                working_directory: PathBuf::from("/tmp/symbiont-native"),
+                enforce_resource_limits: true,
+                max_memory_mb: Some(2048),
+                max_cpu_seconds: Some(300),
+                max_cpu_cores: Some(4.0),
+                max_execution_time_seconds: 300,
+                allowed_executables: ["bash", "sh", "python3", "python", "node"].map(String::from).to_vec(),
+                max_output_bytes: 10 * 1024 * 1024,
+                max_file_size_mb: Some(1024),
+                max_open_files: Some(1024),
+                max_processes: Some(256),
+            },
+            docker: DockerConfig { image: "python:3.12-slim".into(), host: None, user: None, tmpfs_mb: 64 },
+            gvisor: GvisorConfig { runtime: "runsc".into() },
+            firecracker: FirecrackerConfig {
+                binary: "firecracker".into(),
+                kernel: None,
+                rootfs: None,
+                vcpus: 1,
+                memory_mb: 256,
+            },
+            storage: StorageConfig { audit_log: PathBuf::from("/tmp/symbiont-native/.symbi/audit.jsonl") },
+            runtime: RuntimeConfig {
+                max_loop_iterations: 1_000_000,
+                max_call_depth: 200,
+                max_emit_depth: 16,
+            },
+            path: None,
+            origins: BTreeMap::new(),
+        }
+    }
+}
+
+impl Config {
+    /// Native execution is consented to by the configuration (file or env), not the CLI.
+    pub fn native_allowed(&self) -> bool {
+        self.security.allow_native_execution || self.native_execution.enabled
+    }
+}

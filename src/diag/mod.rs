@@ -1,0 +1,131 @@
+//! Diagnostics: the one error type of the toolchain, and its renderings.
+//!
+//! Syntax, check, configuration and runtime errors all become a [`Diagnostic`], so the
+//! terminal, `--format json` and the language server show the same thing.
+
+mod span;
+
+pub use span::{LineCol, LineIndex, Span};
+
+use serde::Serialize;
+
+/// How serious a diagnostic is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Worth knowing, never fails a run (unless `--deny-warnings`).
+    Warning,
+    /// Makes `check` fail and keeps `run` from starting.
+    Error,
+}
+
+/// A labelled span: where something is, and what to say about it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Label {
+    /// The bytes the label points at.
+    pub span: Span,
+    /// Text shown at the span (may be empty).
+    pub message: String,
+    /// The source the span is in, when not the diagnostic's own file
+    /// (for example `<stdlib/exec.symbi>`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+impl Label {
+    /// A label in the diagnostic's own file.
+    pub fn new(span: Span, message: impl Into<String>) -> Self {
+        Label { span, message: message.into(), source: None }
+    }
+
+    /// A label in another named source (the embedded standard library, a config file).
+    pub fn in_source(source: impl Into<String>, span: Span, message: impl Into<String>) -> Self {
+        Label { span, message: message.into(), source: Some(source.into()) }
+    }
+}
+
+/// One problem found in a source, with everything needed to explain it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    /// Stable code (`E0103`, `W0201`): E01xx syntax, E02xx names and types, E03xx security,
+    /// E04xx runtime and sandbox, E05xx configuration, E0001 unreadable input.
+    pub code: &'static str,
+    /// Error or warning.
+    pub severity: Severity,
+    /// One-line, plain-English title.
+    pub message: String,
+    /// Where the problem is. `None` only for problems with no place (a missing file).
+    pub primary: Option<Label>,
+    /// Related places (the opening brace of an unclosed block, an earlier definition).
+    pub secondary: Vec<Label>,
+    /// Extra facts.
+    pub notes: Vec<String>,
+    /// How to fix it.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error with a code and message and nothing else yet.
+    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            code,
+            severity: Severity::Error,
+            message: message.into(),
+            primary: None,
+            secondary: Vec::new(),
+            notes: Vec::new(),
+            help: None,
+        }
+    }
+
+    /// A warning with a code and message.
+    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(code, message) }
+    }
+
+    /// Sets the primary label.
+    pub fn with_primary(mut self, span: Span, message: impl Into<String>) -> Self {
+        self.primary = Some(Label::new(span, message));
+        self
+    }
+
+    /// Sets the primary label to a label in another source.
+    pub fn with_primary_label(mut self, label: Label) -> Self {
+        self.primary = Some(label);
+        self
+    }
+
+    /// Adds a secondary label.
+    pub fn with_secondary(mut self, span: Span, message: impl Into<String>) -> Self {
+        self.secondary.push(Label::new(span, message));
+        self
+    }
+
+    /// Adds a secondary label in another source.
+    pub fn with_secondary_label(mut self, label: Label) -> Self {
+        self.secondary.push(label);
+        self
+    }
+
+    /// Adds a note.
+    pub fn with_note(mut self, note: impl Into<String>) -> Self {
+        self.notes.push(note.into());
+        self
+    }
+
+    /// Sets the help line.
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// True for errors.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// The primary span, or an empty span at 0 for place-less diagnostics.
+    pub fn span(&self) -> Span {
+        self.primary.as_ref().map(|l| l.span).unwrap_or_default()
+    }
+}

@@ -1,0 +1,1 @@
+//! The interpreter: runs trigger handlers, sending every process through a sandbox.

@@ -1,0 +1,18 @@
+//! symbi: a static checker, an interpreter and a language server for agent definition files.
+//!
+//! The pipeline: source text is parsed (pest, `grammar/symbi.pest`) and lowered into a typed
+//! AST ([`syntax`]), checked against the standard library, the configuration and the
+//! security model ([`check`]), and run by the interpreter ([`eval`]), whose every process
+//! goes through a [`sandbox`] tier. Every problem on the way is a [`diag::Diagnostic`].
+
+pub mod check;
+pub mod cli;
+pub mod config;
+pub mod diag;
+pub mod eval;
+pub mod fmt;
+pub mod lsp;
+pub mod sandbox;
+pub mod security;
+pub mod stdlib;
+pub mod syntax;

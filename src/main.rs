@@ -1,0 +1,5 @@
+//! The `symbi` binary: everything lives in the library.
+
+fn main() -> std::process::ExitCode {
+    symbi::cli::main()
+}

@@ -1,0 +1,1 @@
+//! The standard library, declared in the language under `stdlib/` and embedded here.

@@ -1,0 +1,3 @@
+//! The front end: source text to a typed syntax tree, with syntax diagnostics.
+
+pub mod ast;

@@ -1,0 +1,12 @@
+//! The integration tests: one binary, one module per area.
+
+mod support;
+
+mod check;
+mod config;
+mod docker;
+mod fmt;
+mod frontend;
+mod lsp;
+mod native;
+mod run;
