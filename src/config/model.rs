@@ -36,6 +36,8 @@ pub struct Config {
     pub storage: StorageConfig,
     /// `[runtime]`: the interpreter's bounds.
     pub runtime: RuntimeConfig,
+    /// `SYMBIONT_ENV=production`: tier None is refused whatever else consents to it.
+    pub production: bool,
     /// The file this was loaded from, if any.
     pub path: Option<PathBuf>,
     /// Where each set value came from, by dotted key (`native_execution.max_memory_mb`).
@@ -170,6 +172,7 @@ impl Default for Config {
                 max_call_depth: 200,
                 max_emit_depth: 16,
             },
+            production: false,
             path: None,
             origins: BTreeMap::new(),
         }
@@ -177,6 +180,11 @@ impl Default for Config {
 }
 
 impl Config {
+    /// Where the value of a dotted key came from; keys never set report [`Origin::Default`].
+    pub fn origin(&self, key: &str) -> Origin {
+        self.origins.get(key).cloned().unwrap_or(Origin::Default)
+    }
+
     /// Native execution is consented to by the configuration (file or env), not the CLI.
     pub fn native_allowed(&self) -> bool {
         self.security.allow_native_execution || self.native_execution.enabled

@@ -3,6 +3,9 @@
 //! This module is the single source of the tier rules; the checker and the runner both
 //! ask it, so an editor, `symbi check` and `symbi run` always agree.
 
+mod limits;
+pub mod policy;
+
 use serde::Serialize;
 use std::fmt;
 

@@ -1,0 +1,278 @@
+//! Unit tests of the tier rules: every branch of every policy function.
+
+use super::*;
+use crate::sandbox::Limits;
+use crate::syntax::ast::{Agent, Ident, ResourcesBlock, SecurityBlock, Setting, StrValue};
+use std::path::PathBuf;
+use std::time::Duration;
+
+fn span(start: usize, end: usize) -> Span {
+    Span::new(start, end)
+}
+
+fn agent(security: Option<SecurityBlock>) -> Agent {
+    Agent {
+        name: Ident { name: "A".into(), span: span(6, 7) },
+        metadata: Vec::new(),
+        security: security.into_iter().collect(),
+        resources: Vec::new(),
+        triggers: Vec::new(),
+        functions: Vec::new(),
+        span: span(0, 100),
+    }
+}
+
+fn security(tier: Option<Setting<Tier>>, allowed: Option<&[&str]>) -> SecurityBlock {
+    SecurityBlock {
+        tier,
+        sandbox: None,
+        capabilities: None,
+        allowed_executables: allowed
+            .map(|list| list.iter().map(|s| StrValue { value: s.to_string(), span: span(50, 51) }).collect()),
+        entries: Vec::new(),
+        span: span(10, 90),
+    }
+}
+
+fn tier_setting(value: Option<Tier>, raw: &str) -> Setting<Tier> {
+    Setting { value, raw: raw.into(), span: span(20, 24) }
+}
+
+fn args(native: bool, tier: Option<&str>) -> TierArgs {
+    TierArgs { config: None, native, sandbox_tier: tier.map(String::from) }
+}
+
+#[test]
+fn tier_choice_reads_flags_and_aliases() {
+    assert_eq!(TierChoice::from_args(&args(false, None)), Ok(TierChoice::default()));
+    let c = TierChoice::from_args(&args(false, Some("gvisor"))).unwrap();
+    assert_eq!(c.tier(), Some(Tier::Tier2));
+    assert_eq!(c.flag().as_deref(), Some("--sandbox-tier=tier2"));
+    let c = TierChoice::from_args(&args(true, None)).unwrap();
+    assert_eq!(c.tier(), Some(Tier::None));
+    assert_eq!(c.flag().as_deref(), Some("--native"));
+    // --native together with --sandbox-tier=none agrees, so it is accepted.
+    assert!(TierChoice::from_args(&args(true, Some("none"))).is_ok());
+}
+
+#[test]
+fn tier_choice_rejects_unknown_and_conflicting_flags() {
+    let err = TierChoice::from_args(&args(false, Some("tier4"))).unwrap_err();
+    assert!(err.contains("unknown sandbox tier `tier4`"), "{err}");
+    let err = TierChoice::from_args(&args(false, Some("gvisr"))).unwrap_err();
+    assert!(err.contains("did you mean `gvisor`?"), "{err}");
+    let err = TierChoice::from_args(&args(false, Some("zzzzzz"))).unwrap_err();
+    assert!(!err.contains("did you mean"), "{err}");
+    let err = TierChoice::from_args(&args(true, Some("docker"))).unwrap_err();
+    assert!(err.contains("--native"), "{err}");
+}
+
+#[test]
+fn effective_tier_follows_precedence() {
+    let mut cfg = Config::default();
+    let none = TierChoice::default();
+    assert_eq!(
+        effective_tier(&none, None, &cfg),
+        EffectiveTier { tier: Tier::Tier1, source: TierSource::Default }
+    );
+
+    cfg.security.default_sandbox_tier = Tier::Tier2;
+    cfg.origins.insert("security.default_sandbox_tier".into(), Origin::File(PathBuf::from("c.toml")));
+    assert_eq!(effective_tier(&none, None, &cfg).source, TierSource::ConfigFile);
+    cfg.origins
+        .insert("security.default_sandbox_tier".into(), Origin::Env("SYMBIONT_DEFAULT_SANDBOX_TIER".into()));
+    assert_eq!(
+        effective_tier(&none, None, &cfg),
+        EffectiveTier { tier: Tier::Tier2, source: TierSource::Env }
+    );
+
+    // The agent's tier beats config and env; an unparsed agent tier is skipped.
+    let a = agent(Some(security(Some(tier_setting(Some(Tier::Tier3), "Tier3")), None)));
+    assert_eq!(
+        effective_tier(&none, Some(&a), &cfg),
+        EffectiveTier { tier: Tier::Tier3, source: TierSource::Agent(span(20, 24)) }
+    );
+    let bad = agent(Some(security(Some(tier_setting(None, "Tier9")), None)));
+    assert_eq!(effective_tier(&none, Some(&bad), &cfg).source, TierSource::Env);
+    let no_tier = agent(Some(security(None, None)));
+    assert_eq!(effective_tier(&none, Some(&no_tier), &cfg).tier, Tier::Tier2);
+
+    // The CLI beats everything.
+    let native = TierChoice { cli_tier: None, cli_native: true };
+    assert_eq!(
+        effective_tier(&native, Some(&a), &cfg),
+        EffectiveTier { tier: Tier::None, source: TierSource::Cli }
+    );
+    let docker = TierChoice { cli_tier: Some(Tier::Tier1), cli_native: false };
+    assert_eq!(effective_tier(&docker, Some(&a), &cfg).tier, Tier::Tier1);
+}
+
+#[test]
+fn native_consent_sources_and_refusals() {
+    let mut cfg = Config::default();
+    let none = TierChoice::default();
+    assert_eq!(native_consent(&none, &cfg), Err(ConsentRefusal::NotConsented));
+    // Choosing Tier1 on the CLI is no consent to None.
+    let docker = TierChoice { cli_tier: Some(Tier::Tier1), cli_native: false };
+    assert_eq!(native_consent(&docker, &cfg), Err(ConsentRefusal::NotConsented));
+
+    let flag = TierChoice { cli_tier: Some(Tier::None), cli_native: false };
+    assert_eq!(native_consent(&flag, &cfg), Ok(ConsentSource::Cli("--sandbox-tier=none".into())));
+    let native = TierChoice { cli_tier: None, cli_native: true };
+    assert_eq!(native_consent(&native, &cfg), Ok(ConsentSource::Cli("--native".into())));
+
+    cfg.native_execution.enabled = true;
+    cfg.origins.insert("native_execution.enabled".into(), Origin::File(PathBuf::from("c.toml")));
+    assert_eq!(
+        native_consent(&none, &cfg),
+        Ok(ConsentSource::Config {
+            key: "native_execution.enabled",
+            origin: Origin::File(PathBuf::from("c.toml"))
+        })
+    );
+    cfg.security.allow_native_execution = true;
+    cfg.origins.insert(
+        "security.allow_native_execution".into(),
+        Origin::Env("SYMBIONT_ALLOW_NATIVE_EXECUTION".into()),
+    );
+    assert_eq!(
+        native_consent(&none, &cfg),
+        Ok(ConsentSource::Config {
+            key: "security.allow_native_execution",
+            origin: Origin::Env("SYMBIONT_ALLOW_NATIVE_EXECUTION".into())
+        })
+    );
+
+    // Production refuses whatever consents, the CLI flag included.
+    cfg.production = true;
+    assert_eq!(native_consent(&native, &cfg), Err(ConsentRefusal::Production));
+    assert_eq!(native_consent(&none, &cfg), Err(ConsentRefusal::Production));
+    assert!(ConsentRefusal::Production.message().contains("SYMBIONT_ENV=production"));
+    assert!(ConsentRefusal::NotConsented.help().contains("SYMBIONT_ALLOW_NATIVE_EXECUTION"));
+}
+
+#[test]
+fn capabilities_per_tier() {
+    for tier in Tier::ALL {
+        assert!(capability_available(tier, "network"));
+        assert!(capability_available(tier, "environment"));
+        assert!(!capability_available(tier, "telepathy"));
+        assert_eq!(capability_available(tier, "local_filesystem"), tier != Tier::Tier3);
+        assert_eq!(network_deniable(tier), tier != Tier::None);
+    }
+}
+
+#[test]
+fn allowed_executables_narrow_the_configuration() {
+    let mut cfg = Config::default();
+    assert_eq!(allowed_executables(&cfg, None), cfg.native_execution.allowed_executables);
+    let without_list = agent(Some(security(None, None)));
+    assert_eq!(allowed_executables(&cfg, Some(&without_list)), cfg.native_execution.allowed_executables);
+
+    // Entries outside the configuration are dropped; repeats collapse.
+    let a = agent(Some(security(None, Some(&["python3", "curl", "python3"]))));
+    assert_eq!(allowed_executables(&cfg, Some(&a)), vec!["python3".to_string()]);
+    let empty = agent(Some(security(None, Some(&[]))));
+    assert!(allowed_executables(&cfg, Some(&empty)).is_empty());
+
+    // A bare name keeps the configured path; a path never matches a configured bare name.
+    cfg.native_execution.allowed_executables = vec!["/usr/bin/python3".into(), "bash".into()];
+    let a = agent(Some(security(None, Some(&["python3", "/bin/bash", "/usr/bin/python3"]))));
+    assert_eq!(allowed_executables(&cfg, Some(&a)), vec!["/usr/bin/python3".to_string()]);
+}
+
+fn resources() -> ResourcesBlock {
+    ResourcesBlock {
+        max_memory_mb: None,
+        max_cpu_seconds: None,
+        max_cpu_cores: None,
+        timeout_ms: None,
+        max_output_bytes: None,
+        entries: Vec::new(),
+        span: span(0, 10),
+    }
+}
+
+fn int(v: i64) -> Option<Setting<i64>> {
+    Some(Setting { value: Some(v), raw: v.to_string(), span: span(1, 2) })
+}
+
+#[test]
+fn limits_default_to_the_configuration() {
+    let cfg = Config::default();
+    let limits = resolve_limits(&cfg, &LimitOverrides::default(), None);
+    assert_eq!(limits, Limits::default());
+}
+
+#[test]
+fn cli_and_resources_only_narrow() {
+    let cfg = Config::default();
+    let cli =
+        LimitOverrides { max_memory_mb: Some(1024), max_cpu_cores: Some(2.0), timeout_seconds: Some(30) };
+    let mut r = resources();
+    r.max_memory_mb = int(512);
+    r.max_cpu_seconds = int(10);
+    r.max_output_bytes = int(100);
+    r.timeout_ms = Some(Setting { value: Some(5_000), raw: "5s".into(), span: span(3, 5) });
+    r.max_cpu_cores = Some(Setting { value: Some(8.0), raw: "8.0".into(), span: span(6, 9) });
+    let l = resolve_limits(&cfg, &cli, Some(&r));
+    assert_eq!(l.max_memory_mb, Some(512));
+    assert_eq!(l.max_cpu_seconds, Some(10));
+    assert_eq!(l.max_cpu_cores, Some(2.0));
+    assert_eq!(l.timeout, Duration::from_secs(5));
+    assert_eq!(l.max_output_bytes, 100);
+
+    // Wider values never raise a limit; zero and negative values are ignored.
+    let cli = LimitOverrides {
+        max_memory_mb: Some(1 << 40),
+        max_cpu_cores: Some(f64::NAN),
+        timeout_seconds: Some(0),
+    };
+    let mut r = resources();
+    r.max_memory_mb = int(-5);
+    r.max_output_bytes = int(1 << 40);
+    let l = resolve_limits(&cfg, &cli, Some(&r));
+    assert_eq!(l.max_memory_mb, Some(2048));
+    assert_eq!(l.max_cpu_cores, Some(4.0));
+    assert_eq!(l.timeout, Duration::from_secs(300));
+    assert_eq!(l.max_output_bytes, 10 * 1024 * 1024);
+}
+
+#[test]
+fn unlimited_configuration_takes_the_narrower_request() {
+    let mut cfg = Config::default();
+    cfg.native_execution.max_memory_mb = None;
+    cfg.native_execution.max_cpu_cores = None;
+    cfg.native_execution.max_file_size_mb = None;
+    cfg.native_execution.enforce_resource_limits = false;
+    let l = resolve_limits(&cfg, &LimitOverrides::default(), None);
+    assert_eq!(
+        (l.max_memory_mb, l.max_cpu_cores, l.max_file_size_bytes, l.enforce),
+        (None, None, None, false)
+    );
+    let cli = LimitOverrides { max_memory_mb: Some(64), max_cpu_cores: Some(0.5), timeout_seconds: None };
+    let l = resolve_limits(&cfg, &cli, None);
+    assert_eq!((l.max_memory_mb, l.max_cpu_cores), (Some(64), Some(0.5)));
+}
+
+#[test]
+fn widenings_name_the_configured_limit() {
+    let cfg = Config::default();
+    let mut r = resources();
+    assert!(resource_widenings(&cfg, &r).is_empty());
+    r.max_memory_mb = int(4096);
+    r.max_cpu_seconds = int(300); // equal is not wider
+    r.max_cpu_cores = Some(Setting { value: Some(16.0), raw: "16.0".into(), span: span(6, 9) });
+    r.timeout_ms = Some(Setting { value: Some(600_000), raw: "10m".into(), span: span(3, 5) });
+    let w = resource_widenings(&cfg, &r);
+    let keys: Vec<_> = w.iter().map(|w| (w.key, w.configured.as_str(), w.config_key)).collect();
+    assert_eq!(
+        keys,
+        vec![
+            ("max_memory_mb", "2048 MiB", "native_execution.max_memory_mb"),
+            ("max_cpu_cores", "4 cores", "native_execution.max_cpu_cores"),
+            ("timeout", "300s", "native_execution.max_execution_time_seconds"),
+        ]
+    );
+    assert_eq!(w[2].requested, "10m");
+}
