@@ -3,8 +3,10 @@
 //! Syntax, check, configuration and runtime errors all become a [`Diagnostic`], so the
 //! terminal, `--format json` and the language server show the same thing.
 
+pub mod render;
 mod span;
 
+pub use render::Sources;
 pub use span::{LineCol, LineIndex, Span};
 
 use serde::Serialize;
