@@ -15,8 +15,7 @@ pub struct Sources {
 impl Sources {
     /// Sources whose main file (the one unqualified labels point into) is `name`.
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
-        let mut sources = Sources::default();
-        sources.main = name.into();
+        let mut sources = Sources { main: name.into(), texts: HashMap::new() };
         sources.insert(sources.main.clone(), text);
         sources
     }
