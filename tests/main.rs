@@ -5,6 +5,7 @@ mod support;
 mod check;
 mod config;
 mod docker;
+mod docs;
 mod fmt;
 mod frontend;
 mod lsp;

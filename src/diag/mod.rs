@@ -3,6 +3,7 @@
 //! Syntax, check, configuration and runtime errors all become a [`Diagnostic`], so the
 //! terminal, `--format json` and the language server show the same thing.
 
+pub mod explain;
 pub mod render;
 mod span;
 
