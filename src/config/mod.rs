@@ -1,6 +1,22 @@
 //! Configuration: `config.toml`, environment variables and defaults, with precedence
 //! CLI flag > environment variable > file > default.
+//!
+//! The loader folds the file and the environment into one [`Config`] and records where
+//! each value came from; CLI flags are applied later by [`crate::security::policy`], so
+//! `check` and `run` resolve them the same way.
 
+mod apply;
+mod cli;
+mod env;
+mod error;
+mod load;
 mod model;
+pub mod schema;
+mod validate;
 
+pub use apply::Value;
+pub use cli::{load_for_cli, load_path_for_cli};
+pub use env::{CONFIG_VAR, ENV_VAR, EnvVars, OVERRIDES, default_audit_log, is_production};
+pub use error::*;
+pub use load::{Discovered, discover, load, load_text};
 pub use model::*;

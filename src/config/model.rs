@@ -166,7 +166,7 @@ impl Default for Config {
                 vcpus: 1,
                 memory_mb: 256,
             },
-            storage: StorageConfig { audit_log: PathBuf::from("/tmp/symbiont-native/.symbi/audit.jsonl") },
+            storage: StorageConfig { audit_log: PathBuf::from("/tmp/symbi/audit.jsonl") },
             runtime: RuntimeConfig {
                 max_loop_iterations: 1_000_000,
                 max_call_depth: 200,

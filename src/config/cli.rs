@@ -1,0 +1,25 @@
+//! Loading the configuration for a subcommand: errors are rendered on stderr and become
+//! exit status 2, the same way for `check`, `run` and `doctor`.
+
+use super::env::EnvVars;
+use super::load::load;
+use super::model::Config;
+use crate::cli::{EXIT_USAGE, TierArgs};
+use crate::diag::render::color_enabled;
+use std::io::IsTerminal;
+use std::path::Path;
+
+/// Loads the configuration named by the flags (and the process environment); on error,
+/// prints the diagnostics to stderr and returns exit status 2.
+pub fn load_for_cli(args: &TierArgs) -> Result<Config, u8> {
+    load_path_for_cli(args.config.as_deref())
+}
+
+/// [`load_for_cli`] for subcommands that only take `--config` (`doctor`).
+pub fn load_path_for_cli(explicit: Option<&Path>) -> Result<Config, u8> {
+    load(explicit, &EnvVars::from_process()).map_err(|error| {
+        let color = color_enabled(std::io::stderr().is_terminal());
+        eprint!("{}", error.render(color));
+        EXIT_USAGE
+    })
+}

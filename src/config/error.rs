@@ -1,0 +1,68 @@
+//! Configuration errors: every problem of the file and the environment, reported at once.
+
+use crate::diag::Diagnostic;
+use crate::diag::render::{Sources, render_human};
+use std::fmt;
+
+/// The configuration file cannot be read (missing `--config` or `$SYMBIONT_CONFIG` file,
+/// not UTF-8, a directory).
+pub const E_UNREADABLE: &str = "E0501";
+/// The file is not valid TOML.
+pub const E_SYNTAX: &str = "E0502";
+/// A key or section symbi does not know.
+pub const E_UNKNOWN_KEY: &str = "E0503";
+/// A value of the wrong type.
+pub const E_WRONG_TYPE: &str = "E0504";
+/// A value of the right type that is not acceptable (out of range, unknown tier, relative
+/// working directory).
+pub const E_BAD_VALUE: &str = "E0505";
+/// An environment variable whose value cannot be read.
+pub const E_BAD_ENV: &str = "E0506";
+/// A key set both in `[native_execution]` and in `[security.native_execution]`.
+pub const E_CONFLICT: &str = "E0507";
+
+/// Why the configuration could not be loaded: the diagnostics (labels point into
+/// `source_text`, named `source_name`), for rendering with exit status 2.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConfigError {
+    /// Every problem found, in the order of the file, then the environment.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The config file's path as shown in messages (empty when no file was read).
+    pub source_name: String,
+    /// The config file's text (empty when no file was read).
+    pub source_text: String,
+}
+
+impl ConfigError {
+    /// An error with no source text (unreadable file, environment only).
+    pub fn without_source(diagnostics: Vec<Diagnostic>) -> Self {
+        ConfigError { diagnostics, source_name: String::new(), source_text: String::new() }
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, d) in self.diagnostics.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "error[{}]: {}", d.code, d.message)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+impl ConfigError {
+    /// The sources the diagnostics point into (the config file, when one was read).
+    pub fn sources(&self) -> Sources {
+        let name = if self.source_name.is_empty() { "<config>" } else { self.source_name.as_str() };
+        Sources::new(name, self.source_text.clone())
+    }
+
+    /// The diagnostics rendered like source diagnostics, on the TOML text.
+    pub fn render(&self, color: bool) -> String {
+        render_human(&self.diagnostics, &self.sources(), color)
+    }
+}
