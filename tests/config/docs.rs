@@ -10,10 +10,9 @@ fn every_key_and_variable_is_documented() {
     for dotted in schema::dotted_keys() {
         let (section, key) = dotted.split_once('.').unwrap_or_default();
         // Keys are documented in their section's table, or by dotted name.
-        let in_section = text
-            .split(&format!("### `[{section}]`"))
-            .nth(1)
-            .is_some_and(|rest| rest.split("\n### ").next().unwrap_or_default().contains(&format!("| `{key}` |")));
+        let in_section = text.split(&format!("### `[{section}]`")).nth(1).is_some_and(|rest| {
+            rest.split("\n### ").next().unwrap_or_default().contains(&format!("| `{key}` |"))
+        });
         if !in_section && !text.contains(&format!("`{dotted}`")) {
             missing.push(dotted);
         }
