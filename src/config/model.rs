@@ -19,6 +19,18 @@ pub enum Origin {
     Cli(String),
 }
 
+impl std::fmt::Display for Origin {
+    /// "default", the file's path, the variable's name or the flag, for `symbi doctor`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Origin::Default => f.write_str("default"),
+            Origin::File(path) => write!(f, "{}", path.display()),
+            Origin::Env(var) => f.write_str(var),
+            Origin::Cli(flag) => f.write_str(flag),
+        }
+    }
+}
+
 /// The whole configuration.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Config {

@@ -9,7 +9,7 @@
 use crate::cli::TierArgs;
 use crate::config::{Config, Origin};
 use crate::diag::Span;
-use crate::security::Tier;
+use crate::security::{Profile, Tier};
 use crate::syntax::ast;
 
 pub use super::limits::{LimitOverrides, ResourceWidening, resolve_limits, resource_widenings};
@@ -160,6 +160,21 @@ pub enum ConsentRefusal {
     NotConsented,
 }
 
+impl ConsentSource {
+    /// What consented, for the transcript and `symbi doctor` ("--native", "SYMBIONT_ALLOW_NATIVE_EXECUTION", ...).
+    pub fn describe(&self) -> String {
+        match self {
+            ConsentSource::Cli(flag) => flag.clone(),
+            ConsentSource::Config { key, origin } => match origin {
+                Origin::Env(var) => format!("{var}=true"),
+                Origin::File(path) => format!("`{key}` in {}", path.display()),
+                Origin::Cli(flag) => flag.clone(),
+                Origin::Default => format!("`{key}`"),
+            },
+        }
+    }
+}
+
 impl ConsentRefusal {
     /// The one-line reason, shared by the checker and the runner.
     pub fn message(&self) -> &'static str {
@@ -216,6 +231,25 @@ pub fn capability_available(tier: Tier, capability: &str) -> bool {
         "network" | "environment" => true,
         _ => false,
     }
+}
+
+/// Whether `profile` can be honoured on `tier` (`Moderate` needs Tier1 or higher, `Strict`
+/// Tier2 or higher).
+pub fn profile_allows(profile: Profile, tier: Tier) -> bool {
+    tier >= profile.minimum_tier()
+}
+
+/// Whether a call gets the network: on tier None always (it cannot be withheld), on
+/// container tiers only when the agent declares `network`.
+pub fn network_granted(tier: Tier, declared: bool) -> bool {
+    declared || !network_deniable(tier)
+}
+
+/// Whether the working directory is reachable by a call: declared `local_filesystem` on a
+/// tier that can provide it (natively the host's directory is the working directory anyway,
+/// so tier None always has it).
+pub fn filesystem_granted(tier: Tier, declared: bool) -> bool {
+    tier == Tier::None || (declared && capability_available(tier, "local_filesystem"))
 }
 
 /// Whether the tier can withhold the network from an agent that did not declare `network`

@@ -276,3 +276,38 @@ fn widenings_name_the_configured_limit() {
     );
     assert_eq!(w[2].requested, "10m");
 }
+
+#[test]
+fn profiles_network_and_filesystem_per_tier() {
+    use crate::security::Profile;
+    assert!(profile_allows(Profile::Permissive, Tier::None));
+    assert!(!profile_allows(Profile::Moderate, Tier::None));
+    assert!(profile_allows(Profile::Moderate, Tier::Tier1));
+    assert!(!profile_allows(Profile::Strict, Tier::Tier1));
+    assert!(profile_allows(Profile::Strict, Tier::Tier2));
+    assert!(profile_allows(Profile::Strict, Tier::Tier3));
+
+    assert!(network_granted(Tier::None, false));
+    assert!(!network_granted(Tier::Tier1, false));
+    assert!(network_granted(Tier::Tier2, true));
+
+    assert!(filesystem_granted(Tier::None, false));
+    assert!(!filesystem_granted(Tier::Tier1, false));
+    assert!(filesystem_granted(Tier::Tier1, true));
+    assert!(!filesystem_granted(Tier::Tier3, true));
+}
+
+#[test]
+fn consent_sources_describe_themselves() {
+    assert_eq!(ConsentSource::Cli("--native".into()).describe(), "--native");
+    let env = ConsentSource::Config {
+        key: "security.allow_native_execution",
+        origin: Origin::Env("SYMBIONT_ALLOW_NATIVE_EXECUTION".into()),
+    };
+    assert_eq!(env.describe(), "SYMBIONT_ALLOW_NATIVE_EXECUTION=true");
+    let file = ConsentSource::Config {
+        key: "native_execution.enabled",
+        origin: Origin::File(PathBuf::from("c.toml")),
+    };
+    assert_eq!(file.describe(), "`native_execution.enabled` in c.toml");
+}
