@@ -128,6 +128,16 @@ impl<'a> Validator<'a> {
         self.diagnostics.push(d);
     }
 
+    /// An integer literal's value; TOML integers fit an i64, so failing is reported rather
+    /// than assumed impossible.
+    fn integer(&mut self, key: &str, i: &toml::de::DeInteger<'_>, span: Span) -> Option<i128> {
+        let n = i128::from_str_radix(i.as_str(), i.radix()).ok();
+        if n.is_none() {
+            self.bad_value(key, span, "the integer cannot be read".into(), "write a decimal integer".into());
+        }
+        n
+    }
+
     /// The typed value of one key, or `None` after reporting why not.
     fn value(
         &mut self,
@@ -142,7 +152,7 @@ impl<'a> Validator<'a> {
         let out = match (spec.kind, v) {
             (Kind::Bool, DeValue::Boolean(b)) => Value::Bool(*b),
             (Kind::Int { min, max }, DeValue::Integer(i)) => {
-                let n = i128::from_str_radix(i.as_str(), i.radix()).ok()?;
+                let n = self.integer(key, i, span)?;
                 if n < min as i128 || n > max as i128 {
                     let range = format!("must be between {min} and {max}");
                     self.bad_value(key, span, format!("{n} is out of range"), range);
@@ -152,7 +162,7 @@ impl<'a> Validator<'a> {
             }
             (Kind::Limit, _) if unlimited => Value::Limit(None),
             (Kind::Limit, DeValue::Integer(i)) => {
-                let n = i128::from_str_radix(i.as_str(), i.radix()).ok()?;
+                let n = self.integer(key, i, span)?;
                 if n < 1 || n > i64::MAX as i128 {
                     let help = "write a positive integer, or \"unlimited\" for no limit".to_string();
                     self.bad_value(key, span, format!("{n} is not a limit"), help);

@@ -3,6 +3,7 @@
 mod docs;
 mod errors;
 mod precedence;
+mod robust;
 mod seed;
 
 use std::path::{Path, PathBuf};
