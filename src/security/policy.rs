@@ -291,6 +291,15 @@ pub fn allowed_executables(cfg: &Config, agent: Option<&ast::Agent>) -> Vec<Stri
     out
 }
 
+/// Whether `program` (the first word of a literal command) can match an entry of `allowed`
+/// before anything is resolved: the checker reports a program only when this is false. The
+/// runner decides on canonical paths, so a name that passes here can still be refused at
+/// run time (for example a listed `/usr/bin/python3` when PATH finds another `python3`).
+pub fn executable_may_be_allowed(allowed: &[String], program: &str) -> bool {
+    let name = file_name(program);
+    allowed.iter().any(|entry| entry == program || file_name(entry) == name)
+}
+
 fn file_name(path: &str) -> &str {
     path.rsplit('/').next().unwrap_or(path)
 }

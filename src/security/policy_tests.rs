@@ -311,3 +311,15 @@ fn consent_sources_describe_themselves() {
     };
     assert_eq!(file.describe(), "`native_execution.enabled` in c.toml");
 }
+
+#[test]
+fn static_executable_check_matches_by_name_or_path() {
+    let allowed: Vec<String> = vec!["python3".into(), "/usr/bin/node".into()];
+    assert!(executable_may_be_allowed(&allowed, "python3"));
+    assert!(executable_may_be_allowed(&allowed, "/usr/bin/python3"));
+    assert!(executable_may_be_allowed(&allowed, "node"));
+    assert!(executable_may_be_allowed(&allowed, "/usr/bin/node"));
+    assert!(!executable_may_be_allowed(&allowed, "curl"));
+    assert!(!executable_may_be_allowed(&allowed, "/bin/sh"));
+    assert!(!executable_may_be_allowed(&[], "bash"));
+}
