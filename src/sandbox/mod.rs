@@ -216,3 +216,8 @@ pub trait Sandbox: Send + Sync {
     /// Runs one request to completion (or timeout, or cap).
     fn execute(&self, request: ExecRequest) -> BoxFuture<'_, Result<ExecResult, SandboxError>>;
 }
+
+pub mod native;
+pub mod select;
+
+pub use select::for_tier;

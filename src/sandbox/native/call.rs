@@ -1,0 +1,294 @@
+//! One native call from request to result: prepare, spawn, watch, tear down.
+
+use super::cgroup::{self, CallGroup, GroupLimits, Hierarchies};
+use super::code::CodeFile;
+use super::limits::{self, ChildSetup};
+use super::output::{self, Shared};
+use super::{argv, resolve, sweep, workdir};
+use crate::sandbox::{Containment, ExecRequest, ExecResult, Program, SandboxError, Stream};
+use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::process::{ExitStatus, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::io::AsyncWriteExt;
+use tokio::sync::Notify;
+use tokio::task::JoinHandle;
+
+/// How long output may still arrive once the tree has been killed (pipes close as soon as
+/// the last holder dies; this only bounds a holder that escaped every mechanism).
+const DRAIN_GRACE: Duration = Duration::from_secs(1);
+
+/// Runs `request` natively.
+pub async fn run(request: ExecRequest, use_cgroups: bool) -> Result<ExecResult, SandboxError> {
+    let started = Instant::now();
+    let workdir = workdir::prepare(&request.working_dir)?;
+    let (words, _code_file) = words_of(&request.program)?;
+    let Some(first) = words.first() else {
+        return Err(SandboxError::new("E0404", "the command is empty")
+            .with_help("name a program to run, such as `python3 process.py`"));
+    };
+    let executable = resolve::authorize(first, &request.allowed_executables, &workdir)?;
+
+    let limits = &request.limits;
+    let no_cgroups = Hierarchies::default();
+    let hosts = if use_cgroups { cgroup::host() } else { &no_cgroups };
+    let wanted = GroupLimits {
+        max_processes: limits.max_processes.filter(|_| limits.enforce),
+        max_cpu_cores: limits.max_cpu_cores.filter(|_| limits.enforce),
+    };
+    let group = CallGroup::create(hosts, wanted);
+    let subreaper = group.teardown_mechanism().is_none() && sweep::enable_subreaper();
+    let affinity = match wanted.max_cpu_cores {
+        Some(cores) if !group.limits_cpu => limits::affinity_for(cores),
+        _ => None,
+    };
+    let containment = Containment {
+        processes: processes_report(limits.enforce, wanted.max_processes, group.limits_processes),
+        cpu_cores: cores_report(limits.enforce, wanted.max_cpu_cores, group.limits_cpu, affinity.is_some()),
+        teardown: group
+            .teardown_mechanism()
+            .unwrap_or(if subreaper { "subreaper-sweep" } else { "process-group-kill" })
+            .to_string(),
+    };
+    let setup = ChildSetup {
+        cgroup_procs: group.procs_fds(),
+        rlimits: if limits.enforce { limits::rlimits(limits) } else { Vec::new() },
+        affinity,
+        parent: std::process::id() as i32,
+    };
+
+    let mut command = std::process::Command::new(&executable);
+    command
+        .arg0(first)
+        .args(&words[1..])
+        .env_clear()
+        .env("PATH", resolve::FIXED_PATH)
+        .env("HOME", &workdir)
+        .env("LANG", "C.UTF-8")
+        .envs(&request.env)
+        .current_dir(&workdir)
+        .stdin(if request.stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .process_group(0);
+    // SAFETY: `ChildSetup::apply` only makes async-signal-safe system calls.
+    unsafe { command.pre_exec(move || setup.apply()) };
+    let mut command = tokio::process::Command::from(command);
+    command.kill_on_drop(true);
+
+    let mut child = {
+        let mut in_flight = sweep::lock();
+        let child = command.spawn().map_err(|e| {
+            SandboxError::new("E0408", format!("`{}` could not be started: {e}", executable.display()))
+                .with_note(format!("working directory: {}", workdir.display()))
+                .with_help(
+                    "check that the program runs on this host and that the limits leave it room to start",
+                )
+        })?;
+        if let Some(pid) = child.id() {
+            in_flight.insert(pid as i32);
+        }
+        child
+    };
+    let pid = child.id().map(|p| p as i32).unwrap_or(0);
+    let mut tree = Tree { pid, group, subreaper, reaped: false };
+
+    let cap = limits.max_output_bytes;
+    let overflow = Arc::new(Notify::new());
+    let (out, err) = (Shared::default(), Shared::default());
+    let mut tasks = Tasks(Vec::new());
+    if let Some(stdout) = child.stdout.take() {
+        let fut =
+            output::drain(stdout, Stream::Stdout, cap, request.sink.clone(), out.clone(), overflow.clone());
+        tasks.0.push(tokio::spawn(fut));
+    }
+    if let Some(stderr) = child.stderr.take() {
+        let fut =
+            output::drain(stderr, Stream::Stderr, cap, request.sink.clone(), err.clone(), overflow.clone());
+        tasks.0.push(tokio::spawn(fut));
+    }
+    if let (Some(mut stdin), Some(bytes)) = (child.stdin.take(), request.stdin.clone()) {
+        // A child that exits without reading gives EPIPE here, which is not an error of
+        // the call; dropping `stdin` closes it so the child sees end of input.
+        tasks.0.push(tokio::spawn(async move {
+            let _ = stdin.write_all(&bytes).await;
+        }));
+    }
+
+    let mut timed_out = false;
+    let mut status: Option<ExitStatus> = None;
+    tokio::select! {
+        waited = child.wait() => status = waited.ok(),
+        () = tokio::time::sleep(limits.timeout) => timed_out = true,
+        () = overflow.notified() => {}
+    }
+    // The call is over: whatever the child left behind (a background grandchild holding
+    // the pipe, a `setsid` escapee) goes now, before the output is collected.
+    tree.kill();
+    let status = match status {
+        Some(s) => Some(s),
+        None => child.wait().await.ok(),
+    };
+    tree.reaped = true;
+    tree.after_reap();
+    let readers = async {
+        for task in tasks.0.iter_mut() {
+            let _ = task.await;
+        }
+    };
+    let _ = tokio::time::timeout(DRAIN_GRACE, readers).await;
+    tasks.abort();
+    tree.finish().await;
+
+    let (out, err) = (output::take(&out), output::take(&err));
+    let exit_code = status.and_then(|s| s.code());
+    let signal = status.and_then(|s| s.signal()).map(signal_name);
+    let stdout_truncated = out.dropped > 0;
+    let stderr_truncated = err.dropped > 0;
+    Ok(ExecResult {
+        stdout: out.text(),
+        stderr: err.text(),
+        exit_code,
+        signal,
+        success: exit_code == Some(0) && !timed_out && !stdout_truncated && !stderr_truncated,
+        timed_out,
+        stdout_truncated,
+        stderr_truncated,
+        duration_ms: started.elapsed().as_millis() as u64,
+        tier: "None".into(),
+        oom_killed: false,
+        executable: executable.display().to_string(),
+        containment,
+    })
+}
+
+/// The argument vector of a program, and the code file it needs kept alive.
+fn words_of(program: &Program) -> Result<(Vec<String>, Option<CodeFile>), SandboxError> {
+    let split = |line: &str| {
+        argv::split(line).map_err(|e| {
+            SandboxError::new("E0403", format!("the command line cannot be split: {}", e.message))
+                .with_note(format!("at byte {} of `{line}`", e.offset))
+                .with_help("close the quote, or escape the character with a backslash")
+        })
+    };
+    match program {
+        Program::Argv(words) => Ok((words.clone(), None)),
+        Program::Code { code, interpreter } => {
+            let mut words = split(interpreter)?;
+            let file = CodeFile::write(code)?;
+            words.push(file.path.display().to_string());
+            Ok((words, Some(file)))
+        }
+    }
+}
+
+/// `SIGKILL`, `SIGXCPU`, ... (or `signal N` for one nix does not name).
+fn signal_name(number: i32) -> String {
+    nix::sys::signal::Signal::try_from(number)
+        .map(|s| s.as_str().to_string())
+        .unwrap_or(format!("signal {number}"))
+}
+
+fn processes_report(enforce: bool, max: Option<u64>, cgroup: bool) -> String {
+    match (enforce, max) {
+        (false, _) => "none: resource limits are not enforced".into(),
+        (true, None) => "none: no process limit is set".into(),
+        _ if cgroup => "pids-cgroup".into(),
+        _ if !nix::unistd::geteuid().is_root() => "rlimit-nproc".into(),
+        _ => {
+            "none: running as root, where RLIMIT_NPROC does not apply, and no pids cgroup is writable".into()
+        }
+    }
+}
+
+fn cores_report(enforce: bool, cores: Option<f64>, cgroup: bool, affinity: bool) -> String {
+    match (enforce, cores) {
+        (false, _) => "none: resource limits are not enforced".into(),
+        (true, None) => "none: no core limit is set".into(),
+        _ if cgroup => "cpu-cgroup-quota".into(),
+        _ if affinity => "cpu-affinity".into(),
+        _ => "none: the limit is not below the CPUs available and no cpu cgroup is writable".into(),
+    }
+}
+
+/// The call's processes; dropping it (cancellation) kills them all.
+struct Tree {
+    pid: i32,
+    group: CallGroup,
+    subreaper: bool,
+    reaped: bool,
+}
+
+impl Tree {
+    /// Kills the whole tree: the process group while its leader is unreaped (so its id
+    /// cannot have been reused), and every cgroup member wherever it moved to.
+    fn kill(&self) {
+        if !self.reaped && self.pid > 0 {
+            // SAFETY: kill(2) has no memory-safety preconditions.
+            unsafe { libc::kill(-self.pid, libc::SIGKILL) };
+        }
+        self.group.kill_all();
+    }
+
+    /// Once the direct child is reaped: the subreaper sweep for orphans.
+    fn after_reap(&self) {
+        sweep::lock().remove(&self.pid);
+        if self.subreaper {
+            sweep::sweep();
+        }
+    }
+
+    /// Waits (without blocking the runtime) for the groups to empty, then removes them.
+    async fn finish(&mut self) {
+        if self.group.is_active() {
+            let deadline = Instant::now() + Duration::from_secs(2);
+            while !self.group.is_empty() && Instant::now() < deadline {
+                tokio::time::sleep(Duration::from_millis(1)).await;
+            }
+        }
+        self.group.remove();
+    }
+}
+
+impl Drop for Tree {
+    fn drop(&mut self) {
+        if self.reaped {
+            return;
+        }
+        // Cancelled mid-run: tokio kills and reaps the direct child (`kill_on_drop`); the
+        // rest of the tree goes here, and the groups are removed once empty off this thread.
+        self.kill();
+        sweep::lock().remove(&self.pid);
+        let mut group = std::mem::take(&mut self.group);
+        let subreaper = self.subreaper;
+        let _ = std::thread::Builder::new().name("symbi-native-teardown".into()).spawn(move || {
+            let deadline = Instant::now() + Duration::from_secs(2);
+            while group.is_active() && !group.is_empty() && Instant::now() < deadline {
+                group.kill_all();
+                std::thread::sleep(Duration::from_millis(2));
+            }
+            group.remove();
+            if subreaper {
+                std::thread::sleep(Duration::from_millis(20));
+                sweep::sweep();
+            }
+        });
+    }
+}
+
+/// The reader and writer tasks of a call, aborted when the call is dropped.
+struct Tasks(Vec<JoinHandle<()>>);
+
+impl Tasks {
+    fn abort(&self) {
+        for task in &self.0 {
+            task.abort();
+        }
+    }
+}
+
+impl Drop for Tasks {
+    fn drop(&mut self) {
+        self.abort();
+    }
+}

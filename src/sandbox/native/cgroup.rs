@@ -1,0 +1,289 @@
+//! Control groups: detected on the host, never assumed.
+//!
+//! Each call gets its own group in every usable hierarchy: a cgroup v2 group (for
+//! `cgroup.kill`, which kills every member at once, `setsid` escapees included), a v1 `pids`
+//! group (a process-count limit that applies to root, unlike RLIMIT_NPROC), a v1 `cpu` group
+//! (a CFS quota for `max_cpu_cores`) and, when v2 has no `cgroup.kill`, a v1 `freezer` group
+//! (freeze, kill every member, thaw). The child joins them in `pre_exec`, before `exec`, so
+//! nothing it starts is ever outside them. Unusable hierarchies are left out and reported.
+
+use std::fs::{File, OpenOptions};
+use std::io::Write;
+use std::os::fd::{AsRawFd, RawFd};
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+/// The cgroup hierarchies of this host that symbi can create groups in.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Hierarchies {
+    /// Our own v2 group, when it offers `cgroup.kill`.
+    pub unified_kill: Option<PathBuf>,
+    /// Our own v1 `pids` group.
+    pub pids: Option<PathBuf>,
+    /// Our own v1 `cpu` group (CFS quota).
+    pub cpu: Option<PathBuf>,
+    /// Our own v1 `freezer` group.
+    pub freezer: Option<PathBuf>,
+}
+
+/// The hierarchies, detected once per process.
+pub fn host() -> &'static Hierarchies {
+    static HOST: OnceLock<Hierarchies> = OnceLock::new();
+    HOST.get_or_init(detect)
+}
+
+/// Reads `/proc/self/mountinfo` and `/proc/self/cgroup` and keeps each hierarchy in which a
+/// test group can really be created and has the file that hierarchy is wanted for.
+fn detect() -> Hierarchies {
+    let mountinfo = std::fs::read_to_string("/proc/self/mountinfo").unwrap_or_default();
+    let membership = std::fs::read_to_string("/proc/self/cgroup").unwrap_or_default();
+    let mut found = Hierarchies::default();
+    for line in mountinfo.lines() {
+        let Some((left, right)) = line.split_once(" - ") else { continue };
+        let left: Vec<&str> = left.split(' ').collect();
+        let right: Vec<&str> = right.split(' ').collect();
+        let (Some(root), Some(mount), Some(fstype)) = (left.get(3), left.get(4), right.first()) else {
+            continue;
+        };
+        let options = right.get(2).copied().unwrap_or("");
+        match *fstype {
+            "cgroup2" => {
+                if let Some(dir) = own_group(mount, root, &membership, |c| c.is_empty()) {
+                    found.unified_kill = usable(&dir, "cgroup.kill").then_some(dir);
+                }
+            }
+            "cgroup" => {
+                let has = |name: &str| options.split(',').any(|o| o == name);
+                for (name, file, slot) in [
+                    ("pids", "pids.max", &mut found.pids),
+                    ("cpu", "cpu.cfs_quota_us", &mut found.cpu),
+                    ("freezer", "freezer.state", &mut found.freezer),
+                ] {
+                    if has(name)
+                        && slot.is_none()
+                        && let Some(dir) =
+                            own_group(mount, root, &membership, |c| c.split(',').any(|x| x == name))
+                        && usable(&dir, file)
+                    {
+                        *slot = Some(dir);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    found
+}
+
+/// The directory of our own group in the hierarchy mounted at `mount`.
+fn own_group(mount: &str, root: &str, membership: &str, wanted: impl Fn(&str) -> bool) -> Option<PathBuf> {
+    let path = membership.lines().find_map(|line| {
+        let mut parts = line.splitn(3, ':');
+        let (_id, controllers, path) = (parts.next()?, parts.next()?, parts.next()?);
+        wanted(controllers).then(|| path.to_string())
+    })?;
+    // Inside a cgroup namespace the mount root and our path are both relative to it.
+    let relative = path.strip_prefix(root.trim_end_matches('/')).unwrap_or(&path);
+    let dir = Path::new(mount).join(relative.trim_start_matches('/'));
+    dir.is_dir().then_some(dir)
+}
+
+/// Creating and removing a probe group works, and the group has `file`.
+fn usable(parent: &Path, file: &str) -> bool {
+    let probe = parent.join(format!("symbi-probe-{}", std::process::id()));
+    if std::fs::create_dir(&probe).is_err() {
+        return false;
+    }
+    let ok = probe.join(file).exists();
+    let _ = std::fs::remove_dir(&probe);
+    ok
+}
+
+/// One call's groups.
+#[derive(Debug, Default)]
+pub struct CallGroup {
+    /// The groups created for this call.
+    dirs: Vec<PathBuf>,
+    /// `cgroup.procs` of each group, opened before the fork so the child only writes.
+    procs: Vec<File>,
+    /// The v2 group, whose `cgroup.kill` ends the call.
+    unified: Option<PathBuf>,
+    /// The v1 freezer group.
+    freezer: Option<PathBuf>,
+    /// A v1 group whose `cgroup.procs` lists every member (for sweeping).
+    listing: Option<PathBuf>,
+    /// A `pids.max` limit was set.
+    pub limits_processes: bool,
+    /// A CPU quota was set.
+    pub limits_cpu: bool,
+}
+
+/// Which limits the call wants from cgroups.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct GroupLimits {
+    /// `pids.max`.
+    pub max_processes: Option<u64>,
+    /// CFS quota in cores.
+    pub max_cpu_cores: Option<f64>,
+}
+
+impl CallGroup {
+    /// Creates this call's groups in every usable hierarchy. A hierarchy that fails now is
+    /// left out (and the call falls back), never a reason to refuse the call.
+    pub fn create(hosts: &Hierarchies, limits: GroupLimits) -> CallGroup {
+        static NEXT: AtomicU64 = AtomicU64::new(0);
+        let name = format!("symbi-{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed));
+        let mut group = CallGroup::default();
+        if let Some(parent) = &hosts.unified_kill {
+            group.unified = group.join(parent, &name, |_| true);
+        }
+        if let (Some(parent), Some(max)) = (&hosts.pids, limits.max_processes) {
+            let dir = group.join(parent, &name, |dir| write(&dir.join("pids.max"), &max.max(1).to_string()));
+            group.limits_processes = dir.is_some();
+            group.listing = group.listing.take().or(dir);
+        }
+        if let (Some(parent), Some(cores)) = (&hosts.cpu, limits.max_cpu_cores) {
+            let quota = ((cores * 100_000.0) as u64).max(1_000);
+            group.limits_cpu = group
+                .join(parent, &name, |dir| {
+                    write(&dir.join("cpu.cfs_period_us"), "100000")
+                        && write(&dir.join("cpu.cfs_quota_us"), &quota.to_string())
+                })
+                .is_some();
+        }
+        if group.unified.is_none()
+            && let Some(parent) = &hosts.freezer
+        {
+            group.freezer = group.join(parent, &name, |_| true);
+            group.listing = group.listing.take().or(group.freezer.clone());
+        }
+        group
+    }
+
+    /// Creates `parent/name`, configures it and opens its `cgroup.procs`.
+    fn join(&mut self, parent: &Path, name: &str, configure: impl Fn(&Path) -> bool) -> Option<PathBuf> {
+        let dir = parent.join(name);
+        std::fs::create_dir(&dir).ok()?;
+        let procs = OpenOptions::new().write(true).open(dir.join("cgroup.procs"));
+        match procs {
+            Ok(file) if configure(&dir) => {
+                self.procs.push(file);
+                self.dirs.push(dir.clone());
+                Some(dir)
+            }
+            _ => {
+                let _ = std::fs::remove_dir(&dir);
+                None
+            }
+        }
+    }
+
+    /// The `cgroup.procs` descriptors the child writes `0` to (joining every group).
+    pub fn procs_fds(&self) -> Vec<RawFd> {
+        self.procs.iter().map(|f| f.as_raw_fd()).collect()
+    }
+
+    /// Whether some group can end the whole tree (v2 kill, v1 freezer, or a v1 listing).
+    pub fn teardown_mechanism(&self) -> Option<&'static str> {
+        if self.unified.is_some() {
+            Some("cgroup-kill")
+        } else if self.freezer.is_some() {
+            Some("freezer-cgroup-kill")
+        } else if self.listing.is_some() {
+            Some("pids-cgroup-sweep")
+        } else {
+            None
+        }
+    }
+
+    /// The members of the call's groups.
+    pub fn members(&self) -> Vec<i32> {
+        let Some(dir) = self.unified.as_ref().or(self.listing.as_ref()) else { return Vec::new() };
+        std::fs::read_to_string(dir.join("cgroup.procs"))
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|l| l.trim().parse().ok())
+            .collect()
+    }
+
+    /// Kills every member, without waiting for them to be gone.
+    pub fn kill_all(&self) {
+        if let Some(dir) = &self.unified
+            && write(&dir.join("cgroup.kill"), "1")
+        {
+            return;
+        }
+        if let Some(dir) = &self.freezer {
+            // Frozen processes cannot fork, so one pass over the list kills everyone.
+            let state = dir.join("freezer.state");
+            if write(&state, "FROZEN") {
+                let deadline = Instant::now() + Duration::from_millis(500);
+                while Instant::now() < deadline
+                    && std::fs::read_to_string(&state).map(|s| s.trim() != "FROZEN").unwrap_or(false)
+                {
+                    std::thread::sleep(Duration::from_micros(200));
+                }
+                self.signal_members();
+                let _ = write(&state, "THAWED");
+                return;
+            }
+        }
+        // A pids group without a freezer: repeat until no member is left; `pids.max` bounds
+        // how many forks can race with the passes.
+        for _ in 0..64 {
+            if self.signal_members() == 0 {
+                break;
+            }
+        }
+    }
+
+    fn signal_members(&self) -> usize {
+        let members = self.members();
+        for pid in &members {
+            // SAFETY: kill(2) has no memory-safety preconditions.
+            unsafe { libc::kill(*pid, libc::SIGKILL) };
+        }
+        members.len()
+    }
+
+    /// Whether no process is left in the groups.
+    pub fn is_empty(&self) -> bool {
+        self.members().is_empty()
+    }
+
+    /// Removes the groups (they must be empty; a group that is not yet is retried briefly).
+    pub fn remove(&mut self) {
+        self.procs.clear();
+        let deadline = Instant::now() + Duration::from_secs(2);
+        self.dirs.retain(|dir| {
+            while std::fs::remove_dir(dir).is_err() {
+                if Instant::now() > deadline || !dir.exists() {
+                    return false;
+                }
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            false
+        });
+    }
+
+    /// Whether any group was created.
+    pub fn is_active(&self) -> bool {
+        !self.dirs.is_empty()
+    }
+}
+
+impl Drop for CallGroup {
+    fn drop(&mut self) {
+        if self.dirs.is_empty() {
+            return;
+        }
+        self.kill_all();
+        self.remove();
+    }
+}
+
+fn write(path: &Path, value: &str) -> bool {
+    OpenOptions::new().write(true).open(path).and_then(|mut f| f.write_all(value.as_bytes())).is_ok()
+}

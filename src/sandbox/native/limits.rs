@@ -1,0 +1,138 @@
+//! What the child does between `fork` and `exec`: one async-signal-safe `pre_exec`.
+//!
+//! Everything that needs memory is computed before the fork ([`ChildSetup::new`]); the hook
+//! itself only makes system calls, checks every return value and fails the spawn (the
+//! parent sees the error from `spawn`) rather than run a program with a limit missing.
+
+use crate::sandbox::Limits;
+use nix::sched::CpuSet;
+use nix::sys::resource::{Resource, getrlimit, setrlimit};
+use std::io;
+use std::os::fd::RawFd;
+
+/// One rlimit to set: soft and hard values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rlimit {
+    /// Which limit.
+    pub resource: Resource,
+    /// Soft value (the signal or error comes here).
+    pub soft: u64,
+    /// Hard value.
+    pub hard: u64,
+}
+
+/// Everything the child applies to itself before `exec`.
+#[derive(Clone, Debug, Default)]
+pub struct ChildSetup {
+    /// `cgroup.procs` descriptors to write `0` to (join the call's groups).
+    pub cgroup_procs: Vec<RawFd>,
+    /// rlimits, in order.
+    pub rlimits: Vec<Rlimit>,
+    /// CPU affinity, when cores are limited without a cgroup quota.
+    pub affinity: Option<CpuSet>,
+    /// symbi's pid: the child dies with SIGKILL when symbi does, and checks that symbi was
+    /// still alive when it asked for that.
+    pub parent: i32,
+}
+
+/// The rlimits `limits` asks for. Hard values never exceed symbi's own hard limits (raising
+/// them would fail for a non-root user); RLIMIT_CPU keeps its hard value one second above
+/// the soft one, so the child gets SIGXCPU (and can be reported as such) before SIGKILL.
+pub fn rlimits(limits: &Limits) -> Vec<Rlimit> {
+    let mut out = vec![Rlimit { resource: Resource::RLIMIT_CORE, soft: 0, hard: 0 }];
+    let mut push = |resource: Resource, soft: u64, hard: u64| {
+        let current_hard = getrlimit(resource).map(|(_, h)| h).unwrap_or(u64::MAX);
+        let hard = hard.min(current_hard);
+        out.push(Rlimit { resource, soft: soft.min(hard), hard });
+    };
+    if let Some(mb) = limits.max_memory_mb {
+        let bytes = mb.saturating_mul(1024 * 1024);
+        push(Resource::RLIMIT_AS, bytes, bytes);
+    }
+    if let Some(secs) = limits.max_cpu_seconds {
+        let secs = secs.max(1);
+        push(Resource::RLIMIT_CPU, secs, secs + 1);
+    }
+    if let Some(bytes) = limits.max_file_size_bytes {
+        push(Resource::RLIMIT_FSIZE, bytes, bytes);
+    }
+    if let Some(n) = limits.max_open_files {
+        // A program needs its three standard streams and the loader a few more.
+        let n = n.max(8);
+        push(Resource::RLIMIT_NOFILE, n, n);
+    }
+    if let Some(n) = limits.max_processes {
+        push(Resource::RLIMIT_NPROC, n.max(1), n.max(1));
+    }
+    out
+}
+
+/// The cores `cores` CPUs of this machine (the first ones symbi may use), for affinity.
+pub fn affinity_for(cores: f64) -> Option<CpuSet> {
+    let own = nix::sched::sched_getaffinity(nix::unistd::Pid::from_raw(0)).ok()?;
+    let wanted = cores.ceil().max(1.0) as usize;
+    let mut set = CpuSet::new();
+    let mut taken = 0;
+    for cpu in 0..CpuSet::count() {
+        if taken == wanted {
+            break;
+        }
+        if own.is_set(cpu).unwrap_or(false) && set.set(cpu).is_ok() {
+            taken += 1;
+        }
+    }
+    // Affinity to every CPU we have anyway limits nothing.
+    let available = (0..CpuSet::count()).filter(|c| own.is_set(*c).unwrap_or(false)).count();
+    (taken > 0 && taken < available).then_some(set)
+}
+
+impl ChildSetup {
+    /// The hook body. Async-signal-safe: system calls only, no allocation, no locks.
+    pub fn apply(&self) -> io::Result<()> {
+        for fd in &self.cgroup_procs {
+            // SAFETY: `fd` is an open descriptor inherited from the parent; the buffer is static.
+            let written = unsafe { libc::write(*fd, b"0".as_ptr().cast(), 1) };
+            if written != 1 {
+                return Err(io::Error::last_os_error());
+            }
+        }
+        for r in &self.rlimits {
+            setrlimit(r.resource, r.soft, r.hard)?;
+        }
+        if let Some(set) = &self.affinity {
+            nix::sched::sched_setaffinity(nix::unistd::Pid::from_raw(0), set)?;
+        }
+        nix::sys::prctl::set_pdeathsig(nix::sys::signal::Signal::SIGKILL)?;
+        // symbi may have died between fork and prctl: then nobody would kill this child.
+        if nix::unistd::getppid().as_raw() != self.parent {
+            return Err(io::Error::from_raw_os_error(libc::ESRCH));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cpu_soft_limit_is_below_hard() {
+        let limits = Limits { max_cpu_seconds: Some(2), ..Limits::default() };
+        let cpu = rlimits(&limits).into_iter().find(|r| r.resource == Resource::RLIMIT_CPU);
+        let cpu = cpu.map(|r| (r.soft, r.hard));
+        assert!(matches!(cpu, Some((2, 3)) | Some((2, 2))), "{cpu:?}");
+    }
+
+    #[test]
+    fn core_dumps_are_always_off_and_unset_limits_are_left_out() {
+        let limits = Limits {
+            max_memory_mb: None,
+            max_cpu_seconds: None,
+            max_file_size_bytes: None,
+            max_open_files: None,
+            max_processes: None,
+            ..Limits::default()
+        };
+        assert_eq!(rlimits(&limits), vec![Rlimit { resource: Resource::RLIMIT_CORE, soft: 0, hard: 0 }]);
+    }
+}

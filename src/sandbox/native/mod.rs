@@ -1,0 +1,67 @@
+//! Tier None: running a process directly on the host, contained as far as the host allows.
+//!
+//! There is no isolation on this tier, so the runner is strict about what it does control:
+//! which executables may run ([`resolve`]), where ([`workdir`]), with which environment
+//! (a fixed PATH, HOME and LANG plus the request's own variables, nothing of symbi's),
+//! under which limits ([`limits`], [`cgroup`]), and that every process a call starts is
+//! gone when the call ends ([`cgroup`], [`sweep`]). How each was achieved on this host is
+//! reported in [`ExecResult::containment`](crate::sandbox::ExecResult).
+//!
+//! Codes: E0401 executable not allowed, E0402 executable not found, E0403 command line
+//! cannot be split, E0404 empty command, E0405 working directory not absolute, E0406
+//! working directory refused, E0407 working directory unusable, E0408 process could not be
+//! started, E0410 program text cannot be staged.
+
+pub mod argv;
+mod call;
+pub mod cgroup;
+mod code;
+pub mod limits;
+pub mod output;
+mod probe;
+pub mod resolve;
+mod sweep;
+pub mod workdir;
+
+pub use probe::{HostContainment, probe};
+
+use crate::sandbox::{BoxFuture, ExecRequest, ExecResult, Sandbox, SandboxError};
+use crate::security::Tier;
+
+/// The tier None runner.
+#[derive(Clone, Debug)]
+pub struct NativeSandbox {
+    /// Use the host's cgroups when they are usable.
+    use_cgroups: bool,
+}
+
+impl Default for NativeSandbox {
+    fn default() -> Self {
+        NativeSandbox::new()
+    }
+}
+
+impl NativeSandbox {
+    /// A runner that uses every containment mechanism the host offers.
+    pub fn new() -> Self {
+        NativeSandbox { use_cgroups: true }
+    }
+
+    /// A runner that never touches cgroups: process counts fall back to RLIMIT_NPROC, cores
+    /// to CPU affinity and teardown to process-group kill plus a subreaper sweep. For hosts
+    /// where symbi must not create cgroups, and to exercise the fallback.
+    pub fn without_cgroups() -> Self {
+        NativeSandbox { use_cgroups: false }
+    }
+}
+
+impl Sandbox for NativeSandbox {
+    fn tier(&self) -> Tier {
+        Tier::None
+    }
+
+    fn execute(&self, request: ExecRequest) -> BoxFuture<'_, Result<ExecResult, SandboxError>> {
+        let use_cgroups = self.use_cgroups;
+        Box::pin(async move { call::run(request, use_cgroups).await })
+    }
+}

@@ -1,0 +1,107 @@
+//! Capturing a child's stdout and stderr.
+//!
+//! Both streams are read at once (one task each), so a child blocked writing one of them
+//! can never deadlock the other. Bytes are kept in buffers that grow as output arrives (no
+//! up-front allocation of the cap) and forwarded to the live sink as they are read. Past
+//! `max_output_bytes` a stream is still drained, so the child never blocks on a full pipe,
+//! but the excess is dropped and counted, and the call is told to end the process tree.
+
+use crate::sandbox::{OutputSink, Stream};
+use std::sync::{Arc, Mutex, PoisonError};
+use tokio::io::{AsyncRead, AsyncReadExt};
+use tokio::sync::Notify;
+
+/// What one stream produced.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Captured {
+    /// The kept bytes (at most the cap).
+    pub bytes: Vec<u8>,
+    /// Bytes read past the cap and dropped.
+    pub dropped: u64,
+}
+
+impl Captured {
+    /// The kept bytes as text; invalid UTF-8 becomes U+FFFD.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.bytes).into_owned()
+    }
+}
+
+/// The capture state of one stream, shared with its reader task so that what was read
+/// survives the task being aborted.
+pub type Shared = Arc<Mutex<Captured>>;
+
+/// Reads `reader` to its end into `into`, keeping at most `cap` bytes, forwarding kept
+/// bytes to `sink`, and notifying `overflow` when the first byte is dropped.
+pub async fn drain<R: AsyncRead + Unpin>(
+    mut reader: R,
+    stream: Stream,
+    cap: u64,
+    sink: Option<Arc<dyn OutputSink>>,
+    into: Shared,
+    overflow: Arc<Notify>,
+) {
+    let mut chunk = vec![0u8; 64 * 1024];
+    loop {
+        let n = match reader.read(&mut chunk).await {
+            Ok(0) => return,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(_) => return,
+        };
+        let (kept, first_drop) = {
+            let mut captured = into.lock().unwrap_or_else(PoisonError::into_inner);
+            let room = cap.saturating_sub(captured.bytes.len() as u64);
+            let kept = (n as u64).min(room) as usize;
+            captured.bytes.extend_from_slice(&chunk[..kept]);
+            let was_clean = captured.dropped == 0;
+            captured.dropped += (n - kept) as u64;
+            (kept, was_clean && captured.dropped > 0)
+        };
+        if kept > 0
+            && let Some(sink) = &sink
+        {
+            sink.chunk(stream, &chunk[..kept]);
+        }
+        if first_drop {
+            overflow.notify_one();
+        }
+    }
+}
+
+/// Takes the captured state out of `shared`.
+pub fn take(shared: &Shared) -> Captured {
+    std::mem::take(&mut *shared.lock().unwrap_or_else(PoisonError::into_inner))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn run(input: &[u8], cap: u64) -> (Captured, bool) {
+        let shared = Shared::default();
+        let overflow = Arc::new(Notify::new());
+        drain(input, Stream::Stdout, cap, None, shared.clone(), overflow.clone()).await;
+        let notified =
+            tokio::time::timeout(std::time::Duration::from_millis(10), overflow.notified()).await.is_ok();
+        (take(&shared), notified)
+    }
+
+    #[tokio::test]
+    async fn exactly_the_cap_is_not_a_drop() {
+        let (c, notified) = run(&[b'x'; 100], 100).await;
+        assert_eq!((c.bytes.len(), c.dropped, notified), (100, 0, false));
+    }
+
+    #[tokio::test]
+    async fn one_byte_over_the_cap_is_dropped_and_notified() {
+        let (c, notified) = run(&[b'x'; 101], 100).await;
+        assert_eq!((c.bytes.len(), c.dropped, notified), (100, 1, true));
+    }
+
+    #[tokio::test]
+    async fn invalid_utf8_becomes_replacement_characters() {
+        let (c, _) = run(b"ok\xff\xfe", 100).await;
+        assert_eq!(c.text(), "ok\u{fffd}\u{fffd}");
+    }
+}

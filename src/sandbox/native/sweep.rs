@@ -1,0 +1,77 @@
+//! The fallback teardown when no cgroup can hold a call: symbi becomes a child subreaper,
+//! so every orphan of a call (a `setsid` escapee whose parent died, a double-forked daemon)
+//! is re-parented to symbi instead of init, and a sweep kills and reaps them.
+//!
+//! A process can only be recognised as a call's orphan by being symbi's child without
+//! being the direct child of a call in flight; this assumes the native runner is what
+//! starts processes in symbi (true of the `symbi` binary). Spawning and sweeping take one
+//! lock, so a sweep never mistakes a call's freshly started child for an orphan.
+
+use std::collections::BTreeSet;
+use std::sync::{Mutex, MutexGuard, OnceLock, PoisonError};
+use std::time::{Duration, Instant};
+
+/// The direct children of native calls in flight.
+static IN_FLIGHT: Mutex<BTreeSet<i32>> = Mutex::new(BTreeSet::new());
+
+/// Holds the registry while a child is spawned, so no sweep runs meanwhile.
+pub fn lock() -> MutexGuard<'static, BTreeSet<i32>> {
+    IN_FLIGHT.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Makes symbi a child subreaper (once); whether that worked.
+pub fn enable_subreaper() -> bool {
+    static ENABLED: OnceLock<bool> = OnceLock::new();
+    *ENABLED.get_or_init(|| nix::sys::prctl::set_child_subreaper(true).is_ok())
+}
+
+/// The pids whose parent is `parent`, from `/proc`.
+fn children_of(parent: i32) -> Vec<i32> {
+    let Ok(entries) = std::fs::read_dir("/proc") else { return Vec::new() };
+    entries
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<i32>().ok())
+        .filter(|pid| parent_of(*pid) == Some(parent))
+        .collect()
+}
+
+/// The parent pid of `pid` (field 4 of `/proc/PID/stat`, after the parenthesised name).
+pub fn parent_of(pid: i32) -> Option<i32> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let (_, rest) = stat.rsplit_once(')')?;
+    rest.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Kills and reaps symbi's children that belong to no call in flight, until none is left
+/// (each kill can orphan that process's own children, which then come to symbi).
+pub fn sweep() {
+    let me = std::process::id() as i32;
+    let in_flight = lock();
+    for _ in 0..64 {
+        let orphans: Vec<i32> = children_of(me).into_iter().filter(|p| !in_flight.contains(p)).collect();
+        if orphans.is_empty() {
+            return;
+        }
+        for pid in &orphans {
+            // SAFETY: kill(2) has no memory-safety preconditions.
+            unsafe { libc::kill(*pid, libc::SIGKILL) };
+        }
+        for pid in orphans {
+            reap(pid);
+        }
+    }
+}
+
+/// Waits (briefly) for a killed orphan and collects its status; only that pid is waited
+/// for, so the children tokio tracks are never reaped behind its back.
+fn reap(pid: i32) {
+    let deadline = Instant::now() + Duration::from_secs(1);
+    loop {
+        let mut status = 0;
+        // SAFETY: waitpid on a specific pid with a valid status pointer.
+        let r = unsafe { libc::waitpid(pid, &mut status, libc::WNOHANG) };
+        if r != 0 || Instant::now() > deadline {
+            return;
+        }
+        std::thread::sleep(Duration::from_micros(200));
+    }
+}

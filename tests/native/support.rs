@@ -1,0 +1,94 @@
+//! Building requests and checking for leftovers.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+use symbi::sandbox::native::NativeSandbox;
+use symbi::sandbox::{ExecRequest, ExecResult, Limits, Program, Sandbox, SandboxError};
+
+/// The variable that marks a test's processes.
+pub const MARK: &str = "SYMBI_TEST_MARK";
+
+/// A unique name for this test (marker value and directory name).
+pub fn unique(tag: &str) -> String {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    format!("{tag}-{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed))
+}
+
+/// A fresh working directory under /tmp.
+pub fn workdir(tag: &str) -> PathBuf {
+    PathBuf::from("/tmp/symbi-native-tests").join(unique(tag))
+}
+
+/// A request for `argv` with generous limits, a fresh working directory, a marker, and an
+/// allowlist of the programs the tests use.
+pub fn request(argv: &[&str]) -> ExecRequest {
+    let mark = unique("mark");
+    ExecRequest {
+        program: Program::Argv(argv.iter().map(|s| s.to_string()).collect()),
+        env: BTreeMap::from([(MARK.to_string(), mark)]),
+        stdin: None,
+        working_dir: workdir("wd"),
+        limits: Limits { timeout: Duration::from_secs(20), ..Limits::default() },
+        allowed_executables: [
+            "bash", "sh", "python3", "yes", "head", "cat", "dd", "env", "ls", "true", "sleep",
+        ]
+        .map(String::from)
+        .to_vec(),
+        network: false,
+        local_filesystem: true,
+        sink: None,
+    }
+}
+
+/// The marker of a request.
+pub fn mark_of(request: &ExecRequest) -> String {
+    request.env.get(MARK).cloned().unwrap_or_default()
+}
+
+/// Runs `request` on the default native runner.
+pub async fn run(request: ExecRequest) -> Result<ExecResult, SandboxError> {
+    NativeSandbox::new().execute(request).await
+}
+
+/// Runs `request` and fails the test on a refusal.
+pub async fn run_ok(request: ExecRequest) -> ExecResult {
+    match run(request).await {
+        Ok(result) => result,
+        Err(e) => panic!("the call was refused: {e} {:?}", e.notes),
+    }
+}
+
+/// Live processes (not zombies) whose environment carries `mark`.
+pub fn marked_processes(mark: &str) -> Vec<i32> {
+    let needle = format!("{MARK}={mark}");
+    let Ok(entries) = std::fs::read_dir("/proc") else { return Vec::new() };
+    entries
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<i32>().ok())
+        .filter(|pid| {
+            let environ = std::fs::read(format!("/proc/{pid}/environ")).unwrap_or_default();
+            let alive = std::fs::read_to_string(format!("/proc/{pid}/stat"))
+                .ok()
+                .and_then(|s| s.rsplit_once(')').map(|(_, rest)| rest.trim_start().chars().next()))
+                .is_some_and(|state| state != Some('Z'));
+            alive && environ.split(|b| *b == 0).any(|var| var == needle.as_bytes())
+        })
+        .collect()
+}
+
+/// Asserts that no process of `mark` is left.
+pub fn assert_nothing_left(mark: &str) {
+    let left = marked_processes(mark);
+    assert!(left.is_empty(), "processes left behind: {left:?}");
+}
+
+/// Asserts that no process of `mark` is left within `within` (teardown after a dropped
+/// future happens off the cancelled task).
+pub async fn assert_gone_within(mark: &str, within: Duration) {
+    let start = Instant::now();
+    while !marked_processes(mark).is_empty() && start.elapsed() < within {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_nothing_left(mark);
+}
