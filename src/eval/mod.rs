@@ -1,1 +1,177 @@
 //! The interpreter: runs trigger handlers, sending every process through a sandbox.
+//!
+//! The tree walker itself is synchronous (recursion stays simple and bounded by the
+//! configured depths); it waits for processes and `sleep` by blocking on the tokio runtime
+//! that drives the sandbox, racing each wait against [`Cancel`] so SIGINT/SIGTERM drop
+//! the sandbox future, which kills the process tree.
+
+mod assign;
+pub mod audit;
+mod builtins;
+mod call;
+mod cancel;
+pub mod error;
+pub mod events;
+mod expr;
+mod ops;
+mod scope;
+mod stmt;
+pub mod transcript;
+mod value;
+
+pub use audit::{AuditEntry, AuditLog};
+pub use cancel::Cancel;
+pub use error::{Eval, Flow};
+pub use events::{Event, RecordingTranscript, Transcript};
+pub use scope::Scope;
+pub use value::{Value, format_duration};
+
+use crate::config::RuntimeConfig;
+use crate::diag::{Diagnostic, LineIndex};
+use crate::sandbox::{Limits, Sandbox};
+use crate::security::Tier;
+use crate::syntax::ast;
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// Everything a run needs besides the program: decided once by `symbi run` (or a test).
+#[derive(Clone)]
+pub struct RunSetup {
+    /// The sandbox of the effective tier.
+    pub sandbox: Arc<dyn Sandbox>,
+    /// The effective tier.
+    pub tier: Tier,
+    /// Where the tier came from, for the transcript (`cli`, `agent`, `env`, ...).
+    pub tier_source: String,
+    /// The resolved limits of every execution.
+    pub limits: Limits,
+    /// The executables that may run.
+    pub allowed_executables: Vec<String>,
+    /// The working directory of executions and file builtins (absolute, canonical).
+    pub working_dir: PathBuf,
+    /// The interpreter of `execute_code` when the program names none.
+    pub default_interpreter: String,
+    /// Loop, call and emit bounds.
+    pub bounds: RuntimeConfig,
+    /// Where executions are recorded, if anywhere.
+    pub audit: Option<Arc<AuditLog>>,
+    /// Where events go.
+    pub transcript: Arc<dyn Transcript>,
+    /// Set by SIGINT/SIGTERM.
+    pub cancel: Cancel,
+    /// The runtime that drives the sandbox's futures.
+    pub handle: tokio::runtime::Handle,
+}
+
+/// Runs the triggers of one agent.
+pub struct Interpreter<'a> {
+    file: &'a ast::File,
+    agent: &'a ast::Agent,
+    source: &'a str,
+    lines: LineIndex,
+    setup: RunSetup,
+    capabilities: BTreeSet<String>,
+    call_depth: u32,
+    emit_depth: u32,
+    triggers: Vec<String>,
+    exec_count: u64,
+}
+
+impl<'a> Interpreter<'a> {
+    /// An interpreter for `agent` of `file`, whose text is `source` (for error positions).
+    pub fn new(file: &'a ast::File, agent: &'a ast::Agent, source: &'a str, setup: RunSetup) -> Self {
+        let capabilities = agent
+            .security()
+            .and_then(|s| s.capabilities.as_ref())
+            .map(|caps| caps.iter().map(|c| c.value.clone()).collect())
+            .unwrap_or_default();
+        Interpreter {
+            file,
+            agent,
+            source,
+            lines: LineIndex::new(source),
+            setup,
+            capabilities,
+            call_depth: 0,
+            emit_depth: 0,
+            triggers: Vec::new(),
+            exec_count: 0,
+        }
+    }
+
+    /// Runs the handler of `trigger` with `payload` bound to its binding (or `input`).
+    ///
+    /// The error is the diagnostic that failed the trigger, or [`Flow::Interrupted`].
+    pub fn run_trigger(&mut self, trigger: &str, payload: Value) -> Result<(), Flow> {
+        let Some(handler) = self.agent.triggers.iter().find(|t| t.name.value == trigger) else {
+            let d = Diagnostic::error(error::NO_SUCH_TARGET, format!("agent `{}` has no trigger `{trigger}`", self.agent.name.name));
+            return Err(Flow::Error(Box::new(d)));
+        };
+        self.run_handler(handler, payload)
+    }
+
+    /// How many executions this interpreter started.
+    pub fn executions(&self) -> u64 {
+        self.exec_count
+    }
+
+    fn run_handler(&mut self, handler: &'a ast::Trigger, payload: Value) -> Result<(), Flow> {
+        let started = Instant::now();
+        let trigger = handler.name.value.clone();
+        let depth = self.emit_depth;
+        self.setup.transcript.event(Event::TriggerStarted {
+            agent: self.agent.name.name.clone(),
+            trigger: trigger.clone(),
+            tier: self.setup.tier.name().to_string(),
+            tier_source: self.setup.tier_source.clone(),
+            limits: self.setup.limits.clone(),
+            working_directory: self.setup.working_dir.display().to_string(),
+            depth,
+        });
+        let mut scope = Scope::new();
+        let binding = handler.binding.as_ref().map(|b| b.name.as_str()).unwrap_or("input");
+        scope.define(binding, payload);
+        self.triggers.push(trigger.clone());
+        let outcome = match self.exec_block(&mut scope, &handler.body) {
+            Ok(()) | Err(Flow::Return(_)) => Ok(()),
+            Err(other) => Err(other),
+        };
+        self.triggers.pop();
+        self.setup.transcript.event(Event::TriggerEnded {
+            agent: self.agent.name.name.clone(),
+            trigger,
+            success: outcome.is_ok(),
+            duration_ms: started.elapsed().as_millis() as u64,
+            depth,
+        });
+        outcome
+    }
+
+    /// The name of the trigger whose handler is running (for the audit log).
+    fn current_trigger(&self) -> String {
+        self.triggers.last().cloned().unwrap_or_default()
+    }
+
+    /// Fails with [`Flow::Interrupted`] once a signal has arrived.
+    fn check_cancel(&self) -> Eval<()> {
+        match self.setup.cancel.signal() {
+            Some(sig) => Err(Flow::Interrupted(sig)),
+            None => Ok(()),
+        }
+    }
+
+    /// Waits for `fut` on the runtime; a signal wins the race and drops `fut`.
+    fn block_on<F: std::future::Future>(&self, fut: F) -> Eval<F::Output> {
+        let cancel = self.setup.cancel.clone();
+        let raced = self.setup.handle.block_on(async move {
+            tokio::select! {
+                biased;
+                sig = cancel.cancelled() => Err(sig),
+                out = fut => Ok(out),
+            }
+        });
+        raced.map_err(Flow::Interrupted)
+    }
+}

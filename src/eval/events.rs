@@ -1,0 +1,168 @@
+//! The events of a run: what `--format json` prints one per line, and what the human
+//! transcript turns into text. Documented in docs/run-events.md; the field names are a
+//! stable interface.
+
+use crate::sandbox::{Limits, OutputSink, Stream};
+use serde::Serialize;
+use std::sync::{Arc, Mutex};
+
+/// One thing that happened during a run.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum Event {
+    /// A trigger's handler starts (the one the CLI chose, or one reached through `emit`).
+    TriggerStarted {
+        /// The agent's name.
+        agent: String,
+        /// The trigger's name.
+        trigger: String,
+        /// The effective tier.
+        tier: String,
+        /// Where the tier came from (`cli`, `agent`, `env`, `config`, `default`).
+        tier_source: String,
+        /// The resolved limits of every execution.
+        limits: Limits,
+        /// The working directory of executions and file builtins.
+        working_directory: String,
+        /// 0 for the trigger the CLI chose, 1 for one it emitted, ...
+        depth: u32,
+    },
+    /// A command starts.
+    ExecStarted {
+        /// Counts executions of the run from 1.
+        id: u64,
+        /// The argument vector (for `execute_code`, the interpreter and `<code on stdin>`).
+        argv: Vec<String>,
+        /// The tier it runs on.
+        tier: String,
+        /// Its limits.
+        limits: Limits,
+    },
+    /// A chunk of a command's output, as it was read (lossy UTF-8).
+    Output {
+        /// The execution it belongs to.
+        id: u64,
+        /// `stdout` or `stderr`.
+        stream: Stream,
+        /// The text.
+        text: String,
+    },
+    /// A command ended (or could not start).
+    ExecEnded {
+        /// The execution.
+        id: u64,
+        /// The exit status, when it exited.
+        exit_code: Option<i32>,
+        /// The signal that ended it (`SIGKILL`, ...).
+        signal: Option<String>,
+        /// Exit 0, not timed out, not truncated.
+        success: bool,
+        /// The wall-clock timeout ended it.
+        timed_out: bool,
+        /// Stdout was cut at the cap.
+        stdout_truncated: bool,
+        /// Stderr was cut at the cap.
+        stderr_truncated: bool,
+        /// Wall time in milliseconds.
+        duration_ms: u64,
+        /// Why it could not run, when the sandbox refused it (an E04xx code).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        error: Option<String>,
+    },
+    /// `print(value)`.
+    Print {
+        /// The text printed.
+        text: String,
+    },
+    /// `log(message, level)`.
+    Log {
+        /// `debug`, `info`, `warn` or `error`.
+        level: String,
+        /// The message.
+        message: String,
+    },
+    /// A diagnostic (check result, runtime error, refusal), in the JSON shape of
+    /// `symbi check --format json`.
+    Diagnostic {
+        /// The diagnostic object.
+        diagnostic: serde_json::Value,
+    },
+    /// A trigger's handler ended.
+    TriggerEnded {
+        /// The agent's name.
+        agent: String,
+        /// The trigger's name.
+        trigger: String,
+        /// It ran to the end (or `return`) without an error.
+        success: bool,
+        /// Wall time in milliseconds.
+        duration_ms: u64,
+        /// As in `trigger_started`.
+        depth: u32,
+    },
+}
+
+/// Where the events of a run go: the terminal (human or JSON) or, in tests, a list.
+pub trait Transcript: Send + Sync {
+    /// Records one event.
+    fn event(&self, event: Event);
+
+    /// Receives live output of execution `id`; the default turns it into an `output` event.
+    fn output(&self, id: u64, stream: Stream, bytes: &[u8]) {
+        self.event(Event::Output { id, stream, text: String::from_utf8_lossy(bytes).into_owned() });
+    }
+
+    /// Records a diagnostic.
+    fn diagnostic(&self, diagnostic: &crate::diag::Diagnostic);
+}
+
+/// The live-output sink of one execution, forwarding to the transcript.
+pub struct ExecSink {
+    /// The transcript.
+    pub transcript: Arc<dyn Transcript>,
+    /// The execution's id.
+    pub id: u64,
+}
+
+impl OutputSink for ExecSink {
+    fn chunk(&self, stream: Stream, bytes: &[u8]) {
+        self.transcript.output(self.id, stream, bytes);
+    }
+}
+
+/// A transcript that keeps every event, for tests and embedding.
+#[derive(Default)]
+pub struct RecordingTranscript {
+    events: Mutex<Vec<Event>>,
+}
+
+impl RecordingTranscript {
+    /// The events so far.
+    pub fn events(&self) -> Vec<Event> {
+        self.events.lock().map(|e| e.clone()).unwrap_or_default()
+    }
+
+    /// The text of every `print`, one line each.
+    pub fn printed(&self) -> Vec<String> {
+        self.events()
+            .into_iter()
+            .filter_map(|e| match e {
+                Event::Print { text } => Some(text),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+impl Transcript for RecordingTranscript {
+    fn event(&self, event: Event) {
+        if let Ok(mut events) = self.events.lock() {
+            events.push(event);
+        }
+    }
+
+    fn diagnostic(&self, d: &crate::diag::Diagnostic) {
+        let diagnostic = serde_json::to_value(d).unwrap_or_default();
+        self.event(Event::Diagnostic { diagnostic });
+    }
+}
