@@ -14,7 +14,14 @@ enum Step {
 
 impl<'a> Interpreter<'a> {
     /// Assigns `value` to `target` (`=`) or adds it (`+=`).
-    pub(super) fn assign(&mut self, scope: &mut Scope, target: &'a Expr, op: AssignOp, value: Value, span: Span) -> Eval<()> {
+    pub(super) fn assign(
+        &mut self,
+        scope: &mut Scope,
+        target: &'a Expr,
+        op: AssignOp,
+        value: Value,
+        span: Span,
+    ) -> Eval<()> {
         // Walk from the target down to its variable, evaluating indexes first (they may read
         // the scope), then take the one mutable borrow.
         let mut steps = Vec::new();
@@ -31,18 +38,29 @@ impl<'a> Interpreter<'a> {
                     steps.push(Step::Index(i, index.span));
                     at = target;
                 }
-                _ => return Err(error(TYPE_ERROR, target.span, "only a variable, field or index can be assigned to")),
+                _ => {
+                    return Err(error(
+                        TYPE_ERROR,
+                        target.span,
+                        "only a variable, field or index can be assigned to",
+                    ));
+                }
             }
         };
         steps.reverse();
         let Some(mut place) = scope.get_mut(&root.name) else {
-            return Err(error(UNKNOWN_NAME, root.span, format!("no variable `{}` (declare it with `let`)", root.name)));
+            return Err(error(
+                UNKNOWN_NAME,
+                root.span,
+                format!("no variable `{}` (declare it with `let`)", root.name),
+            ));
         };
         let last = steps.len();
         for (n, step) in steps.into_iter().enumerate() {
             let creating = n + 1 == last && op == AssignOp::Set;
             place = match (place, step) {
-                (Value::Map(map), Step::Field(key, span)) | (Value::Map(map), Step::Index(Value::Str(key), span)) => {
+                (Value::Map(map), Step::Field(key, span))
+                | (Value::Map(map), Step::Index(Value::Str(key), span)) => {
                     if creating {
                         map.entry(key).or_insert(Value::Null)
                     } else {
@@ -60,7 +78,11 @@ impl<'a> Interpreter<'a> {
                     return Err(error::type_error(span, "a map key", "a String", other.type_name()));
                 }
                 (other, Step::Field(_, span) | Step::Index(_, span)) => {
-                    return Err(error(TYPE_ERROR, span, format!("{} cannot be assigned into", other.type_name())));
+                    return Err(error(
+                        TYPE_ERROR,
+                        span,
+                        format!("{} cannot be assigned into", other.type_name()),
+                    ));
                 }
             };
         }

@@ -12,25 +12,32 @@ use crate::syntax::ast::{Arg, Expr, Function, Ident, Param, TypeExpr};
 
 impl<'a> Interpreter<'a> {
     /// `callee(args)`.
-    pub(super) fn call(&mut self, scope: &mut Scope, callee: &'a Ident, args: &'a [Arg], span: Span) -> Eval<Value> {
+    pub(super) fn call(
+        &mut self,
+        scope: &mut Scope,
+        callee: &'a Ident,
+        args: &'a [Arg],
+        span: Span,
+    ) -> Eval<Value> {
         let user = self.agent.functions.iter().find(|f| f.name.name == callee.name);
         let file = self.file;
         if let Some(f) = user.or_else(|| file.functions().find(|f| f.name.name == callee.name)) {
             let bound = self.bind(scope, &callee.name, &f.params, args, span)?;
             return self.call_user(f, bound, span);
         }
-        if let Some(builtin) = crate::stdlib::stdlib().function(&callee.name) {
-            let bound = self.bind(scope, &callee.name, &builtin.decl.params, args, span)?;
-            self.require_capabilities(&callee.name, &builtin.decl.requires, span)?;
+        if let Some(decl) = super::decls::function(&callee.name) {
+            let bound = self.bind(scope, &callee.name, &decl.params, args, span)?;
+            self.require_capabilities(&callee.name, &decl.requires, span)?;
             return builtins::call_function(self, &callee.name, bound, span);
         }
-        let known = self
-            .agent
+        let agent = self.agent;
+        let known: Vec<&str> = agent
             .functions
             .iter()
             .chain(file.functions())
             .map(|f| f.name.name.as_str())
-            .chain(crate::stdlib::stdlib().functions().map(|b| b.decl.name.name.as_str()));
+            .chain(super::decls::function_names().map(|n| -> &'a str { n }))
+            .collect();
         let mut flow = error(UNKNOWN_NAME, callee.span, format!("no function `{}`", callee.name));
         if let (Flow::Error(d), Some(help)) = (&mut flow, error::did_you_mean(&callee.name, known)) {
             d.help = Some(help);
@@ -49,22 +56,36 @@ impl<'a> Interpreter<'a> {
     ) -> Eval<Value> {
         let recv = self.eval(scope, receiver)?;
         let type_name = recv.type_name();
-        let Some(builtin) = crate::stdlib::stdlib().method(type_name, &method.name) else {
-            return Err(error(TYPE_ERROR, method.span, format!("{type_name} has no method `{}`", method.name)));
+        let Some(decl) = super::decls::method(type_name, &method.name) else {
+            return Err(error(
+                TYPE_ERROR,
+                method.span,
+                format!("{type_name} has no method `{}`", method.name),
+            ));
         };
-        let bound = self.bind(scope, &method.name, &builtin.decl.params, args, span)?;
+        let bound = self.bind(scope, &method.name, &decl.params, args, span)?;
         builtins::call_method(self, type_name, &method.name, recv, bound, span)
     }
 
     /// Checks the agent declared every capability a builtin needs (the checker reports it
     /// first; this keeps a run honest even without the check).
-    fn require_capabilities(&self, name: &str, requires: &[crate::syntax::ast::StrValue], span: Span) -> Eval<()> {
+    fn require_capabilities(
+        &self,
+        name: &str,
+        requires: &[crate::syntax::ast::StrValue],
+        span: Span,
+    ) -> Eval<()> {
         for cap in requires {
-            if !self.capabilities.contains(&cap.value) && !(cap.value == "network" && self.setup.tier == crate::security::Tier::None) {
+            let granted = self.capabilities.contains(&cap.value)
+                || (cap.value == "network" && self.setup.tier == crate::security::Tier::None);
+            if !granted {
                 return Err(error::error_help(
                     error::MISSING_CAPABILITY,
                     span,
-                    format!("`{name}` needs the capability `{}`, which the agent does not declare", cap.value),
+                    format!(
+                        "`{name}` needs the capability `{}`, which the agent does not declare",
+                        cap.value
+                    ),
                     format!("add \"{}\" to the agent's `security {{ capabilities: [...] }}`", cap.value),
                 ));
             }
@@ -73,7 +94,14 @@ impl<'a> Interpreter<'a> {
     }
 
     /// Matches `args` to `params`: positional first, then by name, then defaults.
-    fn bind(&mut self, scope: &mut Scope, name: &str, params: &'a [Param], args: &'a [Arg], span: Span) -> Eval<Args> {
+    fn bind(
+        &mut self,
+        scope: &mut Scope,
+        name: &str,
+        params: &'a [Param],
+        args: &'a [Arg],
+        span: Span,
+    ) -> Eval<Args> {
         let mut slots: Vec<Option<(Value, Span)>> = vec![None; params.len()];
         let mut positional = 0;
         for arg in args {
@@ -93,10 +121,12 @@ impl<'a> Interpreter<'a> {
                 Some(n) => match params.iter().position(|p| p.name.name == n.name) {
                     Some(at) => at,
                     None => {
-                        let mut flow = error(BAD_ARGUMENTS, n.span, format!("`{name}` has no parameter `{}`", n.name));
-                        if let (Flow::Error(d), Some(help)) =
-                            (&mut flow, error::did_you_mean(&n.name, params.iter().map(|p| p.name.name.as_str())))
-                        {
+                        let mut flow =
+                            error(BAD_ARGUMENTS, n.span, format!("`{name}` has no parameter `{}`", n.name));
+                        if let (Flow::Error(d), Some(help)) = (
+                            &mut flow,
+                            error::did_you_mean(&n.name, params.iter().map(|p| p.name.name.as_str())),
+                        ) {
                             d.help = Some(help);
                         }
                         return Err(flow);
@@ -104,7 +134,11 @@ impl<'a> Interpreter<'a> {
                 },
             };
             if slots[at].is_some() {
-                return Err(error(BAD_ARGUMENTS, arg.span, format!("`{}` is given twice", params[at].name.name)));
+                return Err(error(
+                    BAD_ARGUMENTS,
+                    arg.span,
+                    format!("`{}` is given twice", params[at].name.name),
+                ));
             }
             let v = self.eval(scope, &arg.value)?;
             slots[at] = Some((v, arg.value.span));
@@ -117,7 +151,11 @@ impl<'a> Interpreter<'a> {
                 // Defaults are evaluated in a scope of their own: they are literals in practice.
                 (None, Some(default)) => (self.eval(&mut Scope::new(), default)?, span),
                 (None, None) => {
-                    return Err(error(BAD_ARGUMENTS, span, format!("`{name}` needs the argument `{}`", param.name.name)));
+                    return Err(error(
+                        BAD_ARGUMENTS,
+                        span,
+                        format!("`{name}` needs the argument `{}`", param.name.name),
+                    ));
                 }
             };
             check_type(&param.ty, &v, at, &format!("the argument `{}` of `{name}`", param.name.name))?;
@@ -175,7 +213,9 @@ fn matches_type(ty: &TypeExpr, v: &Value) -> bool {
         ("ExecResult", Value::Exec(_)) => true,
         ("List", Value::List(items)) => items.iter().all(item_ok),
         ("Map", Value::Map(map)) => map.values().all(item_ok),
-        ("String" | "Bool" | "Int" | "Float" | "Duration" | "ExecResult" | "List" | "Map" | "Null", _) => false,
+        ("String" | "Bool" | "Int" | "Float" | "Duration" | "ExecResult" | "List" | "Map" | "Null", _) => {
+            false
+        }
         _ => true,
     }
 }

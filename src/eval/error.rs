@@ -41,6 +41,8 @@ pub const INTERRUPTED: &str = "E0446";
 pub const MISSING_CAPABILITY: &str = "E0447";
 /// `symbi run` cannot tell which agent or trigger to run, or the one named is not there.
 pub const NO_SUCH_TARGET: &str = "E0448";
+/// The `--input` payload is not valid JSON (or its file cannot be read).
+pub const BAD_INPUT: &str = "E0449";
 
 /// Why evaluation stopped early.
 #[derive(Debug)]
@@ -62,7 +64,12 @@ pub fn error(code: &'static str, span: Span, message: impl Into<String>) -> Flow
 }
 
 /// A runtime error at `span` with a help line.
-pub fn error_help(code: &'static str, span: Span, message: impl Into<String>, help: impl Into<String>) -> Flow {
+pub fn error_help(
+    code: &'static str,
+    span: Span,
+    message: impl Into<String>,
+    help: impl Into<String>,
+) -> Flow {
     Flow::Error(Box::new(Diagnostic::error(code, message).with_primary(span, "").with_help(help)))
 }
 

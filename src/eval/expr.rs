@@ -1,6 +1,8 @@
 //! Expressions.
 
-use super::error::{self, Eval, INDEX_OUT_OF_RANGE, MISSING_KEY, TYPE_ERROR, UNKNOWN_NAME, did_you_mean, error};
+use super::error::{
+    self, Eval, INDEX_OUT_OF_RANGE, MISSING_KEY, TYPE_ERROR, UNKNOWN_NAME, did_you_mean, error,
+};
 use super::{Interpreter, Scope, Value, ops};
 use crate::diag::Span;
 use crate::syntax::ast::{BinaryOp, Expr, ExprKind, StrPart};
@@ -34,8 +36,11 @@ impl<'a> Interpreter<'a> {
             ExprKind::Var(ident) => match scope.get(&ident.name) {
                 Some(v) => Ok(v.clone()),
                 None => {
-                    let mut d = error::error(UNKNOWN_NAME, ident.span, format!("no variable `{}`", ident.name));
-                    if let (super::Flow::Error(diag), Some(help)) = (&mut d, did_you_mean(&ident.name, scope.names())) {
+                    let mut d =
+                        error::error(UNKNOWN_NAME, ident.span, format!("no variable `{}`", ident.name));
+                    if let (super::Flow::Error(diag), Some(help)) =
+                        (&mut d, did_you_mean(&ident.name, scope.names()))
+                    {
                         diag.help = Some(help);
                     }
                     Err(d)
@@ -59,7 +64,9 @@ impl<'a> Interpreter<'a> {
                 ops::binary(*op, l, r, expr.span)
             }
             ExprKind::Call { callee, args } => self.call(scope, callee, args, expr.span),
-            ExprKind::Method { receiver, method, args } => self.method(scope, receiver, method, args, expr.span),
+            ExprKind::Method { receiver, method, args } => {
+                self.method(scope, receiver, method, args, expr.span)
+            }
             ExprKind::Field { target, field } => {
                 let t = self.eval(scope, target)?;
                 field_of(t, &field.name, field.span)
@@ -121,10 +128,9 @@ fn missing_key<'k>(key: &str, keys: impl IntoIterator<Item = &'k str>, span: Spa
 /// A list or string position from an Int index, or the error for it.
 pub(super) fn position(index: &Value, len: usize, span: Span) -> Eval<usize> {
     match index {
-        Value::Int(i) => usize::try_from(*i)
-            .ok()
-            .filter(|i| *i < len)
-            .ok_or_else(|| error(INDEX_OUT_OF_RANGE, span, format!("index {i} is out of range for length {len}"))),
+        Value::Int(i) => usize::try_from(*i).ok().filter(|i| *i < len).ok_or_else(|| {
+            error(INDEX_OUT_OF_RANGE, span, format!("index {i} is out of range for length {len}"))
+        }),
         other => Err(error::type_error(span, "an index", "an Int", other.type_name())),
     }
 }

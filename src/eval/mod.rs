@@ -10,6 +10,7 @@ pub mod audit;
 mod builtins;
 mod call;
 mod cancel;
+mod decls;
 pub mod error;
 pub mod events;
 mod expr;
@@ -106,7 +107,10 @@ impl<'a> Interpreter<'a> {
     /// The error is the diagnostic that failed the trigger, or [`Flow::Interrupted`].
     pub fn run_trigger(&mut self, trigger: &str, payload: Value) -> Result<(), Flow> {
         let Some(handler) = self.agent.triggers.iter().find(|t| t.name.value == trigger) else {
-            let d = Diagnostic::error(error::NO_SUCH_TARGET, format!("agent `{}` has no trigger `{trigger}`", self.agent.name.name));
+            let d = Diagnostic::error(
+                error::NO_SUCH_TARGET,
+                format!("agent `{}` has no trigger `{trigger}`", self.agent.name.name),
+            );
             return Err(Flow::Error(Box::new(d)));
         };
         self.run_handler(handler, payload)

@@ -16,7 +16,9 @@ pub fn unary(op: UnaryOp, v: Value, span: Span) -> Eval<Value> {
         }
         (UnaryOp::Neg, Value::Float(f)) => Ok(Value::Float(-f)),
         (UnaryOp::Not, v) => Err(error(TYPE_ERROR, span, format!("`!` needs a Bool, not {}", v.type_name()))),
-        (UnaryOp::Neg, v) => Err(error(TYPE_ERROR, span, format!("`-` needs a number, not {}", v.type_name()))),
+        (UnaryOp::Neg, v) => {
+            Err(error(TYPE_ERROR, span, format!("`-` needs a number, not {}", v.type_name())))
+        }
     }
 }
 
@@ -79,9 +81,10 @@ fn add(lhs: Value, rhs: Value, span: Span) -> Eval<Value> {
             a.extend(b);
             Ok(Value::List(a))
         }
-        (Value::Duration(a), Value::Duration(b)) => {
-            a.checked_add(b).map(Value::Duration).ok_or_else(|| error(OVERFLOW, span, "duration overflow in `+`"))
-        }
+        (Value::Duration(a), Value::Duration(b)) => a
+            .checked_add(b)
+            .map(Value::Duration)
+            .ok_or_else(|| error(OVERFLOW, span, "duration overflow in `+`")),
         (lhs, rhs) => arithmetic(BinaryOp::Add, lhs, rhs, span),
     }
 }
@@ -104,11 +107,13 @@ fn arithmetic(op: BinaryOp, lhs: Value, rhs: Value, span: Span) -> Eval<Value> {
             };
             r.map(Value::Int).ok_or_else(overflow)
         }
-        (Value::Duration(a), Value::Duration(b)) if op == BinaryOp::Sub => {
-            a.checked_sub(*b).map(Value::Duration).ok_or_else(|| error(OVERFLOW, span, "negative duration in `-`"))
-        }
+        (Value::Duration(a), Value::Duration(b)) if op == BinaryOp::Sub => a
+            .checked_sub(*b)
+            .map(Value::Duration)
+            .ok_or_else(|| error(OVERFLOW, span, "negative duration in `-`")),
         (Value::Duration(a), Value::Int(b)) if matches!(op, BinaryOp::Mul | BinaryOp::Div) => {
-            let b = u64::try_from(*b).map_err(|_| error(TYPE_ERROR, span, "a duration cannot be negative"))?;
+            let b =
+                u64::try_from(*b).map_err(|_| error(TYPE_ERROR, span, "a duration cannot be negative"))?;
             if op == BinaryOp::Div && b == 0 {
                 return Err(zero());
             }
@@ -150,7 +155,10 @@ mod tests {
         assert_eq!(bin(BinaryOp::Div, Value::Int(7), Value::Int(2)), Ok(Value::Int(3)));
         assert_eq!(bin(BinaryOp::Mul, Value::Int(2), Value::Float(1.5)), Ok(Value::Float(3.0)));
         assert_eq!(bin(BinaryOp::Add, Value::str("a"), Value::str("b")), Ok(Value::str("ab")));
-        assert_eq!(bin(BinaryOp::Add, Value::Duration(1000), Value::Duration(500)), Ok(Value::Duration(1500)));
+        assert_eq!(
+            bin(BinaryOp::Add, Value::Duration(1000), Value::Duration(500)),
+            Ok(Value::Duration(1500))
+        );
         assert_eq!(bin(BinaryOp::Mul, Value::Duration(1000), Value::Int(3)), Ok(Value::Duration(3000)));
     }
 

@@ -59,13 +59,24 @@ impl<'a> Interpreter<'a> {
                 let pairs: Vec<(Option<Value>, Value)> = match (collection, key) {
                     (Value::List(items), None) => items.into_iter().map(|v| (None, v)).collect(),
                     (Value::Map(map), None) => map.into_keys().map(|k| (None, Value::Str(k))).collect(),
-                    (Value::Map(map), Some(_)) => map.into_iter().map(|(k, v)| (Some(Value::Str(k)), v)).collect(),
+                    (Value::Map(map), Some(_)) => {
+                        map.into_iter().map(|(k, v)| (Some(Value::Str(k)), v)).collect()
+                    }
                     (Value::Str(s), None) => s.chars().map(|c| (None, Value::Str(c.to_string()))).collect(),
                     (other, Some(_)) => {
-                        return Err(error::type_error(iter.span, "a `for k, v` loop's collection", "a Map", other.type_name()));
+                        return Err(error::type_error(
+                            iter.span,
+                            "a `for k, v` loop's collection",
+                            "a Map",
+                            other.type_name(),
+                        ));
                     }
                     (other, None) => {
-                        return Err(error(TYPE_ERROR, iter.span, format!("cannot iterate over {}", other.type_name())));
+                        return Err(error(
+                            TYPE_ERROR,
+                            iter.span,
+                            format!("cannot iterate over {}", other.type_name()),
+                        ));
                     }
                 };
                 for (k, v) in pairs {
@@ -150,7 +161,8 @@ pub(super) fn command_failed(r: &ExecResult, span: Span) -> Flow {
         _ if r.stdout_truncated || r.stderr_truncated => "produced more output than the cap".to_string(),
         _ => "failed".to_string(),
     };
-    let mut d = Diagnostic::error(COMMAND_FAILED, format!("the command {how}")).with_primary(span, "this call failed");
+    let mut d = Diagnostic::error(COMMAND_FAILED, format!("the command {how}"))
+        .with_primary(span, "this call failed");
     let mut facts = Vec::new();
     if let Some(code) = r.exit_code {
         facts.push(format!("exit status {code}"));

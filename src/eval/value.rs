@@ -100,7 +100,9 @@ impl Value {
     pub fn equals(&self, other: &Value) -> bool {
         match (self, other) {
             (Value::Int(a), Value::Float(b)) | (Value::Float(b), Value::Int(a)) => (*a as f64) == *b,
-            (Value::List(a), Value::List(b)) => a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.equals(y)),
+            (Value::List(a), Value::List(b)) => {
+                a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.equals(y))
+            }
             (Value::Map(a), Value::Map(b)) => {
                 a.len() == b.len() && a.iter().zip(b).all(|((ka, va), (kb, vb))| ka == kb && va.equals(vb))
             }
@@ -148,7 +150,7 @@ impl Value {
 pub fn format_duration(ms: u64) -> String {
     const UNITS: [(u64, &str); 3] = [(3_600_000, "h"), (60_000, "m"), (1000, "s")];
     for (size, unit) in UNITS {
-        if ms != 0 && ms % size == 0 {
+        if ms != 0 && ms.is_multiple_of(size) {
             return format!("{}{unit}", ms / size);
         }
     }
@@ -157,7 +159,11 @@ pub fn format_duration(ms: u64) -> String {
 
 /// Writes a float so it always reads back as a float (`2.0`, not `2`).
 fn format_float(f: f64, out: &mut fmt::Formatter<'_>) -> fmt::Result {
-    if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e16 { write!(out, "{f:.1}") } else { write!(out, "{f}") }
+    if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e16 {
+        write!(out, "{f:.1}")
+    } else {
+        write!(out, "{f}")
+    }
 }
 
 /// The text of a value as `print`, interpolation and `to_string` show it: strings as they

@@ -87,7 +87,10 @@ mod tests {
 
     #[test]
     fn nothing_is_expanded() {
-        assert_eq!(ok("echo $HOME *.txt ; rm -rf / | cat"), ["echo", "$HOME", "*.txt", ";", "rm", "-rf", "/", "|", "cat"]);
+        assert_eq!(
+            ok("echo $HOME *.txt ; rm -rf / | cat"),
+            ["echo", "$HOME", "*.txt", ";", "rm", "-rf", "/", "|", "cat"]
+        );
     }
 
     #[test]

@@ -86,10 +86,17 @@ impl Args {
 }
 
 /// Runs the builtin function `name`.
-pub(super) fn call_function(interp: &mut Interpreter<'_>, name: &str, mut args: Args, span: Span) -> Eval<Value> {
+pub(super) fn call_function(
+    interp: &mut Interpreter<'_>,
+    name: &str,
+    mut args: Args,
+    span: Span,
+) -> Eval<Value> {
     let result = match name {
         "execute_native" | "execute_code" => exec::call(interp, name, &mut args),
-        "print" | "log" | "env" | "read_file" | "write_file" | "file_exists" => io::call(interp, name, &mut args),
+        "print" | "log" | "env" | "read_file" | "write_file" | "file_exists" => {
+            io::call(interp, name, &mut args)
+        }
         "emit" | "fail" | "sleep" => control::call(interp, name, &mut args),
         _ => values::call(name, &mut args),
     };
@@ -113,7 +120,11 @@ pub(super) fn call_method(
 }
 
 fn not_implemented(name: &str, span: Span) -> Flow {
-    error(BAD_ARGUMENTS, span, format!("the builtin `{name}` is declared but this build does not implement it"))
+    error(
+        BAD_ARGUMENTS,
+        span,
+        format!("the builtin `{name}` is declared but this build does not implement it"),
+    )
 }
 
 /// A type error for a builtin that cannot take `v` at all.

@@ -1,0 +1,170 @@
+//! `execute_native` and `execute_code`: every process goes through the run's sandbox, is
+//! announced in the transcript, streams its output live and is recorded in the audit log.
+
+use super::super::audit::{AuditEntry, now_rfc3339};
+use super::super::error::{BAD_ARGUMENTS, Eval, Flow, error};
+use super::super::events::{Event, ExecSink};
+use super::super::{Interpreter, Value};
+use super::Args;
+use crate::diag::Span;
+use crate::sandbox::{ExecRequest, ExecResult, Program};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// `execute_native(command, env, stdin, timeout)` and
+/// `execute_code(code, interpreter, env, timeout)`.
+pub(super) fn call(interp: &mut Interpreter<'_>, name: &str, args: &mut Args) -> Option<Eval<Value>> {
+    Some(match name {
+        "execute_native" => native(interp, args),
+        _ => code(interp, args),
+    })
+}
+
+fn native(interp: &mut Interpreter<'_>, args: &mut Args) -> Eval<Value> {
+    let command = args.string(0)?;
+    let argv = super::split_command_line(&command).map_err(|why| {
+        error(BAD_ARGUMENTS, args.span(0), format!("the command line cannot be split: {why}"))
+    })?;
+    if argv.is_empty() {
+        return Err(error(BAD_ARGUMENTS, args.span(0), "the command line is empty"));
+    }
+    let env = args.string_map(1)?;
+    let stdin = args.opt_string(2)?;
+    let timeout = args.opt_duration(3)?;
+    let shown = argv.clone();
+    interp.run_program(Program::Argv(argv), shown, env, stdin, timeout, args.call)
+}
+
+fn code(interp: &mut Interpreter<'_>, args: &mut Args) -> Eval<Value> {
+    let code = args.string(0)?;
+    let interpreter = args.opt_string(1)?.unwrap_or_else(|| interp.setup.default_interpreter.clone());
+    let env = args.string_map(2)?;
+    let timeout = args.opt_duration(3)?;
+    let shown = vec![interpreter.clone(), "<code on stdin>".to_string()];
+    interp.run_program(Program::Code { code, interpreter }, shown, env, None, timeout, args.call)
+}
+
+impl Interpreter<'_> {
+    /// Runs one program through the sandbox: transcript events, live output, audit entry.
+    /// A call's own `timeout` can only shorten the run's.
+    pub(in super::super) fn run_program(
+        &mut self,
+        program: Program,
+        argv: Vec<String>,
+        env: BTreeMap<String, String>,
+        stdin: Option<String>,
+        timeout: Option<u64>,
+        span: Span,
+    ) -> Eval<Value> {
+        self.check_cancel()?;
+        self.exec_count += 1;
+        let id = self.exec_count;
+        let mut limits = self.setup.limits.clone();
+        if let Some(ms) = timeout {
+            limits.timeout = limits.timeout.min(Duration::from_millis(ms));
+        }
+        let tier = self.setup.tier.name().to_string();
+        self.setup.transcript.event(Event::ExecStarted {
+            id,
+            argv: argv.clone(),
+            tier: tier.clone(),
+            limits: limits.clone(),
+        });
+        let env_keys: Vec<String> = env.keys().cloned().collect();
+        let request = ExecRequest {
+            program,
+            env,
+            stdin: stdin.map(String::into_bytes),
+            working_dir: self.setup.working_dir.clone(),
+            limits: limits.clone(),
+            allowed_executables: self.setup.allowed_executables.clone(),
+            network: self.capabilities.contains("network"),
+            local_filesystem: self.capabilities.contains("local_filesystem"),
+            sink: Some(Arc::new(ExecSink { transcript: self.setup.transcript.clone(), id })),
+        };
+        let time = now_rfc3339();
+        let started = Instant::now();
+        let sandbox = self.setup.sandbox.clone();
+        let outcome = self.block_on(async move { sandbox.execute(request).await });
+        let mut entry = AuditEntry {
+            time,
+            agent: self.agent.name.name.clone(),
+            trigger: self.current_trigger(),
+            tier,
+            argv,
+            env_keys,
+            working_directory: self.setup.working_dir.display().to_string(),
+            limits,
+            outcome: String::new(),
+            exit_code: None,
+            signal: None,
+            duration_ms: started.elapsed().as_millis() as u64,
+            error: None,
+        };
+        let (event, result) = match outcome {
+            Err(Flow::Interrupted(sig)) => {
+                entry.outcome = "interrupted".into();
+                entry.signal = Some(signal_name(sig));
+                (
+                    ended(
+                        id,
+                        &ExecResult { signal: entry.signal.clone(), ..Default::default() },
+                        &entry,
+                        None,
+                    ),
+                    Err(Flow::Interrupted(sig)),
+                )
+            }
+            Err(other) => (ended(id, &ExecResult::default(), &entry, None), Err(other)),
+            Ok(Err(refused)) => {
+                entry.outcome = "refused".into();
+                entry.error = Some(refused.code.to_string());
+                let ev = ended(id, &ExecResult::default(), &entry, Some(refused.code.to_string()));
+                (ev, Err(Flow::Error(Box::new(refused.into_diagnostic(span)))))
+            }
+            Ok(Ok(result)) => {
+                entry.outcome = if result.timed_out {
+                    "timed_out"
+                } else if result.signal.is_some() {
+                    "signaled"
+                } else {
+                    "exited"
+                }
+                .into();
+                entry.exit_code = result.exit_code;
+                entry.signal = result.signal.clone();
+                entry.duration_ms = result.duration_ms;
+                (ended(id, &result, &entry, None), Ok(Value::Exec(Box::new(result))))
+            }
+        };
+        if let Some(audit) = &self.setup.audit
+            && let Some(warning) = audit.append(&entry)
+        {
+            self.setup.transcript.diagnostic(&crate::diag::Diagnostic::warning("W0430", warning));
+        }
+        self.setup.transcript.event(event);
+        result
+    }
+}
+
+fn ended(id: u64, r: &ExecResult, entry: &AuditEntry, error: Option<String>) -> Event {
+    Event::ExecEnded {
+        id,
+        exit_code: r.exit_code,
+        signal: r.signal.clone(),
+        success: r.success,
+        timed_out: r.timed_out,
+        stdout_truncated: r.stdout_truncated,
+        stderr_truncated: r.stderr_truncated,
+        duration_ms: entry.duration_ms,
+        error,
+    }
+}
+
+/// `SIGINT`, `SIGTERM`, ... for a signal number.
+pub fn signal_name(sig: i32) -> String {
+    nix::sys::signal::Signal::try_from(sig)
+        .map(|s| s.as_str().to_string())
+        .unwrap_or_else(|_| format!("signal {sig}"))
+}

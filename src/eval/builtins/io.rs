@@ -1,0 +1,153 @@
+//! `print`, `log`, `env` and the file builtins.
+//!
+//! File paths are relative to the working directory and may not leave it: an absolute path,
+//! a `..` component, or a symbolic link (anywhere on the way) that resolves outside it is
+//! refused before anything is opened.
+
+use super::super::error::{self, Eval, FILE_IO, PATH_OUTSIDE, TYPE_ERROR, error};
+use super::super::events::Event;
+use super::super::{Interpreter, Value};
+use super::Args;
+use crate::diag::Span;
+use std::path::{Component, Path, PathBuf};
+
+/// The levels `log` accepts.
+const LEVELS: [&str; 4] = ["debug", "info", "warn", "error"];
+
+pub(super) fn call(interp: &mut Interpreter<'_>, name: &str, args: &mut Args) -> Option<Eval<Value>> {
+    Some(match name {
+        "print" => {
+            let text = args.take(0).to_string();
+            interp.setup.transcript.event(Event::Print { text });
+            Ok(Value::Null)
+        }
+        "log" => log(interp, args),
+        "env" => args.string(0).map(|n| std::env::var(n).map(Value::Str).unwrap_or(Value::Null)),
+        "read_file" => read_file(interp, args),
+        "write_file" => write_file(interp, args),
+        "file_exists" => args.string(0).and_then(|p| {
+            let path = confine(&interp.setup.working_dir, &p, args.span(0))?;
+            Ok(Value::Bool(path.exists()))
+        }),
+        _ => return None,
+    })
+}
+
+fn log(interp: &mut Interpreter<'_>, args: &mut Args) -> Eval<Value> {
+    let message = args.take(0).to_string();
+    let level = match args.take(1) {
+        Value::Null => "info".to_string(),
+        Value::Str(s) => s.to_ascii_lowercase(),
+        other => return Err(error::type_error(args.span(1), "the log level", "a String", other.type_name())),
+    };
+    if !LEVELS.contains(&level.as_str()) {
+        return Err(error(
+            TYPE_ERROR,
+            args.span(1),
+            format!("unknown log level `{level}`; use one of {}", LEVELS.join(", ")),
+        ));
+    }
+    interp.setup.transcript.event(Event::Log { level, message });
+    Ok(Value::Null)
+}
+
+fn read_file(interp: &mut Interpreter<'_>, args: &mut Args) -> Eval<Value> {
+    let rel = args.string(0)?;
+    let path = confine(&interp.setup.working_dir, &rel, args.span(0))?;
+    let bytes =
+        std::fs::read(&path).map_err(|e| error(FILE_IO, args.call, format!("cannot read `{rel}`: {e}")))?;
+    String::from_utf8(bytes).map(Value::Str).map_err(|e| {
+        error(
+            FILE_IO,
+            args.call,
+            format!("`{rel}` is not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()),
+        )
+    })
+}
+
+fn write_file(interp: &mut Interpreter<'_>, args: &mut Args) -> Eval<Value> {
+    let rel = args.string(0)?;
+    let text = match args.take(1) {
+        Value::Str(s) => s,
+        other => other.to_string(),
+    };
+    let path = confine(&interp.setup.working_dir, &rel, args.span(0))?;
+    let io = |e: std::io::Error| error(FILE_IO, args.call, format!("cannot write `{rel}`: {e}"));
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(io)?;
+    }
+    std::fs::write(&path, text).map_err(io)?;
+    Ok(Value::Null)
+}
+
+/// The path of `rel` under `root` (canonical), or the refusal.
+pub fn confine(root: &Path, rel: &str, span: Span) -> Eval<PathBuf> {
+    let outside = |why: &str| {
+        error::error_help(
+            PATH_OUTSIDE,
+            span,
+            format!("the path `{rel}` {why}"),
+            format!(
+                "file builtins work inside the working directory `{}`; use a relative path below it",
+                root.display()
+            ),
+        )
+    };
+    if rel.is_empty() {
+        return Err(outside("is empty"));
+    }
+    let path = Path::new(rel);
+    for component in path.components() {
+        match component {
+            Component::Normal(_) | Component::CurDir => {}
+            Component::ParentDir => return Err(outside("goes up with `..`")),
+            Component::RootDir | Component::Prefix(_) => return Err(outside("is absolute")),
+        }
+    }
+    let full = root.join(path);
+    // Resolve the longest part of the path that exists: a symlink anywhere in it shows up
+    // as a canonical path outside the root.
+    let mut existing = full.clone();
+    while std::fs::symlink_metadata(&existing).is_err() {
+        if !existing.pop() {
+            break;
+        }
+    }
+    let real =
+        std::fs::canonicalize(&existing).map_err(|_| outside("goes through a broken symbolic link"))?;
+    if !real.starts_with(root) {
+        return Err(outside("leads outside the working directory through a symbolic link"));
+    }
+    Ok(full)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(r: Eval<PathBuf>) -> &'static str {
+        match r {
+            Ok(_) => "ok",
+            Err(super::super::super::Flow::Error(d)) => d.code,
+            Err(_) => "other",
+        }
+    }
+
+    #[test]
+    fn paths_stay_inside_the_working_directory() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let root = std::fs::canonicalize(dir.path()).unwrap_or_default();
+        let outside = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let _ = std::os::unix::fs::symlink(outside.path(), root.join("escape"));
+        let _ = std::fs::write(root.join("ok.txt"), "x");
+        assert_eq!(code(confine(&root, "ok.txt", Span::default())), "ok");
+        assert_eq!(code(confine(&root, "new/dir/file.txt", Span::default())), "ok");
+        assert_eq!(code(confine(&root, "./ok.txt", Span::default())), "ok");
+        assert_eq!(code(confine(&root, "../x", Span::default())), PATH_OUTSIDE);
+        assert_eq!(code(confine(&root, "a/../../x", Span::default())), PATH_OUTSIDE);
+        assert_eq!(code(confine(&root, "/etc/passwd", Span::default())), PATH_OUTSIDE);
+        assert_eq!(code(confine(&root, "escape/secret", Span::default())), PATH_OUTSIDE);
+        assert_eq!(code(confine(&root, "escape", Span::default())), PATH_OUTSIDE);
+        assert_eq!(code(confine(&root, "", Span::default())), PATH_OUTSIDE);
+    }
+}

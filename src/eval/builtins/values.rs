@@ -1,0 +1,79 @@
+//! Builtins on values of any type: `len`, JSON, conversions.
+
+use super::super::Value;
+use super::super::error::{BAD_JSON, CONVERSION, Eval, error};
+use super::{Args, cannot};
+
+pub(super) fn call(name: &str, args: &mut Args) -> Option<Eval<Value>> {
+    Some(match name {
+        "len" => len(args.take(0), args),
+        "json_parse" => args.string(0).and_then(|text| {
+            serde_json::from_str::<serde_json::Value>(&text)
+                .map(|j| Value::from_json(&j))
+                .map_err(|e| error(BAD_JSON, args.span(0), format!("not valid JSON: {e}")))
+        }),
+        "json_stringify" => {
+            let v = args.take(0).to_json();
+            let pretty = matches!(args.value(1), Value::Bool(true));
+            let text = if pretty { serde_json::to_string_pretty(&v) } else { serde_json::to_string(&v) };
+            Ok(Value::Str(text.unwrap_or_default()))
+        }
+        "to_string" => Ok(Value::Str(args.take(0).to_string())),
+        "to_int" => to_int(args.take(0), args),
+        "to_float" => to_float(args.take(0), args),
+        "type_of" => Ok(Value::str(args.take(0).type_name())),
+        "range" => range(args),
+        _ => return None,
+    })
+}
+
+/// `len`: characters of a string, items of a list or map.
+pub(super) fn len(v: Value, args: &Args) -> Eval<Value> {
+    let n = match &v {
+        Value::Str(s) => s.chars().count(),
+        Value::List(items) => items.len(),
+        Value::Map(map) => map.len(),
+        other => return Err(cannot("len", other, args.span(0))),
+    };
+    Ok(Value::Int(n as i64))
+}
+
+fn to_int(v: Value, args: &Args) -> Eval<Value> {
+    let fail = |what: String| error(CONVERSION, args.span(0), format!("cannot convert {what} to an Int"));
+    match v {
+        Value::Int(i) => Ok(Value::Int(i)),
+        Value::Float(f) if f.is_finite() && f.abs() < 9.2e18 => Ok(Value::Int(f.trunc() as i64)),
+        Value::Bool(b) => Ok(Value::Int(i64::from(b))),
+        Value::Duration(ms) => {
+            i64::try_from(ms).map(Value::Int).map_err(|_| fail("a duration this long".into()))
+        }
+        Value::Str(s) => s.trim().parse::<i64>().map(Value::Int).map_err(|_| fail(format!("\"{s}\""))),
+        other => Err(fail(other.type_name().to_string())),
+    }
+}
+
+fn to_float(v: Value, args: &Args) -> Eval<Value> {
+    match v {
+        Value::Int(i) => Ok(Value::Float(i as f64)),
+        Value::Float(f) => Ok(Value::Float(f)),
+        Value::Str(s) => s
+            .trim()
+            .parse::<f64>()
+            .map(Value::Float)
+            .map_err(|_| error(CONVERSION, args.span(0), format!("cannot convert \"{s}\" to a Float"))),
+        other => {
+            Err(error(CONVERSION, args.span(0), format!("cannot convert {} to a Float", other.type_name())))
+        }
+    }
+}
+
+/// `range(start, end)`: the Ints from start up to (not including) end, at most a million.
+fn range(args: &Args) -> Eval<Value> {
+    let (Value::Int(start), Value::Int(end)) = (args.value(0), args.value(1)) else {
+        return Err(cannot("range", &args.value(0), args.call));
+    };
+    if end.saturating_sub(start) > 1_000_000 {
+        return Err(error(CONVERSION, args.call, "a range may hold at most 1000000 numbers"));
+    }
+    Ok(Value::List((start..end).map(Value::Int).collect()))
+}
