@@ -26,26 +26,37 @@ pub enum Discovered {
     Defaults,
 }
 
-/// Decides which file to read, without reading it.
+/// Decides which file to read, without reading it (`./config.toml` in the current directory).
 pub fn discover(explicit: Option<&Path>, env: &EnvVars) -> Discovered {
+    discover_in(Path::new("."), explicit, env)
+}
+
+/// [`discover`] with `config.toml` looked up in `dir` (the language server's workspace
+/// root) instead of the current directory.
+pub fn discover_in(dir: &Path, explicit: Option<&Path>, env: &EnvVars) -> Discovered {
     if let Some(path) = explicit {
         return Discovered::Named { path: path.to_path_buf(), by: "--config" };
     }
     if let Some(path) = env.get(env::CONFIG_VAR) {
         return Discovered::Named { path: PathBuf::from(path), by: env::CONFIG_VAR };
     }
-    let local = PathBuf::from("config.toml");
+    let local = if dir == Path::new(".") { PathBuf::from("config.toml") } else { dir.join("config.toml") };
     if local.is_file() { Discovered::Local(local) } else { Discovered::Defaults }
 }
 
 /// Loads the configuration: the discovered file over the defaults, then the environment
 /// variables over both. Every problem of the file and the environment is reported at once.
 pub fn load(explicit: Option<&Path>, env: &EnvVars) -> Result<Config, ConfigError> {
+    load_in(Path::new("."), explicit, env)
+}
+
+/// [`load`] with `config.toml` looked up in `dir` instead of the current directory.
+pub fn load_in(dir: &Path, explicit: Option<&Path>, env: &EnvVars) -> Result<Config, ConfigError> {
     let mut cfg = Config::default();
     cfg.storage.audit_log = env::default_audit_log(env);
     let mut error = ConfigError::without_source(Vec::new());
 
-    let path = match discover(explicit, env) {
+    let path = match discover_in(dir, explicit, env) {
         Discovered::Named { path, by } => Some((path, Some(by))),
         Discovered::Local(path) => Some((path, None)),
         Discovered::Defaults => None,

@@ -18,5 +18,5 @@ pub use apply::Value;
 pub use cli::{load_for_cli, load_path_for_cli};
 pub use env::{CONFIG_VAR, ENV_VAR, EnvVars, OVERRIDES, default_audit_log, is_production};
 pub use error::*;
-pub use load::{Discovered, discover, load, load_text};
+pub use load::{Discovered, discover, discover_in, load, load_in, load_text};
 pub use model::*;

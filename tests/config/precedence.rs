@@ -2,7 +2,7 @@
 
 use super::{case, load_case};
 use std::path::PathBuf;
-use symbi::config::{Discovered, EnvVars, Origin, discover, load};
+use symbi::config::{Discovered, EnvVars, Origin, discover, discover_in, load, load_in};
 use symbi::security::Tier;
 
 const COMPLETE: &str = "tests/cases/config/seed_complete.toml";
@@ -89,4 +89,22 @@ fn audit_log_defaults_to_the_state_directory() {
     assert_eq!(at(&[("HOME", "/h")]), PathBuf::from("/h/.local/state/symbi/audit.jsonl"));
     assert_eq!(at(&[("XDG_STATE_HOME", "relative")]), PathBuf::from("/tmp/symbi/audit.jsonl"));
     assert_eq!(at(&[]), PathBuf::from("/tmp/symbi/audit.jsonl"));
+}
+
+#[test]
+fn local_config_toml_is_found_and_named_files_beat_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let none = EnvVars::default();
+    assert_eq!(discover_in(dir.path(), None, &none), Discovered::Defaults);
+    std::fs::write(dir.path().join("config.toml"), "[docker]\nimage = \"local:1\"\n").unwrap();
+    let local = dir.path().join("config.toml");
+    assert_eq!(discover_in(dir.path(), None, &none), Discovered::Local(local.clone()));
+    let cfg = load_in(dir.path(), None, &none).unwrap();
+    assert_eq!(cfg.docker.image, "local:1");
+    assert_eq!(cfg.origin("docker.image"), Origin::File(local));
+
+    let env = EnvVars::from_pairs([("SYMBIONT_CONFIG", COMPLETE)]);
+    assert_eq!(load_in(dir.path(), None, &env).unwrap().docker.image, "python:3.12-slim");
+    let named = case("seed_option1.toml");
+    assert_eq!(load_in(dir.path(), Some(&named), &none).unwrap().docker.image, "python:3.12-slim");
 }
