@@ -1,3 +1,55 @@
 //! The front end: source text to a typed syntax tree, with syntax diagnostics.
+//!
+//! [`parse`] never panics: nesting is bounded before pest recurses ([`scan`]), pest's
+//! failures become E01xx diagnostics in words a user understands ([`errors`]), and after a
+//! syntax error the file is re-parsed item by item so one run reports every broken item.
 
 pub mod ast;
+mod error_context;
+mod errors;
+mod literal;
+mod lower;
+mod lower_expr;
+mod parse;
+mod recover;
+mod scan;
+mod sexpr;
+mod source;
+
+use crate::diag::{Diagnostic, Span};
+
+pub use sexpr::to_sexpr;
+pub use source::read_source;
+
+/// The deepest bracket, string-interpolation or comment nesting the parser accepts.
+pub const MAX_NESTING: usize = 64;
+
+/// The deepest expression tree the lowering builds (long operator or postfix chains).
+pub const MAX_EXPR_DEPTH: u32 = 256;
+
+/// What [`parse`] produces: everything that could be parsed, and the syntax diagnostics.
+#[derive(Clone, Debug, Default)]
+pub struct Parsed {
+    /// The items that parsed; after a syntax error, the items of the other parts of the file.
+    pub file: ast::File,
+    /// E01xx diagnostics, in source order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Parsed {
+    /// True when there is no syntax error.
+    pub fn is_ok(&self) -> bool {
+        !self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Parses and lowers a whole source text. Never panics, whatever the input.
+pub fn parse(source: &str) -> Parsed {
+    let whole = Span::new(0, source.len());
+    if let Some(diag) = scan::check_nesting(source, MAX_NESTING) {
+        return Parsed { file: ast::File { items: Vec::new(), span: whole }, diagnostics: vec![diag] };
+    }
+    let (items, mut diagnostics) = recover::parse_items(source);
+    diagnostics.sort_by_key(|d| d.span().start);
+    Parsed { file: ast::File { items, span: whole }, diagnostics }
+}

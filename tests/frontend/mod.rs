@@ -1,1 +1,5 @@
-//! Integration tests: frontend.
+//! Integration tests: the front end (parser, lowering, syntax diagnostics).
+
+mod cases;
+mod robustness;
+mod sources;

@@ -1,0 +1,102 @@
+//! The annotated case corpus: `tests/cases/parse/*.symbi` must parse cleanly and snapshot
+//! their s-expression; `tests/cases/syntax/*.symbi` must fail with the code named in their
+//! `// expect: E01xx` header and snapshot their diagnostics.
+
+use crate::support::root;
+use symbi::diag::Diagnostic;
+use symbi::syntax::{parse, to_sexpr};
+
+/// The codes a case file's `// expect:` header lines name.
+fn expected_codes(source: &str) -> Vec<String> {
+    source
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("// expect:"))
+        .flat_map(|rest| rest.split_whitespace().map(str::to_string))
+        .collect()
+}
+
+/// A readable, stable listing of diagnostics with line:column positions.
+pub fn listing(source: &str, diagnostics: &[Diagnostic]) -> String {
+    let index = symbi::diag::LineIndex::new(source);
+    let pos = |offset: usize| {
+        let lc = index.line_col(source, offset);
+        format!("{}:{}", lc.line, lc.column)
+    };
+    let mut out = String::new();
+    for d in diagnostics {
+        out.push_str(&format!("{:?}[{}]: {}\n", d.severity, d.code, d.message));
+        if let Some(p) = &d.primary {
+            out.push_str(&format!("  at {}-{}: {}\n", pos(p.span.start), pos(p.span.end), p.message));
+        }
+        for s in &d.secondary {
+            out.push_str(&format!("  also {}-{}: {}\n", pos(s.span.start), pos(s.span.end), s.message));
+        }
+        for n in &d.notes {
+            out.push_str(&format!("  note: {n}\n"));
+        }
+        if let Some(h) = &d.help {
+            out.push_str(&format!("  help: {h}\n"));
+        }
+    }
+    out
+}
+
+#[test]
+fn parse_cases() {
+    insta::with_settings!({snapshot_path => root().join("snapshots/parse"), prepend_module_to_snapshot => false}, {
+        insta::glob!(root().join("tests/cases"), "parse/*.symbi", |path| {
+            let source = std::fs::read_to_string(path).expect("case file is readable");
+            let parsed = parse(&source);
+            assert!(
+                parsed.diagnostics.is_empty(),
+                "{} should parse cleanly:\n{}",
+                path.display(),
+                listing(&source, &parsed.diagnostics)
+            );
+            insta::assert_snapshot!(to_sexpr(&parsed.file));
+        });
+    });
+}
+
+#[test]
+fn syntax_cases() {
+    insta::with_settings!({snapshot_path => root().join("snapshots/syntax"), prepend_module_to_snapshot => false}, {
+        insta::glob!(root().join("tests/cases"), "syntax/*.symbi", |path| {
+            let source = std::fs::read_to_string(path).expect("case file is readable");
+            let parsed = parse(&source);
+            let codes: Vec<&str> = parsed.diagnostics.iter().map(|d| d.code).collect();
+            for want in expected_codes(&source) {
+                assert!(
+                    codes.contains(&want.as_str()),
+                    "{}: expected {want}, got:\n{}",
+                    path.display(),
+                    listing(&source, &parsed.diagnostics)
+                );
+            }
+            assert!(!parsed.is_ok(), "{} should have a syntax error", path.display());
+            insta::assert_snapshot!(listing(&source, &parsed.diagnostics));
+        });
+    });
+}
+
+#[test]
+fn every_example_parses() {
+    let mut seen = 0;
+    for entry in std::fs::read_dir(root().join("examples")).expect("examples/ exists") {
+        let path = entry.expect("directory entry").path();
+        if !matches!(path.extension().and_then(|e| e.to_str()), Some("symbi" | "dsl")) {
+            continue;
+        }
+        seen += 1;
+        let source = std::fs::read_to_string(&path).expect("example is readable");
+        let parsed = parse(&source);
+        assert!(
+            parsed.diagnostics.is_empty(),
+            "{}:\n{}",
+            path.display(),
+            listing(&source, &parsed.diagnostics)
+        );
+        assert!(!parsed.file.items.is_empty(), "{} has items", path.display());
+    }
+    assert!(seen >= 4, "examples/ holds the seed agent and at least three more");
+}
