@@ -107,7 +107,6 @@ fn else_if_typo(ctx: &Context) -> Option<Diagnostic> {
     None
 }
 
-
 /// E0105: a closing bracket that does not match, or closes nothing.
 fn closers(ctx: &Context) -> Option<Diagnostic> {
     let closer = ctx.found_text();
@@ -416,7 +415,8 @@ fn generic(ctx: &Context) -> Diagnostic {
         }
         return diagnostic;
     }
-    if KEYWORDS.contains(&ctx.found_text()) && (ctx.expects_rule(Rule::ident) || ctx.expects_rule(Rule::expr)) {
+    if KEYWORDS.contains(&ctx.found_text()) && (ctx.expects_rule(Rule::ident) || ctx.expects_rule(Rule::expr))
+    {
         return Diagnostic::error(
             "E0108",
             format!("`{}` is a keyword and cannot be used as a name", ctx.found_text()),
