@@ -11,6 +11,7 @@ mod env;
 mod error;
 mod load;
 mod model;
+mod report;
 pub mod schema;
 mod validate;
 
@@ -20,3 +21,4 @@ pub use env::{CONFIG_VAR, ENV_VAR, EnvVars, OVERRIDES, default_audit_log, is_pro
 pub use error::*;
 pub use load::{Discovered, discover, discover_in, load, load_in, load_text};
 pub use model::*;
+pub use report::{EffectiveValue, effective_values, value_of};

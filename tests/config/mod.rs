@@ -3,6 +3,7 @@
 mod docs;
 mod errors;
 mod precedence;
+mod report;
 mod robust;
 mod seed;
 
