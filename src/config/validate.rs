@@ -186,7 +186,19 @@ impl<'a> Validator<'a> {
                     }
                 }
             }
-            (Kind::Str, DeValue::String(s)) => Value::Str(s.to_string()),
+            (Kind::Str, DeValue::String(s)) => {
+                // An empty image, runtime or interpreter name would only fail later, at a call.
+                if spec.used && s.trim().is_empty() {
+                    self.bad_value(
+                        key,
+                        span,
+                        "the value is empty".into(),
+                        "write a value, or remove the key for the default".into(),
+                    );
+                    return None;
+                }
+                Value::Str(s.to_string())
+            }
             (Kind::Path | Kind::AbsPath, DeValue::String(s)) => {
                 if s.is_empty() {
                     self.bad_value(key, span, "the path is empty".into(), "write a path".into());
