@@ -1,8 +1,210 @@
-//! `symbi run`.
+//! `symbi run`: load the configuration, parse and check the file (errors: nothing starts),
+//! choose the agent and trigger, decide the tier and its consent, resolve the limits, then
+//! run the handler with every process going through the tier's sandbox.
+//!
+//! Exit status: 0 success, 1 check errors / refusals / a failed trigger, 2 usage and
+//! configuration errors, 130 / 143 after SIGINT / SIGTERM.
 
-use super::{RunArgs, usage_error};
+use super::{EXIT_FAILURE, EXIT_OK, EXIT_USAGE, RunArgs, RunFormat, usage_error};
+use crate::check::{CheckContext, check_file};
+use crate::config::{self, Config, Discovered, EnvVars};
+use crate::diag::{Diagnostic, Sources};
+use crate::eval::transcript::{HumanTranscript, JsonTranscript};
+use crate::eval::{AuditLog, Cancel, Flow, Interpreter, RunSetup, Transcript, target};
+use crate::sandbox;
+use crate::security::Tier;
+use crate::security::policy::{self, LimitOverrides, TierChoice, TierSource};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// The interpreter's thread stack: deep enough for `runtime.max_call_depth` nested calls of
+/// a tree-walking interpreter, whatever the platform's default thread stack is.
+const INTERPRETER_STACK: usize = 256 * 1024 * 1024;
 
 /// Runs `symbi run`; returns the exit status.
-pub fn run(_args: RunArgs) -> u8 {
-    usage_error("`symbi run` is not available in this build yet")
+pub fn run(args: RunArgs) -> u8 {
+    let choice = match TierChoice::from_args(&args.tier) {
+        Ok(choice) => choice,
+        Err(message) => return usage_error(message),
+    };
+    let env = EnvVars::from_process();
+    let explicit = args.tier.config.clone().or_else(|| config_beside(&args.file, &env));
+    let cfg = match config::load(explicit.as_deref(), &env) {
+        Ok(cfg) => cfg,
+        Err(error) => {
+            let color = crate::diag::render::color_enabled(std::io::IsTerminal::is_terminal(&std::io::stderr()));
+            eprint!("{}", error.render(color));
+            return EXIT_USAGE;
+        }
+    };
+    let name = args.file.display().to_string();
+    let source = match crate::syntax::read_source(&args.file) {
+        Ok(source) => source,
+        Err(d) => {
+            transcript_for(args.format, Sources::new(name, "")).diagnostic(&d);
+            return EXIT_USAGE;
+        }
+    };
+    let transcript = transcript_for(args.format, sources(&name, &source, &cfg));
+
+    let parsed = crate::syntax::parse(&source);
+    let mut diagnostics = parsed.diagnostics;
+    let ctx = CheckContext { config: &cfg, tier: choice, agent: args.agent.clone() };
+    diagnostics.extend(check_file(&parsed.file, &ctx));
+    for d in &diagnostics {
+        transcript.diagnostic(d);
+    }
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return EXIT_FAILURE;
+    }
+
+    let (agent, handler) = match target::choose(&parsed.file, args.agent.as_deref(), args.trigger.as_deref()) {
+        Ok(chosen) => chosen,
+        Err(d) => {
+            transcript.diagnostic(&d);
+            return EXIT_USAGE;
+        }
+    };
+    let payload = match target::parse_input(args.input.as_deref()) {
+        Ok(payload) => payload,
+        Err(d) => {
+            transcript.diagnostic(&d);
+            return EXIT_USAGE;
+        }
+    };
+
+    let effective = policy::effective_tier(&choice, Some(agent), &cfg);
+    let tier_span = match effective.source {
+        TierSource::Agent(span) => span,
+        _ => agent.name.span,
+    };
+    if effective.tier == Tier::None
+        && let Err(refusal) = policy::native_consent(&choice, &cfg)
+    {
+        let code = match refusal {
+            policy::ConsentRefusal::Production => "E0302",
+            policy::ConsentRefusal::NotConsented => "E0301",
+        };
+        let d = Diagnostic::error(code, refusal.message())
+            .with_primary(tier_span, format!("tier None, {}", effective.source.describe()))
+            .with_help(refusal.help());
+        transcript.diagnostic(&d);
+        return EXIT_FAILURE;
+    }
+    let sandbox = match sandbox::for_tier(effective.tier, &cfg) {
+        Ok(sandbox) => sandbox,
+        Err(e) => {
+            transcript.diagnostic(&e.into_diagnostic(tier_span));
+            return EXIT_FAILURE;
+        }
+    };
+    let working_dir = match sandbox::native::workdir::prepare(&cfg.native_execution.working_directory) {
+        Ok(dir) => dir,
+        Err(e) => {
+            transcript.diagnostic(&e.into_diagnostic(agent.name.span));
+            return EXIT_FAILURE;
+        }
+    };
+
+    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            transcript.diagnostic(&Diagnostic::error("E0408", format!("cannot start the async runtime: {e}")));
+            return EXIT_FAILURE;
+        }
+    };
+    let cancel = Cancel::new();
+    watch_signals(&runtime, &cancel);
+    let setup = RunSetup {
+        sandbox,
+        tier: effective.tier,
+        tier_source: source_key(&effective.source).to_string(),
+        limits: policy::resolve_limits(&cfg, &LimitOverrides::from_run_args(&args), agent.resources()),
+        allowed_executables: policy::allowed_executables(&cfg, Some(agent)),
+        working_dir,
+        default_interpreter: cfg.native_execution.default_executable.clone(),
+        bounds: cfg.runtime.clone(),
+        audit: Some(Arc::new(AuditLog::new(cfg.storage.audit_log.clone()))),
+        transcript: transcript.clone(),
+        cancel,
+        handle: runtime.handle().clone(),
+    };
+
+    let trigger = handler.name.value.as_str();
+    let file = &parsed.file;
+    let source = source.as_str();
+    let outcome = std::thread::scope(|scope| {
+        let worker = std::thread::Builder::new()
+            .name("symbi-interpreter".into())
+            .stack_size(INTERPRETER_STACK)
+            .spawn_scoped(scope, move || Interpreter::new(file, agent, source, setup).run_trigger(trigger, payload));
+        match worker.map(|w| w.join()) {
+            Ok(Ok(outcome)) => outcome,
+            _ => Err(Flow::Error(Box::new(Diagnostic::error("E0408", "the interpreter thread could not run")))),
+        }
+    });
+    runtime.shutdown_background();
+    match outcome {
+        Ok(()) => EXIT_OK,
+        Err(Flow::Interrupted(sig)) => 128 + (sig as u8 & 0x7f),
+        Err(_) => EXIT_FAILURE,
+    }
+}
+
+/// A `config.toml` beside the agent file, used when no `--config`, `$SYMBIONT_CONFIG` or
+/// `./config.toml` names one: an example folder can carry its own settings.
+fn config_beside(file: &Path, env: &EnvVars) -> Option<PathBuf> {
+    if !matches!(config::discover(None, env), Discovered::Defaults) {
+        return None;
+    }
+    let candidate = file.parent().map(|dir| dir.join("config.toml"))?;
+    candidate.is_file().then_some(candidate)
+}
+
+/// The texts diagnostics may point into: the file, the standard library, the config file.
+fn sources(name: &str, text: &str, cfg: &Config) -> Sources {
+    let mut sources = Sources::new(name, text);
+    for (std_name, std_text) in crate::stdlib::stdlib().sources() {
+        sources.insert(std_name, std_text);
+    }
+    if let Some(path) = &cfg.path
+        && let Ok(text) = std::fs::read_to_string(path)
+    {
+        sources.insert(path.display().to_string(), text);
+    }
+    sources
+}
+
+fn transcript_for(format: RunFormat, sources: Sources) -> Arc<dyn Transcript> {
+    match format {
+        RunFormat::Human => Arc::new(HumanTranscript::new(sources)),
+        RunFormat::Json => Arc::new(JsonTranscript::new(sources)),
+    }
+}
+
+fn source_key(source: &TierSource) -> &'static str {
+    match source {
+        TierSource::Cli => "cli",
+        TierSource::Agent(_) => "agent",
+        TierSource::Env => "env",
+        TierSource::ConfigFile => "config",
+        TierSource::Default => "default",
+    }
+}
+
+/// SIGINT and SIGTERM set `cancel`; the handlers are installed before anything starts, so
+/// a signal at any moment ends the run (and the sandbox future, killing the process tree).
+fn watch_signals(runtime: &tokio::runtime::Runtime, cancel: &Cancel) {
+    use tokio::signal::unix::{SignalKind, signal};
+    let _entered = runtime.enter();
+    let (Ok(mut int), Ok(mut term)) = (signal(SignalKind::interrupt()), signal(SignalKind::terminate())) else {
+        return;
+    };
+    let cancel = cancel.clone();
+    runtime.spawn(async move {
+        tokio::select! {
+            _ = int.recv() => cancel.cancel(libc::SIGINT),
+            _ = term.recv() => cancel.cancel(libc::SIGTERM),
+        }
+    });
 }

@@ -2,7 +2,7 @@
 //! transcript turns into text. Documented in docs/run-events.md; the field names are a
 //! stable interface.
 
-use crate::sandbox::{Limits, OutputSink, Stream};
+use crate::sandbox::{Containment, Limits, OutputSink, Stream};
 use serde::Serialize;
 use std::sync::{Arc, Mutex};
 
@@ -68,6 +68,9 @@ pub enum Event {
         /// Why it could not run, when the sandbox refused it (an E04xx code).
         #[serde(skip_serializing_if = "Option::is_none")]
         error: Option<String>,
+        /// How the runner contained it (process count, CPU cores, teardown), when it ran.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        containment: Option<Containment>,
     },
     /// `print(value)`.
     Print {

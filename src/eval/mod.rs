@@ -17,6 +17,7 @@ mod expr;
 mod ops;
 mod scope;
 mod stmt;
+pub mod target;
 pub mod transcript;
 mod value;
 
@@ -143,6 +144,20 @@ impl<'a> Interpreter<'a> {
             Err(other) => Err(other),
         };
         self.triggers.pop();
+        // The trigger the CLI chose reports its own failure; an emitted one hands it to the
+        // emitter, which may catch it.
+        if depth == 0 {
+            match &outcome {
+                Err(Flow::Error(d)) => self.setup.transcript.diagnostic(d),
+                Err(Flow::Interrupted(sig)) => {
+                    let name = builtins::signal_name(*sig);
+                    let d = Diagnostic::error(error::INTERRUPTED, format!("the run was interrupted by {name}"))
+                        .with_note("every process the run started was killed");
+                    self.setup.transcript.diagnostic(&d);
+                }
+                _ => {}
+            }
+        }
         self.setup.transcript.event(Event::TriggerEnded {
             agent: self.agent.name.name.clone(),
             trigger,

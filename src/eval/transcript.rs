@@ -94,6 +94,7 @@ impl Transcript for HumanTranscript {
             Event::ExecStarted { argv, .. } => self.say(&format!("$ {}", quote_argv(&argv))),
             Event::Output { stream, text, .. } => self.output(0, stream, text.as_bytes()),
             Event::ExecEnded {
+                id,
                 exit_code,
                 signal,
                 timed_out,
@@ -101,10 +102,17 @@ impl Transcript for HumanTranscript {
                 stderr_truncated,
                 duration_ms,
                 error,
+                containment,
                 ..
             } => {
                 if error.is_some() {
                     return;
+                }
+                if let Some(c) = containment.filter(|_| id == 1) {
+                    self.say(&format!(
+                        "containment: processes by {}, cpu cores by {}, teardown by {}",
+                        c.processes, c.cpu_cores, c.teardown
+                    ));
                 }
                 let mut how = match (exit_code, signal) {
                     (_, Some(sig)) => format!("killed by {sig}"),

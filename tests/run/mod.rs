@@ -1,1 +1,8 @@
-//! Integration tests: run.
+//! `symbi run`: the interpreter in process on a scripted sandbox, and the real binary on
+//! real native processes (case files, streaming, signals, the audit log).
+
+mod builtins;
+mod failure_rule;
+mod fake;
+mod runtime_errors;
+mod statements;

@@ -44,6 +44,10 @@ fn list(mut items: Vec<Value>, name: &str, args: &mut Args) -> Option<Eval<Value
             Ok(Value::List(items))
         }
         "first" => Ok(items.into_iter().next().unwrap_or(Value::Null)),
+        "get" => {
+            let len = items.len();
+            super::super::expr::position(&args.value(0), len, args.span(0)).map(|at| items.swap_remove(at))
+        }
         "last" => Ok(items.pop().unwrap_or(Value::Null)),
         "reverse" => {
             items.reverse();

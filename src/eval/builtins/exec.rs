@@ -2,7 +2,7 @@
 //! announced in the transcript, streams its output live and is recorded in the audit log.
 
 use super::super::audit::{AuditEntry, now_rfc3339};
-use super::super::error::{BAD_ARGUMENTS, Eval, Flow, error};
+use super::super::error::{Eval, Flow, error};
 use super::super::events::{Event, ExecSink};
 use super::super::{Interpreter, Value};
 use super::Args;
@@ -23,11 +23,11 @@ pub(super) fn call(interp: &mut Interpreter<'_>, name: &str, args: &mut Args) ->
 
 fn native(interp: &mut Interpreter<'_>, args: &mut Args) -> Eval<Value> {
     let command = args.string(0)?;
-    let argv = super::split_command_line(&command).map_err(|why| {
-        error(BAD_ARGUMENTS, args.span(0), format!("the command line cannot be split: {why}"))
-    })?;
+    // The runner's own splitter, so `symbi check`, `run` and the sandbox agree on argv.
+    let argv = crate::sandbox::native::argv::split(&command)
+        .map_err(|why| error("E0403", args.span(0), format!("the command line cannot be split: {why}")))?;
     if argv.is_empty() {
-        return Err(error(BAD_ARGUMENTS, args.span(0), "the command line is empty"));
+        return Err(error("E0404", args.span(0), "the command line is empty"));
     }
     let env = args.string_map(1)?;
     let stdin = args.opt_string(2)?;
@@ -158,6 +158,7 @@ fn ended(id: u64, r: &ExecResult, entry: &AuditEntry, error: Option<String>) -> 
         stdout_truncated: r.stdout_truncated,
         stderr_truncated: r.stderr_truncated,
         duration_ms: entry.duration_ms,
+        containment: (error.is_none() && r.containment != Default::default()).then(|| r.containment.clone()),
         error,
     }
 }

@@ -4,7 +4,6 @@
 //! comes from its declaration in `stdlib/*.symbi`; arguments arrive here already bound to
 //! those parameters, in declaration order.
 
-mod argv;
 mod collections;
 mod control;
 mod exec;
@@ -12,7 +11,7 @@ mod io;
 mod strings;
 mod values;
 
-pub use argv::split_command_line;
+pub use exec::signal_name;
 
 use super::error::{self, BAD_ARGUMENTS, Eval, Flow, TYPE_ERROR, error};
 use super::{Interpreter, Value};

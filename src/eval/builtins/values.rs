@@ -23,6 +23,10 @@ pub(super) fn call(name: &str, args: &mut Args) -> Option<Eval<Value>> {
         "to_float" => to_float(args.take(0), args),
         "type_of" => Ok(Value::str(args.take(0).type_name())),
         "range" => range(args),
+        "keys" | "values" => match args.take(0) {
+            map @ Value::Map(_) => super::collections::call(map, name, args)?,
+            other => Err(cannot(name, &other, args.span(0))),
+        },
         _ => return None,
     })
 }
@@ -67,13 +71,32 @@ fn to_float(v: Value, args: &Args) -> Eval<Value> {
     }
 }
 
-/// `range(start, end)`: the Ints from start up to (not including) end, at most a million.
+/// The most numbers one `range` may hold, so a typo cannot exhaust memory.
+const MAX_RANGE: i128 = 1_000_000;
+
+/// `range(start, end, step)`: from start up to (not including) end, like Python's.
 fn range(args: &Args) -> Eval<Value> {
+    let step = match args.value(2) {
+        Value::Null => 1,
+        Value::Int(0) => return Err(error(CONVERSION, args.span(2), "a range's step cannot be 0")),
+        Value::Int(s) => s,
+        other => return Err(cannot("range", &other, args.span(2))),
+    };
     let (Value::Int(start), Value::Int(end)) = (args.value(0), args.value(1)) else {
         return Err(cannot("range", &args.value(0), args.call));
     };
-    if end.saturating_sub(start) > 1_000_000 {
-        return Err(error(CONVERSION, args.call, "a range may hold at most 1000000 numbers"));
+    let count = ((i128::from(end) - i128::from(start)) / i128::from(step)).max(0);
+    if count > MAX_RANGE {
+        return Err(error(CONVERSION, args.call, format!("a range may hold at most {MAX_RANGE} numbers")));
     }
-    Ok(Value::List((start..end).map(Value::Int).collect()))
+    let mut out = Vec::new();
+    let mut i = start;
+    while (step > 0 && i < end) || (step < 0 && i > end) {
+        out.push(Value::Int(i));
+        match i.checked_add(step) {
+            Some(next) => i = next,
+            None => break,
+        }
+    }
+    Ok(Value::List(out))
 }

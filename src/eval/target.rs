@@ -1,0 +1,90 @@
+//! Which agent and trigger `symbi run` runs, and the payload it gets (`--input`).
+
+use super::Value;
+use super::error::{BAD_INPUT, NO_SUCH_TARGET};
+use crate::diag::Diagnostic;
+use crate::syntax::ast::{Agent, File, Trigger};
+
+/// Picks the agent (`--agent`, or the only one) and its trigger (`--trigger`, or the only
+/// one). An ambiguous or unknown choice is a diagnostic listing the choices.
+pub fn choose<'f>(file: &'f File, agent: Option<&str>, trigger: Option<&str>) -> Result<(&'f Agent, &'f Trigger), Diagnostic> {
+    let agents: Vec<&Agent> = file.agents().collect();
+    let names = |items: Vec<&str>| items.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
+    let agent_names = names(agents.iter().map(|a| a.name.name.as_str()).collect());
+    let chosen = match agent {
+        Some(wanted) => agents.iter().find(|a| a.name.name == wanted).copied().ok_or_else(|| {
+            Diagnostic::error(NO_SUCH_TARGET, format!("the file has no agent `{wanted}`"))
+                .with_note(format!("its agents: {agent_names}"))
+                .with_help("name one of them with `--agent NAME`")
+        })?,
+        None => match agents.as_slice() {
+            [only] => *only,
+            [] => return Err(Diagnostic::error(NO_SUCH_TARGET, "the file defines no agent to run")),
+            _ => {
+                return Err(Diagnostic::error(NO_SUCH_TARGET, "the file has several agents; say which one to run")
+                    .with_note(format!("its agents: {agent_names}"))
+                    .with_help("add `--agent NAME`"));
+            }
+        },
+    };
+    let trigger_names = names(chosen.triggers.iter().map(|t| t.name.value.as_str()).collect());
+    let handler = match trigger {
+        Some(wanted) => chosen.triggers.iter().find(|t| t.name.value == wanted).ok_or_else(|| {
+            Diagnostic::error(NO_SUCH_TARGET, format!("agent `{}` has no trigger `{wanted}`", chosen.name.name))
+                .with_note(format!("its triggers: {trigger_names}"))
+                .with_help("name one of them with `--trigger NAME`")
+        })?,
+        None => match chosen.triggers.as_slice() {
+            [only] => only,
+            [] => {
+                return Err(Diagnostic::error(NO_SUCH_TARGET, format!("agent `{}` has no trigger to run", chosen.name.name))
+                    .with_help("add a handler: `on trigger \"start\" { ... }`"));
+            }
+            _ => {
+                return Err(Diagnostic::error(
+                    NO_SUCH_TARGET,
+                    format!("agent `{}` has several triggers; say which one to run", chosen.name.name),
+                )
+                .with_note(format!("its triggers: {trigger_names}"))
+                .with_help("add `--trigger NAME`"));
+            }
+        },
+    };
+    Ok((chosen, handler))
+}
+
+/// The payload of `--input`: JSON text, or `@path` to a file of JSON; none is `null`.
+pub fn parse_input(arg: Option<&str>) -> Result<Value, Diagnostic> {
+    let Some(arg) = arg else { return Ok(Value::Null) };
+    let (text, from) = match arg.strip_prefix('@') {
+        Some(path) => match std::fs::read_to_string(path) {
+            Ok(text) => (text, format!("the file `{path}`")),
+            Err(e) => {
+                return Err(Diagnostic::error(BAD_INPUT, format!("cannot read the --input file `{path}`: {e}")));
+            }
+        },
+        None => (arg.to_string(), "--input".to_string()),
+    };
+    serde_json::from_str::<serde_json::Value>(&text).map(|j| Value::from_json(&j)).map_err(|e| {
+        Diagnostic::error(BAD_INPUT, format!("{from} is not valid JSON: {e}"))
+            .with_help("give JSON text (`--input '{\"name\": 1}'`) or `--input @payload.json`")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn input_is_json_text_or_a_file() {
+        assert_eq!(parse_input(None), Ok(Value::Null));
+        assert_eq!(parse_input(Some("[1]")), Ok(Value::List(vec![Value::Int(1)])));
+        assert_eq!(parse_input(Some("{nope")).map_err(|d| d.code), Err(BAD_INPUT));
+        assert_eq!(parse_input(Some("@/nonexistent/x.json")).map_err(|d| d.code), Err(BAD_INPUT));
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("p.json");
+        let _ = std::fs::write(&path, r#"{"n": 2}"#);
+        let got = parse_input(Some(&format!("@{}", path.display())));
+        assert_eq!(got.map(|v| v.to_string()), Ok(r#"{"n":2}"#.to_string()));
+    }
+}
