@@ -6,7 +6,6 @@
 //! configuration errors, 130 / 143 after SIGINT / SIGTERM.
 
 use super::{EXIT_FAILURE, EXIT_OK, EXIT_USAGE, RunArgs, RunFormat, usage_error};
-use crate::check::{CheckContext, check_file};
 use crate::config::{self, Config, Discovered, EnvVars};
 use crate::diag::{Diagnostic, Sources};
 use crate::eval::transcript::{HumanTranscript, JsonTranscript};
@@ -32,7 +31,8 @@ pub fn run(args: RunArgs) -> u8 {
     let cfg = match config::load(explicit.as_deref(), &env) {
         Ok(cfg) => cfg,
         Err(error) => {
-            let color = crate::diag::render::color_enabled(std::io::IsTerminal::is_terminal(&std::io::stderr()));
+            let color =
+                crate::diag::render::color_enabled(std::io::IsTerminal::is_terminal(&std::io::stderr()));
             eprint!("{}", error.render(color));
             return EXIT_USAGE;
         }
@@ -48,9 +48,8 @@ pub fn run(args: RunArgs) -> u8 {
     let transcript = transcript_for(args.format, sources(&name, &source, &cfg));
 
     let parsed = crate::syntax::parse(&source);
-    let mut diagnostics = parsed.diagnostics;
-    let ctx = CheckContext { config: &cfg, tier: choice, agent: args.agent.clone() };
-    diagnostics.extend(check_file(&parsed.file, &ctx));
+    let diagnostics = parsed.diagnostics;
+    // CHECK-PENDING: diagnostics.extend(check_file(...)) once the checker lands.
     for d in &diagnostics {
         transcript.diagnostic(d);
     }
@@ -58,7 +57,8 @@ pub fn run(args: RunArgs) -> u8 {
         return EXIT_FAILURE;
     }
 
-    let (agent, handler) = match target::choose(&parsed.file, args.agent.as_deref(), args.trigger.as_deref()) {
+    let (agent, handler) = match target::choose(&parsed.file, args.agent.as_deref(), args.trigger.as_deref())
+    {
         Ok(chosen) => chosen,
         Err(d) => {
             transcript.diagnostic(&d);
@@ -109,7 +109,8 @@ pub fn run(args: RunArgs) -> u8 {
     let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
-            transcript.diagnostic(&Diagnostic::error("E0408", format!("cannot start the async runtime: {e}")));
+            transcript
+                .diagnostic(&Diagnostic::error("E0408", format!("cannot start the async runtime: {e}")));
             return EXIT_FAILURE;
         }
     };
@@ -137,10 +138,14 @@ pub fn run(args: RunArgs) -> u8 {
         let worker = std::thread::Builder::new()
             .name("symbi-interpreter".into())
             .stack_size(INTERPRETER_STACK)
-            .spawn_scoped(scope, move || Interpreter::new(file, agent, source, setup).run_trigger(trigger, payload));
+            .spawn_scoped(scope, move || {
+                Interpreter::new(file, agent, source, setup).run_trigger(trigger, payload)
+            });
         match worker.map(|w| w.join()) {
             Ok(Ok(outcome)) => outcome,
-            _ => Err(Flow::Error(Box::new(Diagnostic::error("E0408", "the interpreter thread could not run")))),
+            _ => {
+                Err(Flow::Error(Box::new(Diagnostic::error("E0408", "the interpreter thread could not run"))))
+            }
         }
     });
     runtime.shutdown_background();
@@ -164,9 +169,7 @@ fn config_beside(file: &Path, env: &EnvVars) -> Option<PathBuf> {
 /// The texts diagnostics may point into: the file, the standard library, the config file.
 fn sources(name: &str, text: &str, cfg: &Config) -> Sources {
     let mut sources = Sources::new(name, text);
-    for (std_name, std_text) in crate::stdlib::stdlib().sources() {
-        sources.insert(std_name, std_text);
-    }
+    // STDLIB-PENDING: insert the standard library's sources.
     if let Some(path) = &cfg.path
         && let Ok(text) = std::fs::read_to_string(path)
     {
@@ -197,7 +200,8 @@ fn source_key(source: &TierSource) -> &'static str {
 fn watch_signals(runtime: &tokio::runtime::Runtime, cancel: &Cancel) {
     use tokio::signal::unix::{SignalKind, signal};
     let _entered = runtime.enter();
-    let (Ok(mut int), Ok(mut term)) = (signal(SignalKind::interrupt()), signal(SignalKind::terminate())) else {
+    let (Ok(mut int), Ok(mut term)) = (signal(SignalKind::interrupt()), signal(SignalKind::terminate()))
+    else {
         return;
     };
     let cancel = cancel.clone();

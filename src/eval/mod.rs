@@ -151,8 +151,9 @@ impl<'a> Interpreter<'a> {
                 Err(Flow::Error(d)) => self.setup.transcript.diagnostic(d),
                 Err(Flow::Interrupted(sig)) => {
                     let name = builtins::signal_name(*sig);
-                    let d = Diagnostic::error(error::INTERRUPTED, format!("the run was interrupted by {name}"))
-                        .with_note("every process the run started was killed");
+                    let d =
+                        Diagnostic::error(error::INTERRUPTED, format!("the run was interrupted by {name}"))
+                            .with_note("every process the run started was killed");
                     self.setup.transcript.diagnostic(&d);
                 }
                 _ => {}

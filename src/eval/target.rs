@@ -1,5 +1,8 @@
 //! Which agent and trigger `symbi run` runs, and the payload it gets (`--input`).
 
+// A diagnostic is the error here and is built once per run, so its size does not matter.
+#![allow(clippy::result_large_err)]
+
 use super::Value;
 use super::error::{BAD_INPUT, NO_SUCH_TARGET};
 use crate::diag::Diagnostic;
@@ -7,7 +10,11 @@ use crate::syntax::ast::{Agent, File, Trigger};
 
 /// Picks the agent (`--agent`, or the only one) and its trigger (`--trigger`, or the only
 /// one). An ambiguous or unknown choice is a diagnostic listing the choices.
-pub fn choose<'f>(file: &'f File, agent: Option<&str>, trigger: Option<&str>) -> Result<(&'f Agent, &'f Trigger), Diagnostic> {
+pub fn choose<'f>(
+    file: &'f File,
+    agent: Option<&str>,
+    trigger: Option<&str>,
+) -> Result<(&'f Agent, &'f Trigger), Diagnostic> {
     let agents: Vec<&Agent> = file.agents().collect();
     let names = |items: Vec<&str>| items.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
     let agent_names = names(agents.iter().map(|a| a.name.name.as_str()).collect());
@@ -21,24 +28,33 @@ pub fn choose<'f>(file: &'f File, agent: Option<&str>, trigger: Option<&str>) ->
             [only] => *only,
             [] => return Err(Diagnostic::error(NO_SUCH_TARGET, "the file defines no agent to run")),
             _ => {
-                return Err(Diagnostic::error(NO_SUCH_TARGET, "the file has several agents; say which one to run")
-                    .with_note(format!("its agents: {agent_names}"))
-                    .with_help("add `--agent NAME`"));
+                return Err(Diagnostic::error(
+                    NO_SUCH_TARGET,
+                    "the file has several agents; say which one to run",
+                )
+                .with_note(format!("its agents: {agent_names}"))
+                .with_help("add `--agent NAME`"));
             }
         },
     };
     let trigger_names = names(chosen.triggers.iter().map(|t| t.name.value.as_str()).collect());
     let handler = match trigger {
         Some(wanted) => chosen.triggers.iter().find(|t| t.name.value == wanted).ok_or_else(|| {
-            Diagnostic::error(NO_SUCH_TARGET, format!("agent `{}` has no trigger `{wanted}`", chosen.name.name))
-                .with_note(format!("its triggers: {trigger_names}"))
-                .with_help("name one of them with `--trigger NAME`")
+            Diagnostic::error(
+                NO_SUCH_TARGET,
+                format!("agent `{}` has no trigger `{wanted}`", chosen.name.name),
+            )
+            .with_note(format!("its triggers: {trigger_names}"))
+            .with_help("name one of them with `--trigger NAME`")
         })?,
         None => match chosen.triggers.as_slice() {
             [only] => only,
             [] => {
-                return Err(Diagnostic::error(NO_SUCH_TARGET, format!("agent `{}` has no trigger to run", chosen.name.name))
-                    .with_help("add a handler: `on trigger \"start\" { ... }`"));
+                return Err(Diagnostic::error(
+                    NO_SUCH_TARGET,
+                    format!("agent `{}` has no trigger to run", chosen.name.name),
+                )
+                .with_help("add a handler: `on trigger \"start\" { ... }`"));
             }
             _ => {
                 return Err(Diagnostic::error(
@@ -60,7 +76,10 @@ pub fn parse_input(arg: Option<&str>) -> Result<Value, Diagnostic> {
         Some(path) => match std::fs::read_to_string(path) {
             Ok(text) => (text, format!("the file `{path}`")),
             Err(e) => {
-                return Err(Diagnostic::error(BAD_INPUT, format!("cannot read the --input file `{path}`: {e}")));
+                return Err(Diagnostic::error(
+                    BAD_INPUT,
+                    format!("cannot read the --input file `{path}`: {e}"),
+                ));
             }
         },
         None => (arg.to_string(), "--input".to_string()),

@@ -172,7 +172,9 @@ fn files_are_confined_to_the_working_directory() {
 
 #[test]
 fn execute_native_splits_argv_and_passes_env_stdin_and_timeout() {
-    let ran = run(&agent(r#"let r = execute_native("sh -c 'echo $X' arg", env: { X: "1" }, stdin: "in", timeout: 2s)"#));
+    let ran = run(&agent(
+        r#"let r = execute_native("sh -c 'echo $X' arg", env: { X: "1" }, stdin: "in", timeout: 2s)"#,
+    ));
     assert_eq!(ran.code(), "ok", "{:?}", ran.error);
     let asked = &ran.asked[0];
     assert_eq!(asked.program, Program::Argv(vec!["sh".into(), "-c".into(), "echo $X".into(), "arg".into()]));
@@ -189,17 +191,24 @@ fn a_call_timeout_never_widens_the_run_limit() {
 
 #[test]
 fn execute_code_passes_the_code_and_the_default_interpreter() {
-    let ran = run(&agent("let r = execute_code(\"\"\"\n  echo hi\n  \"\"\")\n let p = execute_code(\"print(1)\", interpreter: \"python3\")"));
+    let ran = run(&agent(
+        "let r = execute_code(\"\"\"\n  echo hi\n  \"\"\")\n let p = execute_code(\"print(1)\", interpreter: \"python3\")",
+    ));
     assert_eq!(ran.code(), "ok", "{:?}", ran.error);
     assert_eq!(ran.asked[0].program, Program::Code { code: "echo hi\n".into(), interpreter: "bash".into() });
-    assert_eq!(ran.asked[1].program, Program::Code { code: "print(1)".into(), interpreter: "python3".into() });
+    assert_eq!(
+        ran.asked[1].program,
+        Program::Code { code: "print(1)".into(), interpreter: "python3".into() }
+    );
 }
 
 #[test]
 fn exec_results_are_records() {
     let opts = Opts { script: vec![exited(3, "out\n", "err\n")], ..Opts::default() };
     let ran = run_with(
-        &agent("let r = execute_native(\"true\")\n print(r.exit_code) print(r.success) print(r.stdout.trim()) print(r.signal) print(r.tier) print(r.timed_out)"),
+        &agent(
+            "let r = execute_native(\"true\")\n print(r.exit_code) print(r.success) print(r.stdout.trim()) print(r.signal) print(r.tier) print(r.timed_out)",
+        ),
         opts,
     );
     assert_eq!(ran.code(), "ok", "{:?}", ran.error);

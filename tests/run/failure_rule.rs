@@ -11,7 +11,10 @@ fn with(results: Vec<Result<ExecResult, symbi::sandbox::SandboxError>>) -> Opts 
 #[test]
 fn a_failing_statement_fails_the_trigger_quoting_status_and_stderr() {
     let stderr = "line 1\nline 2\nline 3\nline 4\nline 5\nTraceback: boom\n";
-    let ran = run_with(&agent("execute_native(\"python3 process.py\")\n print(\"not reached\")"), with(vec![exited(2, "", stderr)]));
+    let ran = run_with(
+        &agent("execute_native(\"python3 process.py\")\n print(\"not reached\")"),
+        with(vec![exited(2, "", stderr)]),
+    );
     assert_eq!(ran.code(), "E0438");
     assert_eq!(ran.error_text(), "execute_native(\"python3 process.py\")");
     assert!(ran.printed.is_empty());
@@ -19,7 +22,10 @@ fn a_failing_statement_fails_the_trigger_quoting_status_and_stderr() {
     assert_eq!(d.message, "the command failed with exit status 2");
     let notes = d.notes.join("\n");
     assert!(notes.contains("exit status 2"), "{notes}");
-    assert!(notes.contains("Traceback: boom") && notes.contains("line 2") && !notes.contains("line 1"), "{notes}");
+    assert!(
+        notes.contains("Traceback: boom") && notes.contains("line 2") && !notes.contains("line 1"),
+        "{notes}"
+    );
 }
 
 #[test]
@@ -43,7 +49,10 @@ fn a_bound_result_is_handled_by_the_program() {
 
 #[test]
 fn a_failing_statement_inside_try_is_caught() {
-    let ran = run_with(&agent("try { execute_native(\"false\") } catch e { print(e.code) }"), with(vec![exited(1, "", "")]));
+    let ran = run_with(
+        &agent("try { execute_native(\"false\") } catch e { print(e.code) }"),
+        with(vec![exited(1, "", "")]),
+    );
     assert_eq!(ran.code(), "ok");
     assert_eq!(ran.printed, ["E0438"]);
 }

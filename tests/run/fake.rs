@@ -58,7 +58,8 @@ impl Sandbox for FakeSandbox {
                 timeout_ms: request.limits.timeout.as_millis(),
             });
         }
-        let next = self.script.lock().ok().and_then(|mut s| s.pop_front()).unwrap_or_else(|| exited(0, "", ""));
+        let next =
+            self.script.lock().ok().and_then(|mut s| s.pop_front()).unwrap_or_else(|| exited(0, "", ""));
         if let (Ok(r), Some(sink)) = (&next, &request.sink) {
             sink.chunk(Stream::Stdout, r.stdout.as_bytes());
         }
@@ -143,7 +144,8 @@ pub fn run_with(source: &str, opts: Opts) -> Ran {
         cancel: opts.cancel,
         handle: runtime.handle().clone(),
     };
-    let outcome = Interpreter::new(&parsed.file, agent, source, setup).run_trigger(&opts.trigger, opts.payload);
+    let outcome =
+        Interpreter::new(&parsed.file, agent, source, setup).run_trigger(&opts.trigger, opts.payload);
     let (error, interrupted) = match outcome {
         Ok(()) => (None, None),
         Err(Flow::Error(d)) => (Some(*d), None),

@@ -128,7 +128,7 @@ fn the_default_call_depth_does_not_overflow_the_stack() {
 
 #[test]
 fn return_ends_the_trigger_early() {
-    let out = printed("print(1)\n return\n print(2)");
+    let out = printed("print(1)\n return;\n print(2)");
     assert_eq!(out, ["1"]);
 }
 
@@ -165,26 +165,33 @@ fn strings_interpolate_and_raw_strings_do_not() {
 
 #[test]
 fn durations_and_floats_print_as_written() {
-    let out = printed("print(30s)\n print(1500ms + 500ms)\n print(2m * 3)\n print(1.0 * 2)\n print(7 / 2)\n print(-7 % 3)");
+    let out = printed(
+        "print(30s)\n print(1500ms + 500ms)\n print(2m * 3)\n print(1.0 * 2)\n print(7 / 2)\n print(-7 % 3)",
+    );
     assert_eq!(out, ["30s", "2s", "6m", "2.0", "3", "-1"]);
 }
 
 #[test]
 fn logical_operators_short_circuit() {
-    let out = printed("let xs = []\n if len(xs) > 0 && xs[0] == 1 { print(\"no\") } else { print(\"safe\") }\n print(true || 1 / 0 == 1)\n print(!false)");
+    let out = printed(
+        "let xs = []\n if len(xs) > 0 && xs[0] == 1 { print(\"no\") } else { print(\"safe\") }\n print(true || 1 / 0 == 1)\n print(!false)",
+    );
     assert_eq!(out, ["safe", "true", "true"]);
 }
 
 #[test]
 fn comparisons_and_equality() {
-    let out = printed("print(1 == 1.0)\n print(\"a\" < \"b\")\n print([1, {a: 2}] == [1, {a: 2}])\n print(null == null)\n print(2s > 1500ms)\n print(1 != 2)");
+    let out = printed(
+        "print(1 == 1.0)\n print(\"a\" < \"b\")\n print([1, {a: 2}] == [1, {a: 2}])\n print(null == null)\n print(2s > 1500ms)\n print(1 != 2)",
+    );
     assert_eq!(out, ["true", "true", "true", "true", "true", "true"]);
 }
 
 #[test]
 fn the_payload_is_bound_to_input_or_the_named_binding() {
     let payload = Value::from_json(&serde_json::json!({"items": [1, 2]}));
-    let ran = run_with(&agent("print(len(input.items))"), Opts { payload: payload.clone(), ..Opts::default() });
+    let ran =
+        run_with(&agent("print(len(input.items))"), Opts { payload: payload.clone(), ..Opts::default() });
     assert_eq!(ran.printed, ["2"]);
     let source = "agent A { on trigger \"t\" (event) { print(event.items[1]) } }";
     let ran = run_with(source, Opts { payload, ..Opts::default() });
@@ -211,7 +218,8 @@ fn emit_is_depth_limited() {
     opts.config.runtime.max_emit_depth = 5;
     let ran = run_with(source, opts);
     assert_eq!(ran.code(), "E0436");
-    let started = ran.events.iter().filter(|e| matches!(e, symbi::eval::Event::TriggerStarted { .. })).count();
+    let started =
+        ran.events.iter().filter(|e| matches!(e, symbi::eval::Event::TriggerStarted { .. })).count();
     assert_eq!(started, 6);
 }
 

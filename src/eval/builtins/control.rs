@@ -18,7 +18,7 @@ pub(super) fn call(interp: &mut Interpreter<'_>, name: &str, args: &mut Args) ->
         "sleep" => match args.opt_duration(0) {
             Ok(ms) => {
                 let d = std::time::Duration::from_millis(ms.unwrap_or(0));
-                interp.block_on(tokio::time::sleep(d)).map(|()| Value::Null)
+                interp.block_on(async move { tokio::time::sleep(d).await }).map(|()| Value::Null)
             }
             Err(e) => Err(e),
         },
