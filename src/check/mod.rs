@@ -1,1 +1,175 @@
 //! The checker: names, types, the standard library and the security model.
+//!
+//! [`check_file`] reports every independent problem of a parsed file at once, sorted by
+//! position. An unknown name is reported once and then typed `Any`, so one mistake does not
+//! cascade. `symbi check`, `symbi run` (before anything starts) and the language server
+//! all call it.
+
+mod body;
+mod calls;
+pub mod codes;
+mod exprs;
+mod items;
+mod names;
+mod ops;
+mod security;
+mod settings;
+pub mod suggest;
+mod types;
+
+use crate::config::Config;
+use crate::diag::Diagnostic;
+use crate::security::policy::TierChoice;
+use crate::syntax::ast::{self, File};
+use body::{FnScope, Need, Walker};
+use calls::Signature;
+use security::AgentFacts;
+use std::collections::HashMap;
+use types::Ty;
+
+/// What the checker needs besides the file: the configuration, the CLI's tier flags and the
+/// agent a run selects.
+#[derive(Clone, Debug)]
+pub struct CheckContext<'a> {
+    /// The loaded configuration.
+    pub config: &'a Config,
+    /// `--native` / `--sandbox-tier`, which take part in the effective tier.
+    pub tier: TierChoice,
+    /// The agent `run --agent` selects; tier rules then apply to it alone.
+    pub agent: Option<String>,
+}
+
+impl<'a> CheckContext<'a> {
+    /// A context with no CLI tier flags and no selected agent.
+    pub fn new(config: &'a Config) -> Self {
+        CheckContext { config, tier: TierChoice { cli_tier: None, cli_native: false }, agent: None }
+    }
+}
+
+/// Checks a parsed file: every problem, sorted by position.
+pub fn check_file(file: &File, ctx: &CheckContext<'_>) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    if let Some((source, d)) = crate::stdlib::stdlib().errors.first() {
+        // A build whose stdlib does not parse cannot check calls; say so instead of
+        // reporting every builtin as unknown.
+        diags.push(
+            Diagnostic::error(d.code, format!("the standard library {source} does not parse: {}", d.message))
+                .with_note("this is a bug in symbi, not in the checked file"),
+        );
+    }
+    items::check_file_items(file, &mut diags);
+
+    let file_fns = signatures(file.functions(), &mut diags);
+    let file_needs = top_level_needs(file, &file_fns, &mut diags);
+
+    for agent in file.agents() {
+        check_agent(agent, ctx, &file_fns, &file_needs, &mut diags);
+    }
+    diags.sort_by_key(|d| {
+        let s = d.span();
+        (s.start, s.end)
+    });
+    diags
+}
+
+fn check_agent(
+    agent: &ast::Agent,
+    ctx: &CheckContext<'_>,
+    file_fns: &HashMap<String, Signature>,
+    file_needs: &HashMap<String, Vec<Need>>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    items::check_agent_items(agent, diags);
+    settings::check_settings(agent, ctx.config, diags);
+    let facts = AgentFacts::new(ctx, agent, diags);
+    let agent_fns = signatures(agent.functions.iter(), diags);
+    for f in &agent.functions {
+        let fns = FnScope { agent: &agent_fns, file: file_fns };
+        let mut w = Walker::new(fns, Some(&facts), file_needs);
+        walk_function(&mut w, f);
+        diags.append(&mut w.diags);
+    }
+    for trigger in &agent.triggers {
+        let fns = FnScope { agent: &agent_fns, file: file_fns };
+        let mut w = Walker::new(fns, Some(&facts), file_needs);
+        w.scopes.push();
+        let (name, span) = match &trigger.binding {
+            Some(b) => (b.name.as_str(), b.span),
+            None => ("input", trigger.name.span),
+        };
+        w.scopes.declare_used(name, span, Ty::Any, &mut w.diags);
+        w.block(&trigger.body);
+        w.scopes.pop(&mut w.diags);
+        diags.append(&mut w.diags);
+    }
+}
+
+/// Signatures of functions by name (the first of duplicates wins, as at run time).
+fn signatures<'f>(fns: impl Iterator<Item = &'f ast::Function>, diags: &mut Vec<Diagnostic>) -> HashMap<String, Signature> {
+    let mut map = HashMap::new();
+    for f in fns {
+        if !map.contains_key(&f.name.name) {
+            map.insert(f.name.name.clone(), Signature::of_function(f, diags));
+        }
+    }
+    map
+}
+
+/// Checks a function body with its parameters in scope.
+fn walk_function(w: &mut Walker<'_>, f: &ast::Function) {
+    // Its own signature (not the table's, which holds the first of duplicate names); type
+    // problems were reported when the table was built.
+    let sig = Signature::of_function(f, &mut Vec::new());
+    w.ret = Some(sig.ret.clone()).filter(|t| !matches!(t, Ty::Any));
+    w.scopes.push();
+    for (p, ps) in f.params.iter().zip(&sig.params) {
+        w.scopes.declare_used(&p.name.name, p.name.span, ps.ty.clone(), &mut w.diags);
+    }
+    for p in &f.params {
+        if let Some(default) = &p.default {
+            w.expr(default);
+        }
+    }
+    w.block(&f.body);
+    w.scopes.pop(&mut w.diags);
+}
+
+/// Checks the top-level functions and works out which capabilities each needs, directly or
+/// through other top-level functions (reported where an agent calls them).
+fn top_level_needs(
+    file: &File,
+    file_fns: &HashMap<String, Signature>,
+    diags: &mut Vec<Diagnostic>,
+) -> HashMap<String, Vec<Need>> {
+    let empty_needs = HashMap::new();
+    let no_agent_fns = HashMap::new();
+    let mut direct: HashMap<String, (Vec<Need>, Vec<String>)> = HashMap::new();
+    for f in file.functions() {
+        let fns = FnScope { agent: &no_agent_fns, file: file_fns };
+        let mut w = Walker::new(fns, None, &empty_needs);
+        walk_function(&mut w, f);
+        diags.append(&mut w.diags);
+        direct.entry(f.name.name.clone()).or_insert((w.needs, w.called));
+    }
+    let mut closed = HashMap::new();
+    for name in direct.keys() {
+        let mut needs: Vec<Need> = Vec::new();
+        let mut stack = vec![name.as_str()];
+        let mut visited = std::collections::HashSet::new();
+        while let Some(n) = stack.pop() {
+            if !visited.insert(n) {
+                continue;
+            }
+            if let Some((own, called)) = direct.get(n) {
+                for need in own {
+                    if !needs.iter().any(|x| x.capability == need.capability) {
+                        needs.push(need.clone());
+                    }
+                }
+                stack.extend(called.iter().map(String::as_str));
+            }
+        }
+        closed.insert(name.clone(), needs);
+    }
+    closed
+}

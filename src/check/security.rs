@@ -1,0 +1,257 @@
+//! The security model as the checker applies it to one agent: tier, consent, profile,
+//! capabilities, the executable allowlist and `emit` targets.
+//!
+//! Every tier rule comes from [`crate::security::policy`], which the runner also uses, so
+//! `symbi check`, an editor and `symbi run` agree.
+
+use super::CheckContext;
+use super::codes;
+use super::suggest::{did_you_mean, help_for};
+use crate::diag::{Diagnostic, Label, Span};
+use crate::security::policy::{self, EffectiveTier, TierSource};
+use crate::security::{KNOWN_CAPABILITIES, Tier};
+use crate::stdlib::Builtin;
+use crate::syntax::ast::Agent;
+
+/// What the checker knows about one agent's security while checking its bodies.
+pub struct AgentFacts<'a> {
+    /// The agent.
+    pub agent: &'a Agent,
+    /// The tier it runs on, and why.
+    pub effective: EffectiveTier,
+    /// The capabilities it declares.
+    pub declared: Vec<&'a str>,
+    /// The executables a literal command may name; `None` when no list applies.
+    pub allowlist: Option<Vec<String>>,
+    /// Tier-dependent rules apply (false for agents other than the one `--agent` selects).
+    pub tier_rules: bool,
+}
+
+impl<'a> AgentFacts<'a> {
+    /// Works out an agent's facts and reports its `security` settings' problems.
+    pub fn new(ctx: &CheckContext<'_>, agent: &'a Agent, diags: &mut Vec<Diagnostic>) -> AgentFacts<'a> {
+        let tier_rules = ctx.agent.as_deref().is_none_or(|a| a == agent.name.name);
+        let effective = policy::effective_tier(&ctx.tier, Some(agent), ctx.config);
+        let security = agent.security();
+        let declared: Vec<&str> = security
+            .and_then(|s| s.capabilities.as_ref())
+            .map(|caps| caps.iter().map(|c| c.value.as_str()).collect())
+            .unwrap_or_default();
+        let allowlist = if effective.tier == Tier::None {
+            Some(policy::allowed_executables(ctx.config, Some(agent)))
+        } else if security.is_some_and(|s| s.allowed_executables.is_some()) {
+            Some(policy::allowed_executables(ctx.config, Some(agent)))
+        } else {
+            None
+        };
+        let facts = AgentFacts { agent, effective, declared, allowlist, tier_rules };
+        facts.capability_rules(diags);
+        if tier_rules {
+            facts.tier_rules(ctx, diags);
+        }
+        facts
+    }
+
+    /// Where to point at the tier: the agent's `tier:` when it decided, else the agent's name.
+    fn tier_span(&self) -> Span {
+        match &self.effective.source {
+            TierSource::Agent(span) => *span,
+            _ => self.agent.name.span,
+        }
+    }
+
+    /// A note saying where the tier came from, unless the agent's own setting decided it.
+    fn tier_note(&self) -> Option<String> {
+        let tier = self.effective.tier;
+        match &self.effective.source {
+            TierSource::Agent(_) => None,
+            TierSource::Cli => Some(format!("the tier {tier} comes from the command line (--native / --sandbox-tier)")),
+            TierSource::Env => Some(format!("the tier {tier} comes from SYMBIONT_DEFAULT_SANDBOX_TIER")),
+            TierSource::ConfigFile => {
+                Some(format!("the tier {tier} comes from `security.default_sandbox_tier` in the configuration"))
+            }
+            TierSource::Default => Some(format!("the tier {tier} is the default (no tier is set anywhere)")),
+        }
+    }
+
+    fn with_tier_note(&self, d: Diagnostic) -> Diagnostic {
+        match self.tier_note() {
+            Some(n) => d.with_note(n),
+            None => d,
+        }
+    }
+
+    /// Unknown capabilities, and capabilities the tier cannot provide.
+    fn capability_rules(&self, diags: &mut Vec<Diagnostic>) {
+        let Some(caps) = self.agent.security().and_then(|s| s.capabilities.as_ref()) else { return };
+        for cap in caps {
+            if !KNOWN_CAPABILITIES.contains(&cap.value.as_str()) {
+                let mut d = Diagnostic::warning(codes::UNKNOWN_CAPABILITY, format!("unknown capability `{}`", cap.value))
+                    .with_primary(cap.span, "not a capability symbi knows")
+                    .with_note(format!("known capabilities: {}", KNOWN_CAPABILITIES.join(", ")));
+                if let Some(h) = help_for(did_you_mean(&cap.value, KNOWN_CAPABILITIES)) {
+                    d = d.with_help(h);
+                }
+                diags.push(d);
+            } else if self.tier_rules && !policy::capability_available(self.effective.tier, &cap.value) {
+                let tier = self.effective.tier;
+                let d = Diagnostic::error(
+                    codes::CAPABILITY_UNAVAILABLE,
+                    format!("tier {tier} ({}) cannot provide `{}`", tier.backend(), cap.value),
+                )
+                .with_primary(cap.span, format!("unavailable on {tier}"))
+                .with_help("choose a tier that provides it (Tier1 or Tier2 mount the working directory at /workspace), or remove the capability");
+                diags.push(self.with_tier_note(d));
+            }
+        }
+    }
+
+    /// Consent to tier None, production, the network warning and profile minimum tiers.
+    fn tier_rules(&self, ctx: &CheckContext<'_>, diags: &mut Vec<Diagnostic>) {
+        let tier = self.effective.tier;
+        let span = self.tier_span();
+        if tier == Tier::None {
+            if policy::native_consent(&ctx.tier, ctx.config).is_err() {
+                let d = if ctx.config.production {
+                    Diagnostic::error(codes::NATIVE_IN_PRODUCTION, "tier None is refused in production")
+                        .with_primary(span, "native execution")
+                        .with_note("SYMBIONT_ENV=production refuses native execution whatever else consents to it")
+                        .with_help("run this agent on Tier1 or higher (`tier: Tier1`), or unset SYMBIONT_ENV=production outside production")
+                } else {
+                    Diagnostic::error(codes::NATIVE_NOT_ALLOWED, "tier None needs consent to native execution")
+                        .with_primary(span, "runs on the host with no isolation")
+                        .with_help("set `security.allow_native_execution = true` (or `native_execution.enabled = true`) in config.toml, export SYMBIONT_ALLOW_NATIVE_EXECUTION=true, or pass --native")
+                };
+                diags.push(self.with_tier_note(d));
+            }
+            if !self.declared.contains(&"network") {
+                let d = Diagnostic::warning(codes::NETWORK_NOT_DENIABLE, "tier None cannot deny the network")
+                    .with_primary(span, "the host network stays reachable")
+                    .with_note("on tier None processes run on the host, which has the network whether declared or not")
+                    .with_help("declare `network` in `capabilities` to say so, or use Tier1 or higher, where the container has no network unless declared");
+                diags.push(self.with_tier_note(d));
+            }
+        }
+        let Some(sandbox) = self.agent.security().and_then(|s| s.sandbox.as_ref()) else { return };
+        let Some(profile) = sandbox.value else { return };
+        let needed = profile.minimum_tier();
+        if needed > tier {
+            let mut d = Diagnostic::error(
+                codes::PROFILE_NEEDS_TIER,
+                format!("the {profile} profile needs {needed} or higher, but the agent runs on {tier}"),
+            )
+            .with_primary(sandbox.span, format!("needs {needed} or higher"))
+            .with_help(format!("use `tier: {needed}` (or higher), or a profile that {tier} can honour"));
+            if let TierSource::Agent(tier_span) = self.effective.source {
+                d = d.with_secondary(tier_span, format!("the tier is {tier} here"));
+            }
+            diags.push(self.with_tier_note(d));
+        }
+    }
+
+    /// E0305 when the agent does not declare `capability`, needed by a call of `builtin`.
+    /// `via` is the top-level function (and its inner call) through which it is needed.
+    pub fn missing_capability(
+        &self,
+        capability: &str,
+        builtin: &Builtin,
+        requirement: Span,
+        call: Span,
+        via: Option<(&str, Span)>,
+    ) -> Option<Diagnostic> {
+        if self.declared.contains(&capability) {
+            return None;
+        }
+        let name = builtin.name();
+        let message = match via {
+            Some((f, _)) => format!("`{f}` calls `{name}`, which needs the capability `{capability}`"),
+            None => format!("`{name}` needs the capability `{capability}`"),
+        };
+        let mut d = Diagnostic::error(codes::CAPABILITY_NOT_DECLARED, message)
+            .with_primary(call, format!("needs `{capability}`, which agent `{}` does not declare", self.agent.name.name))
+            .with_help(format!("add \"{capability}\" to `capabilities` in the agent's `security` block"));
+        if let Some((_, inner)) = via {
+            d = d.with_secondary(inner, format!("`{name}` is called here"));
+        } else if requirement != Span::default() {
+            d = d.with_secondary_label(Label::in_source(builtin.source, requirement, "required here"));
+        }
+        Some(d)
+    }
+
+    /// E0306 for a literal `execute_native` command whose executable is not allowed.
+    pub fn check_command(&self, command: &str, span: Span) -> Option<Diagnostic> {
+        // The first word of the line. The native runner's POSIX-style splitter is not on
+        // this branch yet; a whitespace split agrees with it for every unquoted executable.
+        let exe = command.split_whitespace().next().unwrap_or("");
+        self.check_executable(exe, span)
+    }
+
+    /// E0306 for an executable (or interpreter) name that is not allowed.
+    pub fn check_executable(&self, exe: &str, span: Span) -> Option<Diagnostic> {
+        if !self.tier_rules {
+            return None;
+        }
+        let allowed = self.allowlist.as_ref()?;
+        if exe.is_empty() {
+            return Some(
+                Diagnostic::error(codes::EXECUTABLE_NOT_ALLOWED, "the command is empty")
+                    .with_primary(span, "no executable")
+                    .with_help("name the program to run, e.g. \"python3 script.py\""),
+            );
+        }
+        if allowed.iter().any(|a| same_executable(a, exe)) {
+            return None;
+        }
+        let list = if allowed.is_empty() { "none".to_string() } else { allowed.join(", ") };
+        let narrowed = self.agent.security().and_then(|s| s.allowed_executables.as_ref()).is_some();
+        let help = if narrowed {
+            format!("add \"{exe}\" to the agent's `allowed_executables` (and to `native_execution.allowed_executables` in the configuration for tier None)")
+        } else {
+            format!("add \"{exe}\" to `native_execution.allowed_executables` in the configuration")
+        };
+        Some(
+            Diagnostic::error(codes::EXECUTABLE_NOT_ALLOWED, format!("`{exe}` is not an allowed executable"))
+                .with_primary(span, format!("`{exe}` is not in the allowlist"))
+                .with_note(format!("allowed executables: {list}"))
+                .with_help(help),
+        )
+    }
+
+    /// E0206 for `emit` of a trigger this agent does not have.
+    pub fn check_emit(&self, trigger: &str, span: Span) -> Option<Diagnostic> {
+        let names = self.agent.triggers.iter().map(|t| t.name.value.as_str());
+        if names.clone().any(|n| n == trigger) {
+            return None;
+        }
+        let mut d = Diagnostic::error(
+            codes::UNKNOWN_TRIGGER,
+            format!("agent `{}` has no trigger \"{trigger}\"", self.agent.name.name),
+        )
+        .with_primary(span, "no such trigger");
+        d = match help_for(did_you_mean(trigger, names.clone())) {
+            Some(h) => d.with_help(h),
+            None => d.with_help(format!("add `on trigger \"{trigger}\" {{ ... }}` to the agent")),
+        };
+        let all: Vec<&str> = names.collect();
+        if !all.is_empty() {
+            d = d.with_note(format!("triggers of `{}`: {}", self.agent.name.name, all.join(", ")));
+        }
+        Some(d)
+    }
+}
+
+/// Whether an allowlist entry admits `exe`, as far as can be known without the host.
+///
+/// Equal text is allowed. A bare name against a path (either way round) is allowed when the
+/// file names match: the runner resolves names through its fixed PATH and compares canonical
+/// paths, which only it can do. Two different paths are not allowed.
+fn same_executable(entry: &str, exe: &str) -> bool {
+    if entry == exe {
+        return true;
+    }
+    let file_name = |s: &'_ str| s.rsplit('/').next().unwrap_or("").to_string();
+    match (entry.contains('/'), exe.contains('/')) {
+        (true, false) | (false, true) => file_name(entry) == file_name(exe),
+        _ => false,
+    }
+}
