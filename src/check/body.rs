@@ -54,7 +54,11 @@ pub struct Walker<'a> {
 
 impl<'a> Walker<'a> {
     /// A walker for one body.
-    pub fn new(fns: FnScope<'a>, facts: Option<&'a AgentFacts<'a>>, file_needs: &'a HashMap<String, Vec<Need>>) -> Self {
+    pub fn new(
+        fns: FnScope<'a>,
+        facts: Option<&'a AgentFacts<'a>>,
+        file_needs: &'a HashMap<String, Vec<Need>>,
+    ) -> Self {
         Walker {
             fns,
             facts,
@@ -105,13 +109,16 @@ impl<'a> Walker<'a> {
                 let inferred = self.expr(value);
                 let (var_ty, annotated) = match ty {
                     Some(te) => {
-                        let (declared, problem) = Ty::from_expr(te, |n| crate::stdlib::stdlib().record(n).is_some());
+                        let (declared, problem) = Ty::from_expr(te);
                         self.diags.extend(problem);
                         if !inferred.fits(&declared) {
                             self.diags.push(
                                 Diagnostic::error(
                                     codes::MISMATCHED_TYPES,
-                                    format!("`{}` is declared {declared} but the value is {inferred}", name.name),
+                                    format!(
+                                        "`{}` is declared {declared} but the value is {inferred}",
+                                        name.name
+                                    ),
                                 )
                                 .with_primary(value.span, format!("this is {inferred}"))
                                 .with_secondary(te.span, "the declared type")
@@ -122,7 +129,8 @@ impl<'a> Walker<'a> {
                     }
                     None => (inferred, false),
                 };
-                let var = Var { name: name.name.clone(), span: name.span, ty: var_ty, annotated, used: false };
+                let var =
+                    Var { name: name.name.clone(), span: name.span, ty: var_ty, annotated, used: false };
                 self.scopes.declare(var, &mut self.diags);
                 false
             }
@@ -148,10 +156,17 @@ impl<'a> Walker<'a> {
                 let (key_ty, item_ty) = self.iteration(&iter_ty, iter.span, key.is_some());
                 self.scopes.push();
                 if let Some(k) = key {
-                    let var = Var { name: k.name.clone(), span: k.span, ty: key_ty, annotated: false, used: false };
+                    let var =
+                        Var { name: k.name.clone(), span: k.span, ty: key_ty, annotated: false, used: false };
                     self.scopes.declare(var, &mut self.diags);
                 }
-                let var = Var { name: item.name.clone(), span: item.span, ty: item_ty, annotated: false, used: false };
+                let var = Var {
+                    name: item.name.clone(),
+                    span: item.span,
+                    ty: item_ty,
+                    annotated: false,
+                    used: false,
+                };
                 self.scopes.declare(var, &mut self.diags);
                 self.stmts(&body.stmts);
                 self.scopes.pop(&mut self.diags);
@@ -170,9 +185,12 @@ impl<'a> Walker<'a> {
                         && !t.fits(ret)
                     {
                         self.diags.push(
-                            Diagnostic::error(codes::RETURN_TYPE, format!("the function returns {ret}, not {t}"))
-                                .with_primary(v.span, format!("this is {t}"))
-                                .with_help(super::calls::conversion_hint(&t, ret)),
+                            Diagnostic::error(
+                                codes::RETURN_TYPE,
+                                format!("the function returns {ret}, not {t}"),
+                            )
+                            .with_primary(v.span, format!("this is {t}"))
+                            .with_help(super::calls::conversion_hint(&t, ret)),
                         );
                     }
                 }
@@ -225,9 +243,12 @@ impl<'a> Walker<'a> {
             }
         } else if annotated && !value_ty.fits(&var_ty) {
             self.diags.push(
-                Diagnostic::error(codes::MISMATCHED_TYPES, format!("`{}` is declared {var_ty}, not {value_ty}", id.name))
-                    .with_primary(target.span, format!("assigned {value_ty}"))
-                    .with_help(super::calls::conversion_hint(value_ty, &var_ty)),
+                Diagnostic::error(
+                    codes::MISMATCHED_TYPES,
+                    format!("`{}` is declared {var_ty}, not {value_ty}", id.name),
+                )
+                .with_primary(target.span, format!("assigned {value_ty}"))
+                .with_help(super::calls::conversion_hint(value_ty, &var_ty)),
             );
         }
     }
@@ -235,9 +256,12 @@ impl<'a> Walker<'a> {
     fn condition(&mut self, t: &Ty, span: Span, what: &str) {
         if !t.fits(&Ty::Bool) {
             self.diags.push(
-                Diagnostic::error(codes::CONDITION_NOT_BOOL, format!("the condition of `{what}` is {t}, not Bool"))
-                    .with_primary(span, format!("this is {t}"))
-                    .with_help("compare it explicitly, e.g. `x != \"\"`, `len(xs) > 0` or `r.success`"),
+                Diagnostic::error(
+                    codes::CONDITION_NOT_BOOL,
+                    format!("the condition of `{what}` is {t}, not Bool"),
+                )
+                .with_primary(span, format!("this is {t}"))
+                .with_help("compare it explicitly, e.g. `x != \"\"`, `len(xs) > 0` or `r.success`"),
             );
         }
     }
@@ -252,9 +276,12 @@ impl<'a> Walker<'a> {
             Ty::Str => (Ty::Int, Ty::Str),
             other => {
                 self.diags.push(
-                    Diagnostic::error(codes::NOT_ITERABLE, format!("a value of type {other} cannot be iterated"))
-                        .with_primary(span, format!("this is {other}"))
-                        .with_help("`for` iterates over lists, maps and strings; `range(0, n)` counts"),
+                    Diagnostic::error(
+                        codes::NOT_ITERABLE,
+                        format!("a value of type {other} cannot be iterated"),
+                    )
+                    .with_primary(span, format!("this is {other}"))
+                    .with_help("`for` iterates over lists, maps and strings; `range(0, n)` counts"),
                 );
                 (Ty::Any, Ty::Any)
             }

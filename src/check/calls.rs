@@ -24,8 +24,6 @@ pub struct ParamSig {
 /// What a callable takes and returns, whether a builtin or a user `fn`.
 #[derive(Clone, Debug)]
 pub struct Signature {
-    /// The name as called (`trim`, `execute_native`, `helper`).
-    pub name: String,
     /// Parameters in order.
     pub params: Vec<ParamSig>,
     /// The return type.
@@ -34,22 +32,13 @@ pub struct Signature {
     pub decl: Label,
 }
 
-fn is_stdlib_record(name: &str) -> bool {
-    crate::stdlib::stdlib().record(name).is_some()
-}
-
 impl Signature {
     /// The signature of a builtin function or method.
     pub fn of_builtin(b: &Builtin) -> Signature {
         let params = convert_params(&b.decl.params, &mut Vec::new());
-        let ret = b.decl.ret.as_ref().map(|t| Ty::from_expr(t, is_stdlib_record).0).unwrap_or(Ty::Null);
+        let ret = b.decl.ret.as_ref().map(|t| Ty::from_expr(t).0).unwrap_or(Ty::Null);
         let span = b.decl.name.span;
-        Signature {
-            name: b.decl.name.name.clone(),
-            params,
-            ret,
-            decl: Label::in_source(b.source, span, "declared here"),
-        }
+        Signature { params, ret, decl: Label::in_source(b.source, span, "declared here") }
     }
 
     /// The signature of a user function; unknown type names are reported into `diags`.
@@ -57,13 +46,13 @@ impl Signature {
         let params = convert_params(&f.params, diags);
         let ret = match &f.ret {
             Some(t) => {
-                let (ty, d) = Ty::from_expr(t, is_stdlib_record);
+                let (ty, d) = Ty::from_expr(t);
                 diags.extend(d);
                 ty
             }
             None => Ty::Any,
         };
-        Signature { name: f.name.name.clone(), params, ret, decl: Label::new(f.name.span, "declared here") }
+        Signature { params, ret, decl: Label::new(f.name.span, "declared here") }
     }
 }
 
@@ -71,7 +60,7 @@ fn convert_params(params: &[ast::Param], diags: &mut Vec<Diagnostic>) -> Vec<Par
     params
         .iter()
         .map(|p| {
-            let (ty, d) = Ty::from_expr(&p.ty, is_stdlib_record);
+            let (ty, d) = Ty::from_expr(&p.ty);
             diags.extend(d);
             ParamSig { name: p.name.name.clone(), ty, required: p.default.is_none() }
         })
@@ -83,7 +72,13 @@ fn convert_params(params: &[ast::Param], diags: &mut Vec<Diagnostic>) -> Vec<Par
 ///
 /// `call` is the span of the whole call (for missing arguments), `what` names the callee in
 /// messages ("function `f`", "method `String.trim`").
-pub fn bind(sig: &Signature, args: &[Arg], call: Span, what: &str, diags: &mut Vec<Diagnostic>) -> Vec<Option<usize>> {
+pub fn bind(
+    sig: &Signature,
+    args: &[Arg],
+    call: Span,
+    what: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Option<usize>> {
     let mut bound: Vec<Option<usize>> = vec![None; sig.params.len()];
     let mut next_positional = 0;
     let mut seen_named = false;
@@ -92,9 +87,12 @@ pub fn bind(sig: &Signature, args: &[Arg], call: Span, what: &str, diags: &mut V
             None => {
                 if seen_named {
                     diags.push(
-                        Diagnostic::error(codes::POSITIONAL_AFTER_NAMED, "positional argument after a named argument")
-                            .with_primary(arg.span, "positional argument")
-                            .with_help("put positional arguments first, or name this one too"),
+                        Diagnostic::error(
+                            codes::POSITIONAL_AFTER_NAMED,
+                            "positional argument after a named argument",
+                        )
+                        .with_primary(arg.span, "positional argument")
+                        .with_help("put positional arguments first, or name this one too"),
                     );
                     continue;
                 }
@@ -199,7 +197,15 @@ fn param_list(sig: &Signature) -> String {
     }
     sig.params
         .iter()
-        .map(|p| if p.required { format!("{}: {}", p.name, p.ty) } else { format!("{}: {} = ...", p.name, p.ty) })
+        .map(
+            |p| {
+                if p.required {
+                    format!("{}: {}", p.name, p.ty)
+                } else {
+                    format!("{}: {} = ...", p.name, p.ty)
+                }
+            },
+        )
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -218,7 +224,8 @@ fn builtin_sigs() -> &'static BuiltinSigs {
     static SIGS: OnceLock<BuiltinSigs> = OnceLock::new();
     SIGS.get_or_init(|| {
         let lib = crate::stdlib::stdlib();
-        let functions = lib.functions().map(|b| (b.name().to_string(), (Signature::of_builtin(b), b))).collect();
+        let functions =
+            lib.functions().map(|b| (b.name().to_string(), (Signature::of_builtin(b), b))).collect();
         let mut methods: HashMap<String, HashMap<String, _>> = HashMap::new();
         for b in lib.methods() {
             if let Some(recv) = &b.decl.receiver {

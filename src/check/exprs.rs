@@ -53,11 +53,14 @@ impl<'a> Walker<'a> {
                 ops::binary(*op, &l, &r).unwrap_or_else(|| {
                     let sym = op.symbol();
                     self.diags.push(
-                        Diagnostic::error(codes::OPERATOR_TYPES, format!("`{sym}` cannot be applied to {l} and {r}"))
-                            .with_primary(e.span, format!("{l} {sym} {r}"))
-                            .with_secondary(lhs.span, format!("this is {l}"))
-                            .with_secondary(rhs.span, format!("this is {r}"))
-                            .with_help(operator_help(&l, &r)),
+                        Diagnostic::error(
+                            codes::OPERATOR_TYPES,
+                            format!("`{sym}` cannot be applied to {l} and {r}"),
+                        )
+                        .with_primary(e.span, format!("{l} {sym} {r}"))
+                        .with_secondary(lhs.span, format!("this is {l}"))
+                        .with_secondary(rhs.span, format!("this is {r}"))
+                        .with_help(operator_help(&l, &r)),
                     );
                     Ty::Any
                 })
@@ -74,9 +77,12 @@ impl<'a> Walker<'a> {
                     Ty::Str => Ty::Str,
                     other => {
                         self.diags.push(
-                            Diagnostic::error(codes::NOT_ITERABLE, format!("a value of type {other} cannot be indexed"))
-                                .with_primary(target.span, format!("this is {other}"))
-                                .with_help("`[...]` indexes lists, maps and strings"),
+                            Diagnostic::error(
+                                codes::NOT_ITERABLE,
+                                format!("a value of type {other} cannot be indexed"),
+                            )
+                            .with_primary(target.span, format!("this is {other}"))
+                            .with_help("`[...]` indexes lists, maps and strings"),
                         );
                         Ty::Any
                     }
@@ -143,7 +149,14 @@ impl<'a> Walker<'a> {
     }
 
     /// Binds and type-checks arguments; returns the argument index bound to each parameter.
-    fn check_args(&mut self, sig: &Signature, args: &[Arg], tys: &[Ty], call: Span, what: &str) -> Vec<Option<usize>> {
+    fn check_args(
+        &mut self,
+        sig: &Signature,
+        args: &[Arg],
+        tys: &[Ty],
+        call: Span,
+        what: &str,
+    ) -> Vec<Option<usize>> {
         let bound = calls::bind(sig, args, call, what, &mut self.diags);
         for (param, slot) in sig.params.iter().zip(&bound) {
             if let Some(i) = *slot
@@ -182,13 +195,16 @@ impl<'a> Walker<'a> {
                         .keys()
                         .chain(self.fns.file.keys())
                         .map(String::as_str)
-                        .chain(calls::builtin_function_names())
+                        .chain(calls::builtin_function_names().map(|n| -> &str { n }))
                         .collect();
-                    let mut d = Diagnostic::error(codes::UNKNOWN_FUNCTION, format!("unknown function `{name}`"))
-                        .with_primary(callee.span, "no function of this name");
+                    let mut d =
+                        Diagnostic::error(codes::UNKNOWN_FUNCTION, format!("unknown function `{name}`"))
+                            .with_primary(callee.span, "no function of this name");
                     d = match help_for(did_you_mean(name, candidates)) {
                         Some(h) => d.with_help(h),
-                        None => d.with_help("define it with `fn` in this agent or at the top level of the file"),
+                        None => {
+                            d.with_help("define it with `fn` in this agent or at the top level of the file")
+                        }
                     };
                     self.diags.push(d);
                 }
@@ -199,11 +215,14 @@ impl<'a> Walker<'a> {
 
     /// Capability, allowlist and `emit` rules of builtin calls.
     fn builtin_rules(&mut self, builtin: &Builtin, callee: &Ident, args: &[Arg], bound: &[Option<usize>]) {
-        let literal = |param: usize| bound.get(param).copied().flatten().and_then(|i| args.get(i)).map(|a| &a.value);
+        let literal =
+            |param: usize| bound.get(param).copied().flatten().and_then(|i| args.get(i)).map(|a| &a.value);
         for req in &builtin.decl.requires {
             match self.facts {
                 Some(facts) => {
-                    if let Some(d) = facts.missing_capability(&req.value, builtin, req.span, callee.span, None) {
+                    if let Some(d) =
+                        facts.missing_capability(&req.value, builtin, req.span, callee.span, None)
+                    {
                         self.diags.push(d);
                     }
                 }
@@ -278,12 +297,19 @@ impl<'a> Walker<'a> {
             }
             None => {
                 let names = crate::stdlib::stdlib().method_names(&recv);
-                let mut d = Diagnostic::error(codes::UNKNOWN_METHOD, format!("{recv} has no method `{}`", method.name))
-                    .with_primary(method.span, "unknown method");
-                let is_field =
-                    crate::stdlib::stdlib().record(&recv).is_some_and(|r| r.fields.iter().any(|f| f.name.name == method.name));
+                let mut d = Diagnostic::error(
+                    codes::UNKNOWN_METHOD,
+                    format!("{recv} has no method `{}`", method.name),
+                )
+                .with_primary(method.span, "unknown method");
+                let is_field = crate::stdlib::stdlib()
+                    .record(&recv)
+                    .is_some_and(|r| r.fields.iter().any(|f| f.name.name == method.name));
                 if is_field {
-                    d = d.with_help(format!("`{0}` is a field: write `.{0}` without parentheses", method.name));
+                    d = d.with_help(format!(
+                        "`{0}` is a field: write `.{0}` without parentheses",
+                        method.name
+                    ));
                 } else if let Some(h) = help_for(did_you_mean(&method.name, names.iter().copied())) {
                     d = d.with_help(h);
                 } else if !names.is_empty() {
@@ -304,12 +330,17 @@ impl<'a> Walker<'a> {
                 let lib = crate::stdlib::stdlib();
                 let Some(rec) = lib.record_with_source(name) else { return Ty::Any };
                 if let Some(f) = rec.decl.fields.iter().find(|f| f.name.name == field.name) {
-                    return Ty::from_expr(&f.ty, |n| lib.record(n).is_some()).0;
+                    return Ty::from_expr(&f.ty).0;
                 }
                 let names = rec.decl.fields.iter().map(|f| f.name.name.as_str());
-                let mut d = Diagnostic::error(codes::UNKNOWN_FIELD, format!("{name} has no field `{}`", field.name))
-                    .with_primary(field.span, "unknown field")
-                    .with_secondary_label(Label::in_source(rec.source, rec.decl.name.span, format!("{name} is declared here")));
+                let mut d =
+                    Diagnostic::error(codes::UNKNOWN_FIELD, format!("{name} has no field `{}`", field.name))
+                        .with_primary(field.span, "unknown field")
+                        .with_secondary_label(Label::in_source(
+                            rec.source,
+                            rec.decl.name.span,
+                            format!("{name} is declared here"),
+                        ));
                 d = match help_for(did_you_mean(&field.name, names)) {
                     Some(h) => d.with_help(h),
                     None => d.with_note(format!(
@@ -323,7 +354,8 @@ impl<'a> Walker<'a> {
             other => {
                 let mut d = Diagnostic::error(codes::UNKNOWN_FIELD, format!("{other} has no fields"))
                     .with_primary(field.span, format!("`.{}` on {other}", field.name));
-                let is_method = other.receiver_name().is_some_and(|r| calls::builtin_method(r, &field.name).is_some());
+                let is_method =
+                    other.receiver_name().is_some_and(|r| calls::builtin_method(r, &field.name).is_some());
                 if is_method {
                     d = d.with_help(format!("`{0}` is a method: call it with `.{0}()`", field.name));
                 }
@@ -343,7 +375,9 @@ enum Callee<'s> {
 
 fn operator_help(l: &Ty, r: &Ty) -> String {
     match (l.strip_optional(), r.strip_optional()) {
-        (Ty::Str, _) | (_, Ty::Str) => "convert with `to_string(...)` first, or use interpolation: \"${x}\"".into(),
+        (Ty::Str, _) | (_, Ty::Str) => {
+            "convert with `to_string(...)` first, or use interpolation: \"${x}\"".into()
+        }
         _ => "`+ - * / %` take numbers (`+` also joins strings and lists); `&& ||` take Bools".into(),
     }
 }

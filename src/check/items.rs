@@ -38,13 +38,13 @@ pub fn check_file_items(file: &File, diags: &mut Vec<Diagnostic>) {
         "rename one of the agents",
         diags,
     );
-    check_functions(file.functions(), diags);
+    check_functions(&file.functions().collect::<Vec<_>>(), diags);
 }
 
 /// Duplicate functions in one scope and duplicate parameters of each.
-fn check_functions<'f>(functions: impl Iterator<Item = &'f Function> + Clone, diags: &mut Vec<Diagnostic>) {
+fn check_functions(functions: &[&Function], diags: &mut Vec<Diagnostic>) {
     duplicates(
-        functions.clone().map(|f| (f.name.name.as_str(), f.name.span)),
+        functions.iter().map(|f| (f.name.name.as_str(), f.name.span)),
         codes::DUPLICATE_FUNCTION,
         "function",
         "rename or remove one of the functions",
@@ -70,7 +70,7 @@ pub fn check_agent_items(agent: &Agent, diags: &mut Vec<Diagnostic>) {
         "merge the two handlers into one",
         diags,
     );
-    check_functions(agent.functions.iter(), diags);
+    check_functions(&agent.functions.iter().collect::<Vec<_>>(), diags);
     let blocks = [
         ("metadata", agent.metadata.iter().map(|b| b.span).collect::<Vec<_>>()),
         ("security", agent.security.iter().map(|b| b.span).collect()),
@@ -80,10 +80,16 @@ pub fn check_agent_items(agent: &Agent, diags: &mut Vec<Diagnostic>) {
         if let Some((first, rest)) = spans.split_first() {
             for span in rest {
                 diags.push(
-                    Diagnostic::error(codes::DUPLICATE_BLOCK, format!("agent `{}` has more than one `{name}` block", agent.name.name))
-                        .with_primary(Span::new(span.start, span.start + name.len()), "another block here")
-                        .with_secondary(Span::new(first.start, first.start + name.len()), "the first one, which counts")
-                        .with_help(format!("merge the `{name}` blocks into one")),
+                    Diagnostic::error(
+                        codes::DUPLICATE_BLOCK,
+                        format!("agent `{}` has more than one `{name}` block", agent.name.name),
+                    )
+                    .with_primary(Span::new(span.start, span.start + name.len()), "another block here")
+                    .with_secondary(
+                        Span::new(first.start, first.start + name.len()),
+                        "the first one, which counts",
+                    )
+                    .with_help(format!("merge the `{name}` blocks into one")),
                 );
             }
         }

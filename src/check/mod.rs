@@ -105,7 +105,10 @@ fn check_agent(
 }
 
 /// Signatures of functions by name (the first of duplicates wins, as at run time).
-fn signatures<'f>(fns: impl Iterator<Item = &'f ast::Function>, diags: &mut Vec<Diagnostic>) -> HashMap<String, Signature> {
+fn signatures<'f>(
+    fns: impl Iterator<Item = &'f ast::Function>,
+    diags: &mut Vec<Diagnostic>,
+) -> HashMap<String, Signature> {
     let mut map = HashMap::new();
     for f in fns {
         if !map.contains_key(&f.name.name) {

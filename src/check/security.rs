@@ -8,7 +8,7 @@ use super::CheckContext;
 use super::codes;
 use super::suggest::{did_you_mean, help_for};
 use crate::diag::{Diagnostic, Label, Span};
-use crate::security::policy::{self, EffectiveTier, TierSource};
+use crate::security::policy::{self, ConsentRefusal, EffectiveTier, TierSource};
 use crate::security::{KNOWN_CAPABILITIES, Tier};
 use crate::stdlib::Builtin;
 use crate::syntax::ast::Agent;
@@ -37,13 +37,11 @@ impl<'a> AgentFacts<'a> {
             .and_then(|s| s.capabilities.as_ref())
             .map(|caps| caps.iter().map(|c| c.value.as_str()).collect())
             .unwrap_or_default();
-        let allowlist = if effective.tier == Tier::None {
-            Some(policy::allowed_executables(ctx.config, Some(agent)))
-        } else if security.is_some_and(|s| s.allowed_executables.is_some()) {
-            Some(policy::allowed_executables(ctx.config, Some(agent)))
-        } else {
-            None
-        };
+        // The configuration's list governs tier None; an agent's own list (narrowed by the
+        // configuration's) applies on every tier.
+        let has_own_list = security.is_some_and(|s| s.allowed_executables.is_some());
+        let allowlist = (effective.tier == Tier::None || has_own_list)
+            .then(|| policy::allowed_executables(ctx.config, Some(agent)));
         let facts = AgentFacts { agent, effective, declared, allowlist, tier_rules };
         facts.capability_rules(diags);
         if tier_rules {
@@ -65,11 +63,13 @@ impl<'a> AgentFacts<'a> {
         let tier = self.effective.tier;
         match &self.effective.source {
             TierSource::Agent(_) => None,
-            TierSource::Cli => Some(format!("the tier {tier} comes from the command line (--native / --sandbox-tier)")),
-            TierSource::Env => Some(format!("the tier {tier} comes from SYMBIONT_DEFAULT_SANDBOX_TIER")),
-            TierSource::ConfigFile => {
-                Some(format!("the tier {tier} comes from `security.default_sandbox_tier` in the configuration"))
+            TierSource::Cli => {
+                Some(format!("the tier {tier} comes from the command line (--native / --sandbox-tier)"))
             }
+            TierSource::Env => Some(format!("the tier {tier} comes from SYMBIONT_DEFAULT_SANDBOX_TIER")),
+            TierSource::ConfigFile => Some(format!(
+                "the tier {tier} comes from `security.default_sandbox_tier` in the configuration"
+            )),
             TierSource::Default => Some(format!("the tier {tier} is the default (no tier is set anywhere)")),
         }
     }
@@ -86,9 +86,12 @@ impl<'a> AgentFacts<'a> {
         let Some(caps) = self.agent.security().and_then(|s| s.capabilities.as_ref()) else { return };
         for cap in caps {
             if !KNOWN_CAPABILITIES.contains(&cap.value.as_str()) {
-                let mut d = Diagnostic::warning(codes::UNKNOWN_CAPABILITY, format!("unknown capability `{}`", cap.value))
-                    .with_primary(cap.span, "not a capability symbi knows")
-                    .with_note(format!("known capabilities: {}", KNOWN_CAPABILITIES.join(", ")));
+                let mut d = Diagnostic::warning(
+                    codes::UNKNOWN_CAPABILITY,
+                    format!("unknown capability `{}`", cap.value),
+                )
+                .with_primary(cap.span, "not a capability symbi knows")
+                .with_note(format!("known capabilities: {}", KNOWN_CAPABILITIES.join(", ")));
                 if let Some(h) = help_for(did_you_mean(&cap.value, KNOWN_CAPABILITIES)) {
                     d = d.with_help(h);
                 }
@@ -110,27 +113,28 @@ impl<'a> AgentFacts<'a> {
     fn tier_rules(&self, ctx: &CheckContext<'_>, diags: &mut Vec<Diagnostic>) {
         let tier = self.effective.tier;
         let span = self.tier_span();
-        if tier == Tier::None {
-            if policy::native_consent(&ctx.tier, ctx.config).is_err() {
-                let d = if ctx.config.production {
-                    Diagnostic::error(codes::NATIVE_IN_PRODUCTION, "tier None is refused in production")
-                        .with_primary(span, "native execution")
-                        .with_note("SYMBIONT_ENV=production refuses native execution whatever else consents to it")
-                        .with_help("run this agent on Tier1 or higher (`tier: Tier1`), or unset SYMBIONT_ENV=production outside production")
-                } else {
-                    Diagnostic::error(codes::NATIVE_NOT_ALLOWED, "tier None needs consent to native execution")
-                        .with_primary(span, "runs on the host with no isolation")
-                        .with_help("set `security.allow_native_execution = true` (or `native_execution.enabled = true`) in config.toml, export SYMBIONT_ALLOW_NATIVE_EXECUTION=true, or pass --native")
-                };
-                diags.push(self.with_tier_note(d));
-            }
-            if !self.declared.contains(&"network") {
-                let d = Diagnostic::warning(codes::NETWORK_NOT_DENIABLE, "tier None cannot deny the network")
-                    .with_primary(span, "the host network stays reachable")
-                    .with_note("on tier None processes run on the host, which has the network whether declared or not")
-                    .with_help("declare `network` in `capabilities` to say so, or use Tier1 or higher, where the container has no network unless declared");
-                diags.push(self.with_tier_note(d));
-            }
+        if tier == Tier::None
+            && let Err(refusal) = policy::native_consent(&ctx.tier, ctx.config)
+        {
+            let (code, label) = match refusal {
+                ConsentRefusal::Production => {
+                    (codes::NATIVE_IN_PRODUCTION, "refused because SYMBIONT_ENV=production")
+                }
+                ConsentRefusal::NotConsented => {
+                    (codes::NATIVE_NOT_ALLOWED, "runs on the host with no isolation")
+                }
+            };
+            let d = Diagnostic::error(code, refusal.message())
+                .with_primary(span, label)
+                .with_help(refusal.help());
+            diags.push(self.with_tier_note(d));
+        }
+        if !policy::network_deniable(tier) && !self.declared.contains(&"network") {
+            let d = Diagnostic::warning(codes::NETWORK_NOT_DENIABLE, format!("tier {tier} cannot deny the network"))
+                .with_primary(span, "the host network stays reachable")
+                .with_note("on tier None processes run on the host, which has the network whether declared or not")
+                .with_help("declare `network` in `capabilities` to say so, or use Tier1 or higher, where the container has no network unless declared");
+            diags.push(self.with_tier_note(d));
         }
         let Some(sandbox) = self.agent.security().and_then(|s| s.sandbox.as_ref()) else { return };
         let Some(profile) = sandbox.value else { return };
@@ -168,7 +172,10 @@ impl<'a> AgentFacts<'a> {
             None => format!("`{name}` needs the capability `{capability}`"),
         };
         let mut d = Diagnostic::error(codes::CAPABILITY_NOT_DECLARED, message)
-            .with_primary(call, format!("needs `{capability}`, which agent `{}` does not declare", self.agent.name.name))
+            .with_primary(
+                call,
+                format!("needs `{capability}`, which agent `{}` does not declare", self.agent.name.name),
+            )
             .with_help(format!("add \"{capability}\" to `capabilities` in the agent's `security` block"));
         if let Some((_, inner)) = via {
             d = d.with_secondary(inner, format!("`{name}` is called here"));
@@ -205,7 +212,9 @@ impl<'a> AgentFacts<'a> {
         let list = if allowed.is_empty() { "none".to_string() } else { allowed.join(", ") };
         let narrowed = self.agent.security().and_then(|s| s.allowed_executables.as_ref()).is_some();
         let help = if narrowed {
-            format!("add \"{exe}\" to the agent's `allowed_executables` (and to `native_execution.allowed_executables` in the configuration for tier None)")
+            format!(
+                "add \"{exe}\" to the agent's `allowed_executables` (and to `native_execution.allowed_executables` in the configuration for tier None)"
+            )
         } else {
             format!("add \"{exe}\" to `native_execution.allowed_executables` in the configuration")
         };

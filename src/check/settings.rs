@@ -5,11 +5,13 @@ use super::codes;
 use super::suggest::{did_you_mean, help_for};
 use crate::config::Config;
 use crate::diag::{Diagnostic, Span};
+use crate::security::policy::{self, ResourceWidening};
 use crate::security::{Profile, Tier};
 use crate::syntax::ast::{Agent, Entry, Setting};
 
 const SECURITY_KEYS: [&str; 4] = ["tier", "sandbox", "capabilities", "allowed_executables"];
-const RESOURCE_KEYS: [&str; 5] = ["max_memory_mb", "max_cpu_seconds", "max_cpu_cores", "timeout", "max_output_bytes"];
+const RESOURCE_KEYS: [&str; 5] =
+    ["max_memory_mb", "max_cpu_seconds", "max_cpu_cores", "timeout", "max_output_bytes"];
 
 /// Checks the first `security` and `resources` blocks of an agent (repeats are reported
 /// as duplicates elsewhere).
@@ -19,15 +21,30 @@ pub fn check_settings(agent: &Agent, config: &Config, diags: &mut Vec<Diagnostic
         if let Some(tier) = &sec.tier
             && tier.value.is_none()
         {
-            diags.push(unknown_word(codes::UNKNOWN_TIER, "tier", tier.raw.as_str(), tier.span, &Tier::SPELLINGS));
+            diags.push(unknown_word(
+                codes::UNKNOWN_TIER,
+                "tier",
+                tier.raw.as_str(),
+                tier.span,
+                &Tier::SPELLINGS,
+            ));
         }
         if let Some(p) = &sec.sandbox
             && p.value.is_none()
         {
             let names = Profile::ALL.map(Profile::name);
-            diags.push(unknown_word(codes::UNKNOWN_PROFILE, "sandbox profile", p.raw.as_str(), p.span, &names));
+            diags.push(unknown_word(
+                codes::UNKNOWN_PROFILE,
+                "sandbox profile",
+                p.raw.as_str(),
+                p.span,
+                &names,
+            ));
         }
-        let lists = [("capabilities", sec.capabilities.is_some()), ("allowed_executables", sec.allowed_executables.is_some())];
+        let lists = [
+            ("capabilities", sec.capabilities.is_some()),
+            ("allowed_executables", sec.allowed_executables.is_some()),
+        ];
         for (key, parsed) in lists {
             if !parsed && let Some(e) = sec.entries.iter().find(|e| e.key.name == key) {
                 diags.push(invalid(e, "a list of string literals", &format!("{key}: [\"...\", \"...\"]")));
@@ -36,78 +53,53 @@ pub fn check_settings(agent: &Agent, config: &Config, diags: &mut Vec<Diagnostic
     }
     if let Some(res) = agent.resources() {
         unknown_keys(&res.entries, &RESOURCE_KEYS, "resources", codes::UNKNOWN_RESOURCE_KEY, diags);
-        let ne = &config.native_execution;
-        int_limit(&res.entries, "max_memory_mb", &res.max_memory_mb, ne.max_memory_mb, "native_execution.max_memory_mb", diags);
-        int_limit(
-            &res.entries,
-            "max_cpu_seconds",
-            &res.max_cpu_seconds,
-            ne.max_cpu_seconds,
-            "native_execution.max_cpu_seconds",
-            diags,
-        );
-        int_limit(
-            &res.entries,
-            "max_output_bytes",
-            &res.max_output_bytes,
-            Some(ne.max_output_bytes),
-            "native_execution.max_output_bytes",
-            diags,
-        );
+        for (key, setting) in [
+            ("max_memory_mb", &res.max_memory_mb),
+            ("max_cpu_seconds", &res.max_cpu_seconds),
+            ("max_output_bytes", &res.max_output_bytes),
+        ] {
+            positive_int(&res.entries, key, setting, diags);
+        }
         match &res.max_cpu_cores {
             Some(s) => match s.value {
-                Some(v) if !(v > 0.0) => diags.push(not_positive("max_cpu_cores", s.span)),
-                Some(v) => {
-                    if let Some(limit) = ne.max_cpu_cores
-                        && v > limit
-                    {
-                        diags.push(too_wide("max_cpu_cores", &s.raw, s.span, "native_execution.max_cpu_cores", &limit.to_string()));
-                    }
-                }
-                None => diags.push(invalid_setting("max_cpu_cores", s.span, "a number of cores", "max_cpu_cores: 1.5")),
+                Some(v) if v.is_nan() || v <= 0.0 => diags.push(not_positive("max_cpu_cores", s.span)),
+                Some(_) => {}
+                None => diags.push(invalid_setting(
+                    "max_cpu_cores",
+                    s.span,
+                    "a number of cores",
+                    "max_cpu_cores: 1.5",
+                )),
             },
-            None => missing_value(&res.entries, "max_cpu_cores", "a number of cores", "max_cpu_cores: 1.5", diags),
+            None => {
+                missing_value(&res.entries, "max_cpu_cores", "a number of cores", "max_cpu_cores: 1.5", diags)
+            }
         }
         match &res.timeout_ms {
             Some(s) => match s.value {
                 Some(0) => diags.push(not_positive("timeout", s.span)),
-                Some(ms) => {
-                    let limit_ms = ne.max_execution_time_seconds.saturating_mul(1000);
-                    if ms > limit_ms {
-                        let shown = format!("{}s", ne.max_execution_time_seconds);
-                        diags.push(too_wide("timeout", &s.raw, s.span, "native_execution.max_execution_time_seconds", &shown));
-                    }
-                }
+                Some(_) => {}
                 None => diags.push(invalid_setting("timeout", s.span, "a duration", "timeout: 30s")),
             },
             None => missing_value(&res.entries, "timeout", "a duration", "timeout: 30s", diags),
         }
+        // The comparison with the configuration lives in the policy, which the runner uses
+        // to clamp the same values.
+        for w in policy::resource_widenings(config, res) {
+            diags.push(too_wide(&w));
+        }
     }
 }
 
-fn int_limit(
-    entries: &[Entry],
-    key: &str,
-    setting: &Option<Setting<i64>>,
-    limit: Option<u64>,
-    config_key: &str,
-    diags: &mut Vec<Diagnostic>,
-) {
+fn positive_int(entries: &[Entry], key: &str, setting: &Option<Setting<i64>>, diags: &mut Vec<Diagnostic>) {
     let example = format!("{key}: 512");
-    let Some(s) = setting else {
-        missing_value(entries, key, "a positive integer", &example, diags);
-        return;
-    };
-    match s.value {
-        None => diags.push(invalid_setting(key, s.span, "a positive integer", &example)),
-        Some(v) if v <= 0 => diags.push(not_positive(key, s.span)),
-        Some(v) => {
-            if let Some(limit) = limit
-                && u64::try_from(v).is_ok_and(|v| v > limit)
-            {
-                diags.push(too_wide(key, &s.raw, s.span, config_key, &limit.to_string()));
-            }
-        }
+    match setting {
+        None => missing_value(entries, key, "a positive integer", &example, diags),
+        Some(s) => match s.value {
+            None => diags.push(invalid_setting(key, s.span, "a positive integer", &example)),
+            Some(v) if v <= 0 => diags.push(not_positive(key, s.span)),
+            Some(_) => {}
+        },
     }
 }
 
@@ -134,17 +126,26 @@ fn not_positive(key: &str, span: Span) -> Diagnostic {
         .with_help(format!("give `{key}` a positive value, or leave it out to use the configured limit"))
 }
 
-fn too_wide(key: &str, raw: &str, span: Span, config_key: &str, limit: &str) -> Diagnostic {
+fn too_wide(w: &ResourceWidening) -> Diagnostic {
     Diagnostic::error(
         codes::RESOURCE_TOO_WIDE,
-        format!("`{key}: {raw}` is wider than the configured limit {config_key} = {limit}"),
+        format!(
+            "`{}: {}` is wider than the configured limit {} = {}",
+            w.key, w.requested, w.config_key, w.configured
+        ),
     )
-    .with_primary(span, format!("above {limit}"))
+    .with_primary(w.span, format!("above {}", w.configured))
     .with_note("`resources` can only narrow the limits of the configuration, never widen them")
-    .with_help(format!("use at most {limit}, or raise `{config_key}` in the configuration"))
+    .with_help(format!("use at most {}, or raise `{}` in the configuration", w.configured, w.config_key))
 }
 
-fn unknown_keys(entries: &[Entry], known: &[&str], block: &str, code: &'static str, diags: &mut Vec<Diagnostic>) {
+fn unknown_keys(
+    entries: &[Entry],
+    known: &[&str],
+    block: &str,
+    code: &'static str,
+    diags: &mut Vec<Diagnostic>,
+) {
     for e in entries {
         if known.contains(&e.key.name.as_str()) {
             continue;

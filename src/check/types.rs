@@ -119,11 +119,11 @@ impl Ty {
     }
 
     /// Converts a written type; unknown names become a diagnostic (and `Any`).
-    pub fn from_expr(ty: &TypeExpr, is_record: impl Fn(&str) -> bool) -> (Ty, Option<Diagnostic>) {
+    pub fn from_expr(ty: &TypeExpr) -> (Ty, Option<Diagnostic>) {
         let mut problem = None;
         let arg = |i: usize, problem: &mut Option<Diagnostic>| match ty.args.get(i) {
             Some(a) => {
-                let (t, d) = Ty::from_expr(a, &is_record);
+                let (t, d) = Ty::from_expr(a);
                 if problem.is_none() {
                     *problem = d;
                 }
@@ -141,12 +141,14 @@ impl Ty {
             "Any" => Ty::Any,
             "List" => Ty::List(Box::new(arg(0, &mut problem))),
             "Map" => Ty::Map(Box::new(arg(0, &mut problem))),
-            name if is_record(name) => Ty::Record(name.to_string()),
+            name if crate::stdlib::stdlib().record(name).is_some() => Ty::Record(name.to_string()),
             name => {
                 let suggestion = did_you_mean(name, TYPE_NAMES);
                 let mut d = Diagnostic::error(codes::UNKNOWN_TYPE, format!("unknown type `{name}`"))
                     .with_primary(ty.name.span, "not a type")
-                    .with_note("types: String Int Float Bool Duration Null Any List<T> Map<T> ExecResult, and T?");
+                    .with_note(
+                        "types: String Int Float Bool Duration Null Any List<T> Map<T> ExecResult, and T?",
+                    );
                 if let Some(h) = help_for(suggestion) {
                     d = d.with_help(h);
                 }
