@@ -10,6 +10,27 @@ use crate::syntax::ast::{self, Arg};
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+/// The callee as messages name it; formatted only when a diagnostic needs it.
+#[derive(Clone, Copy, Debug)]
+pub enum CallName<'n> {
+    /// A user function.
+    Function(&'n str),
+    /// A builtin function.
+    Builtin(&'n str),
+    /// A method: receiver type and name.
+    Method(&'n str, &'n str),
+}
+
+impl std::fmt::Display for CallName<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CallName::Function(n) => write!(f, "function `{n}`"),
+            CallName::Builtin(n) => write!(f, "`{n}`"),
+            CallName::Method(r, n) => write!(f, "method `{r}.{n}`"),
+        }
+    }
+}
+
 /// One parameter as the checker sees it.
 #[derive(Clone, Debug)]
 pub struct ParamSig {
@@ -76,7 +97,7 @@ pub fn bind(
     sig: &Signature,
     args: &[Arg],
     call: Span,
-    what: &str,
+    what: &CallName<'_>,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Option<usize>> {
     let mut bound: Vec<Option<usize>> = vec![None; sig.params.len()];
@@ -166,7 +187,13 @@ pub fn bind(
 }
 
 /// Reports an argument whose known type cannot be the parameter's.
-pub fn check_arg_type(param: &ParamSig, arg: &Arg, actual: &Ty, what: &str, diags: &mut Vec<Diagnostic>) {
+pub fn check_arg_type(
+    param: &ParamSig,
+    arg: &Arg,
+    actual: &Ty,
+    what: &CallName<'_>,
+    diags: &mut Vec<Diagnostic>,
+) {
     if actual.fits(&param.ty) {
         return;
     }

@@ -1,7 +1,7 @@
 //! Expressions: names, operators, fields, indexing and calls, with their inferred types.
 
 use super::body::{Need, Walker};
-use super::calls::{self, Signature};
+use super::calls::{self, CallName, Signature};
 use super::codes;
 use super::ops;
 use super::suggest::{did_you_mean, help_for};
@@ -155,7 +155,7 @@ impl<'a> Walker<'a> {
         args: &[Arg],
         tys: &[Ty],
         call: Span,
-        what: &str,
+        what: &CallName<'_>,
     ) -> Vec<Option<usize>> {
         let bound = calls::bind(sig, args, call, what, &mut self.diags);
         for (param, slot) in sig.params.iter().zip(&bound) {
@@ -173,17 +173,17 @@ impl<'a> Walker<'a> {
         let name = callee.name.as_str();
         match self.lookup_fn(name) {
             Some(Callee::Agent(sig)) => {
-                self.check_args(sig, args, &tys, span, &format!("function `{name}`"));
+                self.check_args(sig, args, &tys, span, &CallName::Function(name));
                 sig.ret.clone()
             }
             Some(Callee::File(sig)) => {
-                self.check_args(sig, args, &tys, span, &format!("function `{name}`"));
+                self.check_args(sig, args, &tys, span, &CallName::Function(name));
                 self.called.push(name.to_string());
                 self.top_level_needs(name, callee.span);
                 sig.ret.clone()
             }
             Some(Callee::Builtin(sig, builtin)) => {
-                let bound = self.check_args(sig, args, &tys, span, &format!("`{name}`"));
+                let bound = self.check_args(sig, args, &tys, span, &CallName::Builtin(name));
                 self.builtin_rules(builtin, callee, args, &bound);
                 sig.ret.clone()
             }
@@ -278,7 +278,7 @@ impl<'a> Walker<'a> {
         if recv_ty.is_any() {
             return Ty::Any;
         }
-        let Some(recv) = recv_ty.receiver_name().map(str::to_string) else {
+        let Some(recv) = recv_ty.receiver_name() else {
             self.diags.push(
                 Diagnostic::error(codes::UNKNOWN_METHOD, format!("{recv_ty} has no methods"))
                     .with_primary(method.span, format!("`{}` called on {recv_ty}", method.name))
@@ -286,9 +286,9 @@ impl<'a> Walker<'a> {
             );
             return Ty::Any;
         };
-        match calls::builtin_method(&recv, &method.name) {
+        match calls::builtin_method(recv, &method.name) {
             Some((sig, _)) => {
-                self.check_args(sig, args, &tys, span, &format!("method `{recv}.{}`", method.name));
+                self.check_args(sig, args, &tys, span, &CallName::Method(recv, &method.name));
                 match (&sig.ret, recv_ty.strip_optional(), method.name.as_str()) {
                     (Ty::Any, Ty::List(item), "get" | "first" | "last") => (**item).clone(),
                     (Ty::Any, Ty::Map(value), "get") => (**value).clone(),
@@ -296,14 +296,14 @@ impl<'a> Walker<'a> {
                 }
             }
             None => {
-                let names = crate::stdlib::stdlib().method_names(&recv);
+                let names = crate::stdlib::stdlib().method_names(recv);
                 let mut d = Diagnostic::error(
                     codes::UNKNOWN_METHOD,
                     format!("{recv} has no method `{}`", method.name),
                 )
                 .with_primary(method.span, "unknown method");
                 let is_field = crate::stdlib::stdlib()
-                    .record(&recv)
+                    .record(recv)
                     .is_some_and(|r| r.fields.iter().any(|f| f.name.name == method.name));
                 if is_field {
                     d = d.with_help(format!(

@@ -206,7 +206,7 @@ impl<'a> AgentFacts<'a> {
                     .with_help("name the program to run, e.g. \"python3 script.py\""),
             );
         }
-        if allowed.iter().any(|a| same_executable(a, exe)) {
+        if policy::executable_may_be_allowed(allowed, exe) {
             return None;
         }
         let list = if allowed.is_empty() { "none".to_string() } else { allowed.join(", ") };
@@ -246,21 +246,5 @@ impl<'a> AgentFacts<'a> {
             d = d.with_note(format!("triggers of `{}`: {}", self.agent.name.name, all.join(", ")));
         }
         Some(d)
-    }
-}
-
-/// Whether an allowlist entry admits `exe`, as far as can be known without the host.
-///
-/// Equal text is allowed. A bare name against a path (either way round) is allowed when the
-/// file names match: the runner resolves names through its fixed PATH and compares canonical
-/// paths, which only it can do. Two different paths are not allowed.
-fn same_executable(entry: &str, exe: &str) -> bool {
-    if entry == exe {
-        return true;
-    }
-    let file_name = |s: &'_ str| s.rsplit('/').next().unwrap_or("").to_string();
-    match (entry.contains('/'), exe.contains('/')) {
-        (true, false) | (false, true) => file_name(entry) == file_name(exe),
-        _ => false,
     }
 }
