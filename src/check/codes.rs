@@ -46,6 +46,8 @@ pub const DUPLICATE_PARAMETER: &str = "E0221";
 pub const DUPLICATE_KEY: &str = "E0222";
 /// A second `metadata`, `security` or `resources` block in an agent.
 pub const DUPLICATE_BLOCK: &str = "E0223";
+/// A `metadata` value of the wrong kind (`version` not semver, `tags` not strings).
+pub const INVALID_METADATA: &str = "E0224";
 
 /// Tier None without consent to native execution.
 pub const NATIVE_NOT_ALLOWED: &str = "E0301";
@@ -71,6 +73,8 @@ pub const UNKNOWN_SECURITY_KEY: &str = "E0310";
 pub const UNKNOWN_RESOURCE_KEY: &str = "E0311";
 /// A security or resources value of the wrong kind.
 pub const INVALID_SETTING: &str = "E0312";
+/// A literal command line that cannot be split into argv (an unclosed quote).
+pub const UNSPLITTABLE_COMMAND: &str = "E0313";
 
 /// A variable that is never read.
 pub const UNUSED_VARIABLE: &str = "W0001";
@@ -84,7 +88,7 @@ pub const UNKNOWN_CAPABILITY: &str = "W0004";
 pub const NETWORK_NOT_DENIABLE: &str = "W0005";
 
 /// Every code of the checker, for the documentation test.
-pub const ALL: [&str; 40] = [
+pub const ALL: [&str; 42] = [
     UNKNOWN_VARIABLE,
     UNKNOWN_FUNCTION,
     UNKNOWN_METHOD,
@@ -108,6 +112,7 @@ pub const ALL: [&str; 40] = [
     DUPLICATE_PARAMETER,
     DUPLICATE_KEY,
     DUPLICATE_BLOCK,
+    INVALID_METADATA,
     NATIVE_NOT_ALLOWED,
     NATIVE_IN_PRODUCTION,
     PROFILE_NEEDS_TIER,
@@ -120,6 +125,7 @@ pub const ALL: [&str; 40] = [
     UNKNOWN_SECURITY_KEY,
     UNKNOWN_RESOURCE_KEY,
     INVALID_SETTING,
+    UNSPLITTABLE_COMMAND,
     UNUSED_VARIABLE,
     UNREACHABLE_CODE,
     UNINSPECTED_RESULT,

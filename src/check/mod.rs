@@ -80,6 +80,7 @@ fn check_agent(
     diags: &mut Vec<Diagnostic>,
 ) {
     items::check_agent_items(agent, diags);
+    settings::check_metadata(agent, diags);
     settings::check_settings(agent, ctx.config, diags);
     let facts = AgentFacts::new(ctx, agent, diags);
     let agent_fns = signatures(agent.functions.iter(), diags);

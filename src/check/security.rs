@@ -185,12 +185,19 @@ impl<'a> AgentFacts<'a> {
         Some(d)
     }
 
-    /// E0306 for a literal `execute_native` command whose executable is not allowed.
+    /// E0306 for a literal `execute_native` command whose executable is not allowed, or
+    /// E0313 when the line cannot be split into argv. The split is the native runner's, so
+    /// the checker sees the same `argv[0]` the runner will resolve.
     pub fn check_command(&self, command: &str, span: Span) -> Option<Diagnostic> {
-        // The first word of the line. The native runner's POSIX-style splitter is not on
-        // this branch yet; a whitespace split agrees with it for every unquoted executable.
-        let exe = command.split_whitespace().next().unwrap_or("");
-        self.check_executable(exe, span)
+        match crate::sandbox::native::argv::split(command) {
+            Ok(argv) => self.check_executable(argv.first().map_or("", String::as_str), span),
+            Err(e) => Some(
+                Diagnostic::error(codes::UNSPLITTABLE_COMMAND, format!("the command line cannot be split: {}", e.message))
+                    .with_primary(span, format!("at byte {} of the command", e.offset))
+                    .with_note("commands are split into words like a POSIX shell splits them, but no shell runs them")
+                    .with_help("close the quote, or escape the character with a backslash"),
+            ),
+        }
     }
 
     /// E0306 for an executable (or interpreter) name that is not allowed.

@@ -7,11 +7,49 @@ use crate::config::Config;
 use crate::diag::{Diagnostic, Span};
 use crate::security::policy::{self, ResourceWidening};
 use crate::security::{Profile, Tier};
-use crate::syntax::ast::{Agent, Entry, Setting};
+use crate::syntax::ast::{Agent, Entry, ExprKind, Setting};
 
 const SECURITY_KEYS: [&str; 4] = ["tier", "sandbox", "capabilities", "allowed_executables"];
 const RESOURCE_KEYS: [&str; 5] =
     ["max_memory_mb", "max_cpu_seconds", "max_cpu_cores", "timeout", "max_output_bytes"];
+
+/// Checks the known keys of the first `metadata` block: `name`, `description` and `author`
+/// are strings, `version` is a semantic version, `tags` a list of strings. Other keys are
+/// kept as extra metadata without comment.
+pub fn check_metadata(agent: &Agent, diags: &mut Vec<Diagnostic>) {
+    let Some(meta) = agent.metadata() else { return };
+    for e in &meta.entries {
+        let problem = match e.key.name.as_str() {
+            "name" | "description" | "author" => {
+                e.value.as_plain_str().is_none().then_some(("a string", "\"My agent\""))
+            }
+            "version" => match e.value.as_plain_str() {
+                Some(v) if is_semver(&v) => None,
+                _ => Some(("a semantic version string", "\"1.0.0\"")),
+            },
+            "tags" => {
+                let ok = matches!(&e.value.kind, ExprKind::List(items)
+                    if items.iter().all(|i| i.as_plain_str().is_some()));
+                (!ok).then_some(("a list of strings", "[\"ops\", \"demo\"]"))
+            }
+            _ => None,
+        };
+        if let Some((want, example)) = problem {
+            diags.push(
+                Diagnostic::error(codes::INVALID_METADATA, format!("metadata `{}` must be {want}", e.key.name))
+                    .with_primary(e.value.span, format!("not {want}"))
+                    .with_help(format!("write it like `{}: {example}`", e.key.name)),
+            );
+        }
+    }
+}
+
+/// `MAJOR.MINOR.PATCH` with optional `-pre` and `+build` parts.
+fn is_semver(v: &str) -> bool {
+    let core = v.split(['-', '+']).next().unwrap_or("");
+    let parts: Vec<&str> = core.split('.').collect();
+    parts.len() == 3 && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+}
 
 /// Checks the first `security` and `resources` blocks of an agent (repeats are reported
 /// as duplicates elsewhere).
