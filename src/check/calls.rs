@@ -103,10 +103,13 @@ pub fn bind(
     let mut bound: Vec<Option<usize>> = vec![None; sig.params.len()];
     let mut next_positional = 0;
     let mut seen_named = false;
+    // After a misplaced positional argument, "missing argument" would only repeat it.
+    let mut misplaced = false;
     for (i, arg) in args.iter().enumerate() {
         match &arg.name {
             None => {
                 if seen_named {
+                    misplaced = true;
                     diags.push(
                         Diagnostic::error(
                             codes::POSITIONAL_AFTER_NAMED,
@@ -171,7 +174,7 @@ pub fn bind(
         .filter(|(p, b)| p.required && b.is_none())
         .map(|(p, _)| p.name.as_str())
         .collect();
-    if !missing.is_empty() {
+    if !missing.is_empty() && !misplaced {
         let list = missing.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ");
         diags.push(
             Diagnostic::error(

@@ -58,8 +58,6 @@ impl<'a> Walker<'a> {
                             format!("`{sym}` cannot be applied to {l} and {r}"),
                         )
                         .with_primary(e.span, format!("{l} {sym} {r}"))
-                        .with_secondary(lhs.span, format!("this is {l}"))
-                        .with_secondary(rhs.span, format!("this is {r}"))
                         .with_help(operator_help(&l, &r)),
                     );
                     Ty::Any

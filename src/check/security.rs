@@ -192,10 +192,15 @@ impl<'a> AgentFacts<'a> {
         match crate::sandbox::native::argv::split(command) {
             Ok(argv) => self.check_executable(argv.first().map_or("", String::as_str), span),
             Err(e) => Some(
-                Diagnostic::error(codes::UNSPLITTABLE_COMMAND, format!("the command line cannot be split: {}", e.message))
-                    .with_primary(span, format!("at byte {} of the command", e.offset))
-                    .with_note("commands are split into words like a POSIX shell splits them, but no shell runs them")
-                    .with_help("close the quote, or escape the character with a backslash"),
+                Diagnostic::error(
+                    codes::UNSPLITTABLE_COMMAND,
+                    format!("the command line cannot be split: {}", e.message),
+                )
+                .with_primary(span, format!("at byte {} of the command", e.offset))
+                .with_note(
+                    "commands are split into words like a POSIX shell splits them, but no shell runs them",
+                )
+                .with_help("close the quote, or escape the character with a backslash"),
             ),
         }
     }

@@ -36,9 +36,12 @@ pub fn check_metadata(agent: &Agent, diags: &mut Vec<Diagnostic>) {
         };
         if let Some((want, example)) = problem {
             diags.push(
-                Diagnostic::error(codes::INVALID_METADATA, format!("metadata `{}` must be {want}", e.key.name))
-                    .with_primary(e.value.span, format!("not {want}"))
-                    .with_help(format!("write it like `{}: {example}`", e.key.name)),
+                Diagnostic::error(
+                    codes::INVALID_METADATA,
+                    format!("metadata `{}` must be {want}", e.key.name),
+                )
+                .with_primary(e.value.span, format!("not {want}"))
+                .with_help(format!("write it like `{}: {example}`", e.key.name)),
             );
         }
     }

@@ -143,7 +143,7 @@ impl Ty {
             "Map" => Ty::Map(Box::new(arg(0, &mut problem))),
             name if crate::stdlib::stdlib().record(name).is_some() => Ty::Record(name.to_string()),
             name => {
-                let suggestion = did_you_mean(name, TYPE_NAMES);
+                let suggestion = other_language_type(name).or_else(|| did_you_mean(name, TYPE_NAMES));
                 let mut d = Diagnostic::error(codes::UNKNOWN_TYPE, format!("unknown type `{name}`"))
                     .with_primary(ty.name.span, "not a type")
                     .with_note(
@@ -173,6 +173,20 @@ impl Ty {
         let t = if ty.nullable { base.nullable() } else { base };
         (t, problem)
     }
+}
+
+/// The symbi type for a type name of another language (`Integer`, `str`, `dict`).
+fn other_language_type(name: &str) -> Option<&'static str> {
+    Some(match name.to_ascii_lowercase().as_str() {
+        "integer" | "i32" | "i64" | "long" | "number" => "Int",
+        "double" | "f32" | "f64" | "real" => "Float",
+        "str" | "text" => "String",
+        "boolean" => "Bool",
+        "dict" | "object" | "hashmap" => "Map",
+        "array" | "vec" => "List",
+        "none" | "nil" | "void" | "unit" => "Null",
+        _ => return None,
+    })
 }
 
 impl fmt::Display for Ty {
