@@ -112,6 +112,14 @@ pub fn load_text(cfg: &mut Config, text: &str, name: &str, path: &Path) -> Vec<D
         cfg.origins.insert(key.clone(), Origin::File(path.to_path_buf()));
         apply(cfg, &key, found.value);
     }
+    // A relative working directory in a file means "relative to this file's folder", so a
+    // project (or the examples folder) can carry a config that works wherever it is checked out.
+    let wd = &mut cfg.native_execution.working_directory;
+    if wd.is_relative()
+        && let Ok(base) = std::path::absolute(path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")))
+    {
+        *wd = base.join(&*wd);
+    }
     let mut out = validator.diagnostics;
     out.sort_by_key(|d| d.span().start);
     out

@@ -44,7 +44,7 @@ impl Kind {
             Kind::Cores => "a positive number or \"unlimited\"",
             Kind::Str => "a string",
             Kind::Path => "a path (a string)",
-            Kind::AbsPath => "an absolute path (a string)",
+            Kind::AbsPath => "a path (a string; relative to the config file's folder)",
             Kind::Tier => "a tier name (a string: \"None\", \"Tier1\", \"Tier2\" or \"Tier3\")",
             Kind::StrList => "an array of strings",
             Kind::KeyProvider => "an inline table such as { Environment = { var_name = \"SYMBIONT_KEY\" } }",

@@ -204,11 +204,7 @@ impl<'a> Validator<'a> {
                     self.bad_value(key, span, "the path is empty".into(), "write a path".into());
                     return None;
                 }
-                if spec.kind == Kind::AbsPath && !s.starts_with('/') {
-                    let help = format!("write an absolute path, such as \"/tmp/symbiont-native/{s}\"");
-                    self.bad_value(key, span, "the path is not absolute".into(), help);
-                    return None;
-                }
+                // A relative `AbsPath` is resolved against the file's folder by `load_text`.
                 Value::Path(PathBuf::from(s.as_ref()))
             }
             (Kind::Tier, DeValue::String(s)) => match Tier::parse(s.trim()) {
