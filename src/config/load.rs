@@ -116,7 +116,8 @@ pub fn load_text(cfg: &mut Config, text: &str, name: &str, path: &Path) -> Vec<D
     // project (or the examples folder) can carry a config that works wherever it is checked out.
     let wd = &mut cfg.native_execution.working_directory;
     if wd.is_relative()
-        && let Ok(base) = std::path::absolute(path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")))
+        && let Ok(base) =
+            std::path::absolute(path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")))
     {
         *wd = base.join(&*wd);
     }
