@@ -30,7 +30,12 @@ pub fn run(args: CheckArgs) -> u8 {
         let (mut diagnostics, sources) = match crate::syntax::read_source(file) {
             Ok(text) => {
                 let diagnostics = check_text(&text, &config, &tier);
-                (diagnostics, Sources::new(name, text))
+                let mut sources = Sources::new(name, text);
+                // Labels may point into the standard library (a builtin's declaration).
+                for (stdlib_name, stdlib_text) in crate::stdlib::stdlib().sources() {
+                    sources.insert(stdlib_name, stdlib_text);
+                }
+                (diagnostics, sources)
             }
             Err(d) => (vec![d], Sources::new(name, String::new())),
         };
@@ -59,8 +64,12 @@ pub fn run(args: CheckArgs) -> u8 {
 pub fn check_text(text: &str, config: &Config, tier: &TierChoice) -> Vec<Diagnostic> {
     let parsed = crate::syntax::parse(text);
     let mut diagnostics = parsed.diagnostics;
-    // Semantic checks run here once the syntax is sound.
-    let _ = (config, tier);
+    // Semantic checks run once the syntax is sound: on a partial tree they would report
+    // follow-on errors of the syntax errors (names of dropped items, half statements).
+    if !diagnostics.iter().any(Diagnostic::is_error) {
+        let ctx = crate::check::CheckContext { config, tier: *tier, agent: None };
+        diagnostics.extend(crate::check::check_file(&parsed.file, &ctx));
+    }
     diagnostics.sort_by_key(|d| (d.primary.as_ref().map(|l| l.source.is_some()), d.span().start, d.code));
     diagnostics
 }

@@ -13,6 +13,7 @@
 //! all. Adding a test is adding a file.
 
 mod cases;
+mod cli;
 mod examples;
 mod harness;
 mod stdlib;
