@@ -6,6 +6,7 @@
 //! configuration errors, 130 / 143 after SIGINT / SIGTERM.
 
 use super::{EXIT_FAILURE, EXIT_OK, EXIT_USAGE, RunArgs, RunFormat, usage_error};
+use crate::check::{CheckContext, check_file};
 use crate::config::{self, Config, Discovered, EnvVars};
 use crate::diag::{Diagnostic, Sources};
 use crate::eval::transcript::{HumanTranscript, JsonTranscript};
@@ -48,8 +49,9 @@ pub fn run(args: RunArgs) -> u8 {
     let transcript = transcript_for(args.format, sources(&name, &source, &cfg));
 
     let parsed = crate::syntax::parse(&source);
-    let diagnostics = parsed.diagnostics;
-    // CHECK-PENDING: diagnostics.extend(check_file(...)) once the checker lands.
+    let mut diagnostics = parsed.diagnostics;
+    let ctx = CheckContext { config: &cfg, tier: choice, agent: args.agent.clone() };
+    diagnostics.extend(check_file(&parsed.file, &ctx));
     for d in &diagnostics {
         transcript.diagnostic(d);
     }
@@ -169,7 +171,9 @@ fn config_beside(file: &Path, env: &EnvVars) -> Option<PathBuf> {
 /// The texts diagnostics may point into: the file, the standard library, the config file.
 fn sources(name: &str, text: &str, cfg: &Config) -> Sources {
     let mut sources = Sources::new(name, text);
-    // STDLIB-PENDING: insert the standard library's sources.
+    for (std_name, std_text) in crate::stdlib::stdlib().sources() {
+        sources.insert(std_name, std_text);
+    }
     if let Some(path) = &cfg.path
         && let Ok(text) = std::fs::read_to_string(path)
     {
