@@ -1,0 +1,119 @@
+//! The errors users hit on the container tiers, as [`SandboxError`]s with help (E0450-E0479).
+//!
+//! Every constructor names the thing that is wrong (socket path, image, runtime) and says how
+//! to fix it, because these errors are read by people who did not write the agent's sandbox.
+
+use crate::sandbox::SandboxError;
+
+/// No Docker engine answers at the configured address.
+pub const ENGINE_UNREACHABLE: &str = "E0450";
+/// The configured image is not present on the engine.
+pub const IMAGE_MISSING: &str = "E0451";
+/// The gVisor runtime is not registered with the engine (or cannot start).
+pub const RUNTIME_MISSING: &str = "E0452";
+/// The container was killed because it ran out of memory.
+pub const OOM_KILLED: &str = "E0453";
+/// The engine failed while a container was being created, run or removed.
+pub const ENGINE_ERROR: &str = "E0454";
+/// Tier3 (Firecracker) cannot run on this host.
+pub const FIRECRACKER_UNAVAILABLE: &str = "E0455";
+/// The executable is not in the allowlist of this call.
+pub const EXECUTABLE_NOT_ALLOWED: &str = "E0456";
+/// The working directory cannot be mounted at `/workspace`.
+pub const WORKSPACE_UNUSABLE: &str = "E0457";
+
+/// E0450: nothing answers at `address`.
+pub fn engine_unreachable(address: &str, detail: &str) -> SandboxError {
+    SandboxError::new(ENGINE_UNREACHABLE, format!("no Docker engine is reachable at `{address}`"))
+        .with_note(format!("the engine said: {detail}"))
+        .with_note(
+            "the address comes from `[docker] host` in the configuration, else DOCKER_HOST, \
+             else unix:///var/run/docker.sock",
+        )
+        .with_help(
+            "start the engine (`systemctl start docker` or `dockerd &`), or point `[docker] host` \
+             / DOCKER_HOST at a running one; `symbi doctor` shows what this host offers",
+        )
+}
+
+/// E0451: `image` is not on the engine (nothing is pulled implicitly).
+pub fn image_missing(image: &str) -> SandboxError {
+    SandboxError::new(IMAGE_MISSING, format!("the container image `{image}` is not present on the Docker engine"))
+        .with_note("symbi never pulls images; the image must already be on the engine")
+        .with_help(format!(
+            "pull it (`docker pull {image}`), build it (the project's test image: \
+             `ci/images/build-test-image.sh {image}`), or set `[docker] image` to an image \
+             that `docker images` lists"
+        ))
+}
+
+/// E0452: the gVisor runtime `runtime` is not among the engine's runtimes.
+pub fn runtime_missing(runtime: &str, registered: &[String]) -> SandboxError {
+    let list = if registered.is_empty() { "none".to_string() } else { registered.join(", ") };
+    SandboxError::new(
+        RUNTIME_MISSING,
+        format!("the gVisor runtime `{runtime}` is not registered with the Docker engine"),
+    )
+    .with_note(format!("registered runtimes: {list}"))
+    .with_help(format!(
+        "install gVisor (`apt-get install runsc`), add \
+         \"runtimes\": {{\"{runtime}\": {{\"path\": \"/usr/bin/runsc\", \"runtimeArgs\": [\"--network=host\"]}}}} \
+         to /etc/docker/daemon.json and reload the engine (`kill -HUP $(pidof dockerd)`); \
+         or set `[gvisor] runtime` to a registered name"
+    ))
+}
+
+/// E0452 as well: the runtime is registered but could not start the container.
+pub fn runtime_failed(runtime: &str, detail: &str) -> SandboxError {
+    let mut err = SandboxError::new(
+        RUNTIME_MISSING,
+        format!("the gVisor runtime `{runtime}` could not start the container"),
+    )
+    .with_note(format!("the engine said: {detail}"));
+    if detail.contains("root network namespace") {
+        err = err.with_help(
+            "this gVisor release mistakes the container's network namespace for the host's on \
+             recent kernels; register it with `\"runtimeArgs\": [\"--network=host\"]` (the \
+             container still gets Docker's own namespace: `none` or a bridge) and reload the engine",
+        );
+    } else {
+        err = err.with_help("check `runsc --version` and the engine's log (`journalctl -u docker`)");
+    }
+    err
+}
+
+/// E0453: the container was OOM-killed at `limit_mb`; callers report it beside the result.
+pub fn oom_killed(limit_mb: Option<u64>) -> SandboxError {
+    let limit = limit_mb.map_or("its memory limit".to_string(), |mb| format!("its memory limit of {mb} MiB"));
+    SandboxError::new(OOM_KILLED, format!("the container ran out of memory and was killed at {limit}"))
+        .with_note("memory and swap are limited to the same value: a container cannot swap")
+        .with_help("raise `native_execution.max_memory_mb` (or `--max-memory`), or make the program use less memory")
+}
+
+/// E0454: an engine request failed while `doing` (creating, starting, ...).
+pub fn engine_error(doing: &str, detail: &str) -> SandboxError {
+    SandboxError::new(ENGINE_ERROR, format!("the Docker engine failed while {doing}"))
+        .with_note(format!("the engine said: {detail}"))
+        .with_help("the container was removed; retry, and check the engine with `docker info` and `symbi doctor`")
+}
+
+/// E0456: `argv0` is not allowed for this call.
+pub fn executable_not_allowed(argv0: &str, allowed: &[String]) -> SandboxError {
+    let list = if allowed.is_empty() { "nothing".to_string() } else { allowed.join(", ") };
+    SandboxError::new(EXECUTABLE_NOT_ALLOWED, format!("`{argv0}` is not an allowed executable"))
+        .with_note(format!("allowed: {list}"))
+        .with_help(
+            "add it to `native_execution.allowed_executables` (and the agent's \
+             `allowed_executables`, if it has one); a name matches that name only, a path that path only",
+        )
+}
+
+/// E0457: the working directory cannot be bind-mounted.
+pub fn workspace_unusable(path: &std::path::Path, detail: &str) -> SandboxError {
+    SandboxError::new(
+        WORKSPACE_UNUSABLE,
+        format!("the working directory `{}` cannot be mounted at /workspace", path.display()),
+    )
+    .with_note(detail.to_string())
+    .with_help("set `native_execution.working_directory` to an existing absolute directory")
+}

@@ -1,0 +1,192 @@
+//! Tier1 (Docker) and, with the `runsc` runtime, Tier2 (gVisor): each call in a fresh
+//! one-shot container, driven through the engine's API with `bollard`.
+//!
+//! - [`engine`]: where the engine is and what it offers;
+//! - [`spec`]: the container spec of a call (the isolation settings);
+//! - [`lifecycle`]: create, attach, start, wait, kill, remove;
+//! - [`capture`]: output caps and the live sink;
+//! - [`guard`]: removal on every path;
+//! - [`errors`]: E0450-E0479.
+
+pub mod capture;
+pub mod engine;
+pub mod errors;
+pub mod guard;
+pub mod lifecycle;
+pub mod spec;
+mod workspace;
+
+use crate::config::Config;
+use crate::sandbox::{BoxFuture, Containment, ExecRequest, ExecResult, Sandbox, SandboxError};
+use crate::security::Tier;
+use bollard::Docker;
+use engine::{EngineAddress, EngineFacts, ImageFacts};
+use tokio::sync::OnceCell;
+
+/// What the first call learned about the engine; later calls reuse it.
+struct Ready {
+    docker: Docker,
+    facts: EngineFacts,
+    image: ImageFacts,
+}
+
+/// A container sandbox: Tier1 with the engine's default runtime, Tier2 with gVisor's.
+pub struct DockerSandbox {
+    tier: Tier,
+    address: EngineAddress,
+    docker: Docker,
+    image: String,
+    user: Option<String>,
+    tmpfs_mb: u64,
+    runtime: Option<String>,
+    ready: OnceCell<Ready>,
+}
+
+impl DockerSandbox {
+    /// The Tier1 sandbox of `cfg`, talking to the engine named by `[docker] host`, else
+    /// `docker_host_env` (the value of `DOCKER_HOST`), else the local socket.
+    pub fn tier1(cfg: &Config, docker_host_env: Option<&str>) -> Result<Self, SandboxError> {
+        Self::with_runtime(Tier::Tier1, cfg, docker_host_env, None)
+    }
+
+    /// The Tier2 sandbox: the same containers under the `[gvisor] runtime` runtime.
+    pub fn tier2(cfg: &Config, docker_host_env: Option<&str>) -> Result<Self, SandboxError> {
+        Self::with_runtime(Tier::Tier2, cfg, docker_host_env, Some(cfg.gvisor.runtime.clone()))
+    }
+
+    fn with_runtime(
+        tier: Tier,
+        cfg: &Config,
+        docker_host_env: Option<&str>,
+        runtime: Option<String>,
+    ) -> Result<Self, SandboxError> {
+        let address = engine::address(cfg.docker.host.as_deref(), docker_host_env);
+        let docker = engine::connect(&address)?;
+        Ok(DockerSandbox {
+            tier,
+            address,
+            docker,
+            image: cfg.docker.image.clone(),
+            user: cfg.docker.user.clone(),
+            tmpfs_mb: cfg.docker.tmpfs_mb,
+            runtime,
+            ready: OnceCell::new(),
+        })
+    }
+
+    /// The engine address this sandbox uses.
+    pub fn address(&self) -> &EngineAddress {
+        &self.address
+    }
+
+    /// Talks to the engine once: API version, facts, the image, the runtime. Errors are
+    /// not cached, so a call after fixing the problem succeeds.
+    pub async fn preflight(&self) -> Result<EngineFacts, SandboxError> {
+        self.ready().await.map(|r| r.facts.clone())
+    }
+
+    async fn ready(&self) -> Result<&Ready, SandboxError> {
+        self.ready
+            .get_or_try_init(|| async {
+                let (docker, facts) = engine::handshake(self.docker.clone(), &self.address).await?;
+                if let Some(rt) = &self.runtime
+                    && !facts.runtimes.iter().any(|r| r == rt)
+                {
+                    return Err(errors::runtime_missing(rt, &facts.runtimes));
+                }
+                let image = engine::image_present(&docker, &self.image).await?;
+                Ok(Ready { docker, facts, image })
+            })
+            .await
+    }
+
+    async fn run(&self, request: ExecRequest) -> Result<ExecResult, SandboxError> {
+        let (argv, stdin) = spec::argv_and_stdin(&request)?;
+        let argv0 = argv.first().cloned().unwrap_or_default();
+        spec::check_allowed(&argv0, &request.allowed_executables)?;
+        let ready = self.ready().await?;
+        let owner = if request.local_filesystem { Some(workspace::prepare(&request.working_dir)?) } else { None };
+        let mut request = request;
+        if let Some((dir, _)) = &owner {
+            request.working_dir = dir.clone();
+        }
+        let settings = spec::SpecSettings {
+            image: self.image.clone(),
+            user: self.user.clone(),
+            tmpfs_mb: self.tmpfs_mb,
+            runtime: self.runtime.clone(),
+            engine_cpus: ready.facts.cpus,
+            image_user: ready.image.user.clone(),
+        };
+        let body = spec::container_body(&request, &settings, argv, stdin.is_some(), owner.map(|(_, ids)| ids));
+        let params = lifecycle::RunParams {
+            docker: &ready.docker,
+            image: &self.image,
+            runtime: self.runtime.as_deref(),
+            stdin,
+            limits: &request.limits,
+            sink: request.sink.clone(),
+        };
+        let outcome = lifecycle::run(params, body).await?;
+        Ok(self.result(outcome, argv0))
+    }
+
+    fn result(&self, o: lifecycle::Outcome, executable: String) -> ExecResult {
+        let killed = o.timed_out || o.killed_at_cap || o.oom_killed;
+        let (exit_code, signal) = exit_status(o.status, killed);
+        // An OOM kill anywhere in the container fails the call, even if its main process
+        // went on to exit 0: part of the work was lost.
+        let success =
+            exit_code == Some(0) && !o.timed_out && !o.stdout_truncated && !o.stderr_truncated && !o.oom_killed;
+        ExecResult {
+            stdout: o.stdout,
+            stderr: o.stderr,
+            exit_code,
+            signal,
+            success,
+            timed_out: o.timed_out,
+            stdout_truncated: o.stdout_truncated,
+            stderr_truncated: o.stderr_truncated,
+            duration_ms: o.duration.as_millis() as u64,
+            tier: self.tier.name().to_string(),
+            oom_killed: o.oom_killed,
+            executable,
+            containment: Containment {
+                processes: if self.runtime.is_some() {
+                    "rlimit-nproc-in-gvisor+container-pids-limit".into()
+                } else {
+                    "container-pids-limit".into()
+                },
+                cpu_cores: "nano-cpus".into(),
+                teardown: "container-remove".into(),
+            },
+        }
+    }
+}
+
+/// Splits the engine's status into an exit code or a signal name. The engine reports a
+/// signal `n` as `128 + n`; symbi reports it as the signal, like the native tier does.
+pub fn exit_status(status: Option<i64>, killed: bool) -> (Option<i32>, Option<String>) {
+    match status {
+        Some(code) if (129..=128 + 31).contains(&code) => {
+            let name = nix::sys::signal::Signal::try_from((code - 128) as i32).map(|s| s.as_str().to_string());
+            match name {
+                Ok(name) => (None, Some(name)),
+                Err(_) => (Some(code as i32), None),
+            }
+        }
+        Some(code) => (i32::try_from(code).ok(), None),
+        None if killed => (None, Some("SIGKILL".into())),
+        None => (None, None),
+    }
+}
+
+impl Sandbox for DockerSandbox {
+    fn tier(&self) -> Tier {
+        self.tier
+    }
+
+    fn execute(&self, request: ExecRequest) -> BoxFuture<'_, Result<ExecResult, SandboxError>> {
+        Box::pin(self.run(request))
+    }
+}

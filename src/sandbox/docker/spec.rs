@@ -1,0 +1,206 @@
+//! The container spec of one call: the isolation settings of Tier1 and Tier2.
+//!
+//! Pure data in, pure data out, so every setting is unit-tested without an engine: memory
+//! with swap equal to it, nano-CPUs, a pids limit, rlimits, a read-only root with a tmpfs
+//! `/tmp`, no capabilities, `no-new-privileges`, a non-root user, network `none` unless the
+//! agent declared `network`, `/workspace` only with `local_filesystem`, an explicit env.
+
+use super::errors;
+use crate::sandbox::{ExecRequest, Program, SandboxError};
+use bollard::models::{ContainerCreateBody, HostConfig, ResourcesUlimits};
+use std::collections::HashMap;
+use std::path::Path;
+
+/// The label every symbi container carries, so tests and `docker ps` can find them.
+pub const MANAGED_LABEL: &str = "dev.symbi.managed";
+
+/// The fixed PATH of every call (the image's own PATH is replaced, never extended).
+pub const CONTAINER_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+/// The uid:gid used when neither the configuration nor the image names a non-root user.
+pub const FALLBACK_USER: &str = "65534:65534";
+
+/// Where the working directory appears inside the container.
+pub const WORKSPACE: &str = "/workspace";
+
+/// Host pids per guest process allowed to gVisor's Sentry (the backstop cgroup limit).
+pub const GVISOR_PIDS_PER_PROCESS: i64 = 16;
+
+/// The smallest pids cgroup limit a gVisor sandbox starts and works under.
+pub const GVISOR_MIN_PIDS: i64 = 512;
+
+/// Per-tier settings that do not come from the request.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SpecSettings {
+    /// The image.
+    pub image: String,
+    /// `[docker] user`, when set.
+    pub user: Option<String>,
+    /// Size of the tmpfs at `/tmp` in MiB.
+    pub tmpfs_mb: u64,
+    /// The OCI runtime (`runsc` for Tier2); `None` is the engine's default.
+    pub runtime: Option<String>,
+    /// CPUs the engine can hand out.
+    pub engine_cpus: u64,
+    /// The image's default user (`""` is root).
+    pub image_user: String,
+}
+
+/// The argv a request runs, and the bytes for its stdin.
+pub fn argv_and_stdin(request: &ExecRequest) -> Result<(Vec<String>, Option<Vec<u8>>), SandboxError> {
+    match &request.program {
+        Program::Argv(argv) if argv.is_empty() => Err(SandboxError::new(
+            errors::EXECUTABLE_NOT_ALLOWED,
+            "the command line is empty",
+        )
+        .with_help("pass a command, such as `echo hi`")),
+        Program::Argv(argv) => Ok((argv.clone(), request.stdin.clone())),
+        // The program text goes on stdin, never as one huge argument; a request cannot
+        // have both (the interpreter reads its program from stdin).
+        Program::Code { code, interpreter } => {
+            if request.stdin.is_some() {
+                return Err(SandboxError::new(
+                    errors::EXECUTABLE_NOT_ALLOWED,
+                    "a program text and separate stdin bytes cannot both be given in a container",
+                )
+                .with_help("pass the input inside the program text"));
+            }
+            Ok((vec![interpreter.clone()], Some(code.clone().into_bytes())))
+        }
+    }
+}
+
+/// Checks `argv0` against the allowlist: a bare name matches that name (or a listed path
+/// ending in it); a path matches that exact path only, so `/tmp/x/python3` is not `python3`.
+pub fn check_allowed(argv0: &str, allowed: &[String]) -> Result<(), SandboxError> {
+    let ok = allowed.iter().any(|entry| {
+        if argv0.contains('/') {
+            entry == argv0
+        } else {
+            entry == argv0 || (entry.contains('/') && Path::new(entry).file_name().is_some_and(|n| n == argv0))
+        }
+    });
+    if ok { Ok(()) } else { Err(errors::executable_not_allowed(argv0, allowed)) }
+}
+
+/// The user the container runs as: `[docker] user`; else, with `/workspace`, the owner of
+/// the working directory (so files written there belong to it); else the image's user when
+/// it is not root; else `nobody`.
+pub fn choose_user(settings: &SpecSettings, workspace_owner: Option<(u32, u32)>) -> String {
+    if let Some(u) = settings.user.as_ref().filter(|u| !u.is_empty()) {
+        return u.clone();
+    }
+    if let Some((uid, gid)) = workspace_owner {
+        return format!("{uid}:{gid}");
+    }
+    let image_user = settings.image_user.trim();
+    if image_user.is_empty() || image_user == "root" || image_user == "0" || image_user.starts_with("0:") {
+        FALLBACK_USER.to_string()
+    } else {
+        image_user.to_string()
+    }
+}
+
+/// The create body for `request`.
+pub fn container_body(
+    request: &ExecRequest,
+    settings: &SpecSettings,
+    argv: Vec<String>,
+    with_stdin: bool,
+    workspace_owner: Option<(u32, u32)>,
+) -> ContainerCreateBody {
+    let mut env = vec![format!("PATH={CONTAINER_PATH}"), "HOME=/tmp".to_string(), "LANG=C.UTF-8".to_string()];
+    env.extend(request.env.iter().filter(|(k, _)| !matches!(k.as_str(), "PATH" | "HOME" | "LANG")).map(|(k, v)| format!("{k}={v}")));
+    if let Some(path) = request.env.get("PATH") {
+        env[0] = format!("PATH={path}");
+    }
+    if let Some(lang) = request.env.get("LANG") {
+        env[2] = format!("LANG={lang}");
+    }
+
+    let mut host = HostConfig {
+        readonly_rootfs: Some(true),
+        cap_drop: Some(vec!["ALL".to_string()]),
+        security_opt: Some(vec!["no-new-privileges".to_string()]),
+        tmpfs: Some(HashMap::from([(
+            "/tmp".to_string(),
+            format!("rw,nosuid,nodev,size={}m,mode=1777", settings.tmpfs_mb.max(1)),
+        )])),
+        network_mode: Some(if request.network { "bridge" } else { "none" }.to_string()),
+        runtime: settings.runtime.clone(),
+        privileged: Some(false),
+        ..Default::default()
+    };
+    apply_limits(&mut host, request, settings);
+    let working_dir = if request.local_filesystem {
+        host.binds = Some(vec![format!("{}:{WORKSPACE}:rw", request.working_dir.display())]);
+        WORKSPACE
+    } else {
+        "/tmp"
+    };
+
+    ContainerCreateBody {
+        image: Some(settings.image.clone()),
+        entrypoint: Some(Vec::new()),
+        cmd: Some(argv),
+        env: Some(env),
+        user: Some(choose_user(settings, workspace_owner)),
+        working_dir: Some(working_dir.to_string()),
+        attach_stdout: Some(true),
+        attach_stderr: Some(true),
+        attach_stdin: Some(with_stdin),
+        open_stdin: Some(with_stdin),
+        stdin_once: Some(with_stdin),
+        tty: Some(false),
+        network_disabled: Some(!request.network),
+        labels: Some(HashMap::from([(MANAGED_LABEL.to_string(), "true".to_string())])),
+        host_config: Some(host),
+        ..Default::default()
+    }
+}
+
+/// Memory (swap equal to it), nano-CPUs, pids and rlimits, when limits are enforced.
+fn apply_limits(host: &mut HostConfig, request: &ExecRequest, settings: &SpecSettings) {
+    let limits = &request.limits;
+    if !limits.enforce {
+        return;
+    }
+    if let Some(mb) = limits.max_memory_mb {
+        let bytes = i64::try_from(mb.saturating_mul(1024 * 1024)).unwrap_or(i64::MAX);
+        host.memory = Some(bytes);
+        host.memory_swap = Some(bytes);
+    }
+    if let Some(cores) = limits.max_cpu_cores.filter(|c| c.is_finite() && *c > 0.0) {
+        // The engine refuses more CPUs than it has; asking for more means "all of them".
+        let cores = cores.min(settings.engine_cpus.max(1) as f64);
+        host.nano_cpus = Some((cores * 1e9) as i64);
+    }
+    let mut ulimits = vec![ulimit("core", 0)];
+    if let Some(n) = limits.max_processes {
+        let n = i64::try_from(n).unwrap_or(i64::MAX);
+        if settings.runtime.is_some() {
+            // Under gVisor the pids cgroup counts the Sentry's own host threads (a sandbox
+            // cannot even start under ~64), so guest processes are limited by RLIMIT_NPROC,
+            // which gVisor's kernel enforces per sandbox; the cgroup stays as a backstop.
+            ulimits.push(ulimit("nproc", n as u64));
+            host.pids_limit = Some(n.saturating_mul(GVISOR_PIDS_PER_PROCESS).max(GVISOR_MIN_PIDS));
+        } else {
+            host.pids_limit = Some(n);
+        }
+    }
+    if let Some(n) = limits.max_open_files {
+        ulimits.push(ulimit("nofile", n));
+    }
+    if let Some(n) = limits.max_file_size_bytes {
+        ulimits.push(ulimit("fsize", n));
+    }
+    if let Some(n) = limits.max_cpu_seconds {
+        ulimits.push(ulimit("cpu", n));
+    }
+    host.ulimits = Some(ulimits);
+}
+
+fn ulimit(name: &str, value: u64) -> ResourcesUlimits {
+    let v = i64::try_from(value).unwrap_or(i64::MAX);
+    ResourcesUlimits { name: Some(name.to_string()), soft: Some(v), hard: Some(v) }
+}

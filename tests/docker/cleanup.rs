@@ -1,0 +1,94 @@
+//! No container outlives its call: timeouts, cancellation, and many calls in a row.
+//! These tests count containers, so they hold the harness's lock exclusively.
+
+use super::harness::{self, EXCLUSIVE, leftover_containers, request, run, sh};
+use std::process::Command;
+use std::time::{Duration, Instant};
+use symbi::security::Tier;
+
+/// Defines one exclusive test per tier.
+macro_rules! exclusive_per_tier {
+    ($name:ident, $body:expr) => {
+        mod $name {
+            use super::*;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn tier1() {
+                if !harness::ready() {
+                    return;
+                }
+                let _only = EXCLUSIVE.write();
+                ($body)(Tier::Tier1).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn tier2() {
+                if !harness::ready() {
+                    return;
+                }
+                let _only = EXCLUSIVE.write();
+                ($body)(Tier::Tier2).await;
+            }
+        }
+    };
+}
+
+exclusive_per_tier!(timeout_kills_removes_and_keeps_partial_output, |tier: Tier| async move {
+    let sb = harness::sandbox(tier);
+    let mut req = sh("echo partial; echo also >&2; sleep 60; echo never");
+    req.limits.timeout = Duration::from_secs(2);
+    let started = Instant::now();
+    let r = run(&sb, req).await;
+    assert!(started.elapsed() < Duration::from_secs(12), "took {:?}", started.elapsed());
+    assert!(r.timed_out && !r.success, "{r:?}");
+    assert_eq!((r.stdout.as_str(), r.stderr.as_str()), ("partial\n", "also\n"));
+    assert_eq!((r.exit_code, r.signal.as_deref()), (None, Some("SIGKILL")));
+    assert_eq!(leftover_containers(), Vec::<String>::new());
+});
+
+exclusive_per_tier!(dropping_the_call_removes_the_container, |tier: Tier| async move {
+    let sb = harness::sandbox(tier);
+    let call = symbi::sandbox::Sandbox::execute(&sb, request(&["sleep", "60"]));
+    // Dropped after two seconds, as a Ctrl-C in `symbi run` drops it.
+    let outcome = tokio::time::timeout(Duration::from_secs(2), call).await;
+    assert!(outcome.is_err(), "sleep 60 cannot finish in 2s: {outcome:?}");
+    assert_eq!(leftover_containers(), Vec::<String>::new());
+});
+
+/// Sockets this process holds open.
+fn open_sockets() -> usize {
+    let Ok(dir) = std::fs::read_dir("/proc/self/fd") else { return 0 };
+    dir.filter_map(Result::ok)
+        .filter(|e| std::fs::read_link(e.path()).is_ok_and(|t| t.to_string_lossy().starts_with("socket:")))
+        .count()
+}
+
+/// Dangling (unused anonymous) volumes on the engine.
+fn dangling_volumes() -> usize {
+    let out = Command::new("docker").args(["volume", "ls", "-q", "--filter", "dangling=true"]).output();
+    out.map(|o| String::from_utf8_lossy(&o.stdout).lines().count()).unwrap_or(usize::MAX)
+}
+
+exclusive_per_tier!(fifty_calls_leave_nothing_behind, |tier: Tier| async move {
+    let volumes_before = dangling_volumes();
+    let sockets_before = open_sockets();
+    {
+        let sb = harness::sandbox(tier);
+        for i in 0..50 {
+            let r = run(&sb, request(&["echo", &i.to_string()])).await;
+            assert_eq!(r.stdout, format!("{i}\n"));
+        }
+        assert_eq!(leftover_containers(), Vec::<String>::new());
+    }
+    // Connections close on the runtime's tasks; give them a moment, then count.
+    let mut sockets_after = open_sockets();
+    for _ in 0..20 {
+        if sockets_after <= sockets_before {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        sockets_after = open_sockets();
+    }
+    assert!(sockets_after <= sockets_before, "sockets: {sockets_before} before, {sockets_after} after");
+    assert!(dangling_volumes() <= volumes_before, "anonymous volumes were left behind");
+});

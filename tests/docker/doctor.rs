@@ -1,0 +1,1 @@
+//! `symbi doctor` (filled in with the doctor).

@@ -1,0 +1,68 @@
+//! The errors users hit, each with its code, naming what is wrong.
+
+use super::harness::{self, request, run_err};
+use symbi::sandbox::docker::DockerSandbox;
+use symbi::sandbox::firecracker;
+use symbi::security::Tier;
+
+#[tokio::test]
+async fn an_unreachable_engine_is_e0450_naming_the_address() {
+    let mut cfg = harness::config();
+    cfg.docker.host = Some("unix:///nonexistent/docker.sock".into());
+    let err = DockerSandbox::tier1(&cfg, None).err();
+    let err = err.unwrap_or_else(|| panic!("a missing socket must fail"));
+    assert_eq!(err.code, "E0450");
+    assert!(err.message.contains("/nonexistent/docker.sock"), "{err}");
+    assert!(err.help.as_deref().is_some_and(|h| h.contains("DOCKER_HOST")));
+    // A TCP address where nothing listens fails at the first call, with the same code.
+    cfg.docker.host = Some("tcp://127.0.0.1:1".into());
+    let sb = DockerSandbox::tier1(&cfg, None).unwrap_or_else(|e| panic!("{e}"));
+    let err = run_err(&sb, request(&["echo", "hi"])).await;
+    assert_eq!(err.code, "E0450", "{err}");
+}
+
+#[tokio::test]
+async fn a_missing_image_is_e0451_naming_it() {
+    if !harness::ready() {
+        return;
+    }
+    let mut cfg = harness::config();
+    cfg.docker.image = "symbi-no-such-image:never".into();
+    let err = run_err(&harness::sandbox_with(Tier::Tier1, &cfg), request(&["echo", "hi"])).await;
+    assert_eq!(err.code, "E0451");
+    assert!(err.message.contains("symbi-no-such-image:never"), "{err}");
+    assert!(err.help.as_deref().is_some_and(|h| h.contains("build-test-image.sh")));
+}
+
+#[tokio::test]
+async fn an_unregistered_runtime_is_e0452_listing_the_registered_ones() {
+    if !harness::ready() {
+        return;
+    }
+    let mut cfg = harness::config();
+    cfg.gvisor.runtime = "runsc-missing".into();
+    let err = run_err(&harness::sandbox_with(Tier::Tier2, &cfg), request(&["echo", "hi"])).await;
+    assert_eq!(err.code, "E0452");
+    assert!(err.message.contains("runsc-missing"), "{err}");
+    assert!(err.notes.iter().any(|n| n.contains("runc")), "{:?}", err.notes);
+}
+
+#[tokio::test]
+async fn an_executable_outside_the_allowlist_is_refused_before_any_container() {
+    let sb = DockerSandbox::tier1(&harness::config(), None);
+    let Ok(sb) = sb else { return };
+    let err = run_err(&sb, request(&["/tmp/x/sh", "-c", "true"])).await;
+    assert_eq!(err.code, "E0456", "a path is not the name `sh`: {err}");
+    let err = run_err(&sb, request(&["wget", "http://example.com"])).await;
+    assert_eq!(err.code, "E0456");
+}
+
+#[test]
+fn tier3_preflight_names_what_is_missing() {
+    let cfg = harness::config();
+    let err = firecracker::FirecrackerSandbox::new(&cfg.firecracker).err();
+    let err = err.unwrap_or_else(|| panic!("firecracker cannot be complete on this host"));
+    assert_eq!(err.code, "E0455");
+    assert!(err.message.contains("firecracker binary"), "{err}");
+    assert!(err.message.contains("guest kernel") && err.message.contains("guest rootfs"), "{err}");
+}

@@ -1,0 +1,181 @@
+//! Shared setup of the container tests: the engine, the image, requests and sandboxes.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
+use symbi::config::Config;
+use symbi::sandbox::docker::DockerSandbox;
+use symbi::sandbox::{ExecRequest, ExecResult, Limits, OutputSink, Program, Sandbox, SandboxError, Stream};
+use symbi::security::Tier;
+
+/// The offline test image.
+pub const IMAGE: &str = "symbi-test-busybox:latest";
+
+/// Tests that count containers take this lock for writing; every other container test
+/// holds it for reading, so nothing of theirs runs while the counts are taken.
+pub static EXCLUSIVE: RwLock<()> = RwLock::new(());
+
+/// Whether the engine and image are usable; `false` means skip (only outside CI).
+pub fn ready() -> bool {
+    static READY: Mutex<Option<bool>> = Mutex::new(None);
+    let mut guard = match READY.lock() {
+        Ok(g) => g,
+        Err(p) => p.into_inner(),
+    };
+    if let Some(r) = *guard {
+        return r;
+    }
+    let r = check_ready();
+    *guard = Some(r);
+    r
+}
+
+fn check_ready() -> bool {
+    let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
+    let info = Command::new("docker").args(["info", "--format", "{{.ServerVersion}}"]).output();
+    if !info.as_ref().is_ok_and(|o| o.status.success()) {
+        assert!(!ci, "CI=true but no Docker engine answers `docker info`: {info:?}");
+        eprintln!("skipping container tests: no Docker engine answers (set CI=true to make this a failure)");
+        return false;
+    }
+    let has_image = |img: &str| Command::new("docker").args(["image", "inspect", img]).output().is_ok_and(|o| o.status.success());
+    if !has_image(IMAGE) {
+        let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("ci/images/build-test-image.sh");
+        let built = Command::new(&script).arg(IMAGE).status();
+        assert!(built.is_ok_and(|s| s.success()) && has_image(IMAGE), "cannot build {IMAGE} with {}", script.display());
+    }
+    true
+}
+
+/// The test configuration: the test image, the local engine.
+pub fn config() -> Config {
+    let mut cfg = Config::default();
+    cfg.docker.image = IMAGE.to_string();
+    cfg
+}
+
+/// The sandbox of `tier` (Tier1 or Tier2) with the test configuration.
+pub fn sandbox(tier: Tier) -> DockerSandbox {
+    sandbox_with(tier, &config())
+}
+
+/// The sandbox of `tier` with `cfg`.
+pub fn sandbox_with(tier: Tier, cfg: &Config) -> DockerSandbox {
+    let host = std::env::var("DOCKER_HOST").ok();
+    let made = match tier {
+        Tier::Tier2 => DockerSandbox::tier2(cfg, host.as_deref()),
+        _ => DockerSandbox::tier1(cfg, host.as_deref()),
+    };
+    match made {
+        Ok(s) => s,
+        Err(e) => panic!("cannot create the {tier} sandbox: {e} {:?}", e.notes),
+    }
+}
+
+/// Small, fast limits for tests.
+pub fn limits() -> Limits {
+    Limits {
+        max_memory_mb: Some(128),
+        max_cpu_cores: Some(1.0),
+        timeout: Duration::from_secs(30),
+        max_output_bytes: 1024 * 1024,
+        max_processes: Some(64),
+        ..Limits::default()
+    }
+}
+
+/// A request running `argv`, with every busybox applet the tests use allowed.
+pub fn request(argv: &[&str]) -> ExecRequest {
+    ExecRequest {
+        program: Program::Argv(argv.iter().map(|s| s.to_string()).collect()),
+        env: BTreeMap::new(),
+        stdin: None,
+        working_dir: std::env::temp_dir().join("symbi-docker-tests"),
+        limits: limits(),
+        allowed_executables: ["sh", "echo", "env", "false", "cat", "sleep", "id", "ip"].map(String::from).to_vec(),
+        network: false,
+        local_filesystem: false,
+        sink: None,
+    }
+}
+
+/// A request running `sh -c script`.
+pub fn sh(script: &str) -> ExecRequest {
+    request(&["sh", "-c", script])
+}
+
+/// Runs `req` on `sandbox`, panicking with the error's text when it cannot run.
+pub async fn run(sandbox: &dyn Sandbox, req: ExecRequest) -> ExecResult {
+    match sandbox.execute(req).await {
+        Ok(r) => r,
+        Err(e) => panic!("{e}\nnotes: {:?}\nhelp: {:?}", e.notes, e.help),
+    }
+}
+
+/// Runs `req` and returns the error it must fail with.
+pub async fn run_err(sandbox: &dyn Sandbox, req: ExecRequest) -> SandboxError {
+    match sandbox.execute(req).await {
+        Ok(r) => panic!("expected an error, got {r:?}"),
+        Err(e) => e,
+    }
+}
+
+/// Records chunks with the time they arrived.
+#[derive(Default)]
+pub struct Recorder {
+    /// `(when, stream, bytes)`.
+    pub chunks: Mutex<Vec<(Instant, Stream, Vec<u8>)>>,
+}
+
+impl OutputSink for Recorder {
+    fn chunk(&self, stream: Stream, bytes: &[u8]) {
+        if let Ok(mut c) = self.chunks.lock() {
+            c.push((Instant::now(), stream, bytes.to_vec()));
+        }
+    }
+}
+
+impl Recorder {
+    /// A new shared recorder.
+    pub fn shared() -> Arc<Recorder> {
+        Arc::new(Recorder::default())
+    }
+}
+
+/// Ids of containers this test process created that still exist (running or not).
+pub fn leftover_containers() -> Vec<String> {
+    let prefix = format!("name=symbi-{}-", std::process::id());
+    let out = Command::new("docker").args(["ps", "-aq", "--filter", &prefix]).output();
+    out.map(|o| String::from_utf8_lossy(&o.stdout).split_whitespace().map(String::from).collect()).unwrap_or_default()
+}
+
+/// Defines one `#[tokio::test]` per container tier from one async body taking the tier.
+#[macro_export]
+macro_rules! per_tier {
+    ($name:ident, $body:expr) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn tier1() {
+                if !$crate::docker::harness::ready() {
+                    return;
+                }
+                let _shared = $crate::docker::harness::EXCLUSIVE.read();
+                ($body)(symbi::security::Tier::Tier1).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn tier2() {
+                if !$crate::docker::harness::ready() {
+                    return;
+                }
+                let _shared = $crate::docker::harness::EXCLUSIVE.read();
+                ($body)(symbi::security::Tier::Tier2).await;
+            }
+        }
+    };
+}
