@@ -56,8 +56,14 @@ pub fn requirements(cfg: &FirecrackerConfig) -> Vec<Requirement> {
 fn file_requirement(what: &str, key: &str, path: Option<&Path>) -> Requirement {
     match path {
         None => Requirement { what: what.into(), ok: false, detail: format!("`{key}` is not set") },
-        Some(p) if p.is_file() => Requirement { what: what.into(), ok: true, detail: p.display().to_string() },
-        Some(p) => Requirement { what: what.into(), ok: false, detail: format!("{} does not exist ({key})", p.display()) },
+        Some(p) if p.is_file() => {
+            Requirement { what: what.into(), ok: true, detail: p.display().to_string() }
+        }
+        Some(p) => Requirement {
+            what: what.into(),
+            ok: false,
+            detail: format!("{} does not exist ({key})", p.display()),
+        },
     }
 }
 
@@ -106,8 +112,11 @@ impl Sandbox for FirecrackerSandbox {
 
     fn execute(&self, _request: ExecRequest) -> BoxFuture<'_, Result<ExecResult, SandboxError>> {
         Box::pin(async {
-            Err(SandboxError::new(FIRECRACKER_UNAVAILABLE, "Tier3 (Firecracker) micro-VM execution is not part of this build")
-                .with_help("choose `--sandbox-tier tier2` (gVisor) for strong isolation"))
+            Err(SandboxError::new(
+                FIRECRACKER_UNAVAILABLE,
+                "Tier3 (Firecracker) micro-VM execution is not part of this build",
+            )
+            .with_help("choose `--sandbox-tier tier2` (gVisor) for strong isolation"))
         })
     }
 }

@@ -3,6 +3,7 @@
 //! One trait, one request type and one result type for every tier, so the interpreter
 //! does not know (or care) whether a command runs on the host, in Docker or under gVisor.
 
+pub mod availability;
 pub mod docker;
 pub mod firecracker;
 pub mod gvisor;

@@ -1,19 +1,22 @@
 //! Choosing the runner of a tier.
 
+use super::docker::DockerSandbox;
+use super::firecracker::FirecrackerSandbox;
 use super::native::NativeSandbox;
 use super::{Sandbox, SandboxError};
 use crate::config::Config;
 use crate::security::Tier;
 use std::sync::Arc;
 
-/// The sandbox that runs calls on `tier`, or E0409 when this build has none for it.
-pub fn for_tier(tier: Tier, _cfg: &Config) -> Result<Arc<dyn Sandbox>, SandboxError> {
+/// The sandbox that runs calls on `tier`. Each tier either runs for real or fails with a
+/// diagnostic saying why (E0450 no engine, E0455 Tier3 preflight); a tier never falls back
+/// to another, least of all to native execution.
+pub fn for_tier(tier: Tier, cfg: &Config) -> Result<Arc<dyn Sandbox>, SandboxError> {
+    let docker_host = std::env::var("DOCKER_HOST").ok();
     match tier {
         Tier::None => Ok(Arc::new(NativeSandbox::new())),
-        other => Err(SandboxError::new(
-            "E0409",
-            format!("{} ({}) is not available in this build", other.name(), other.backend()),
-        )
-        .with_help("run on tier None with `--native` (and consent in the configuration), or use a build with this tier")),
+        Tier::Tier1 => Ok(Arc::new(DockerSandbox::tier1(cfg, docker_host.as_deref())?)),
+        Tier::Tier2 => Ok(Arc::new(super::gvisor::sandbox(cfg, docker_host.as_deref())?)),
+        Tier::Tier3 => Ok(Arc::new(FirecrackerSandbox::new(&cfg.firecracker)?)),
     }
 }

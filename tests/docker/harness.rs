@@ -40,11 +40,17 @@ fn check_ready() -> bool {
         eprintln!("skipping container tests: no Docker engine answers (set CI=true to make this a failure)");
         return false;
     }
-    let has_image = |img: &str| Command::new("docker").args(["image", "inspect", img]).output().is_ok_and(|o| o.status.success());
+    let has_image = |img: &str| {
+        Command::new("docker").args(["image", "inspect", img]).output().is_ok_and(|o| o.status.success())
+    };
     if !has_image(IMAGE) {
         let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("ci/images/build-test-image.sh");
         let built = Command::new(&script).arg(IMAGE).status();
-        assert!(built.is_ok_and(|s| s.success()) && has_image(IMAGE), "cannot build {IMAGE} with {}", script.display());
+        assert!(
+            built.is_ok_and(|s| s.success()) && has_image(IMAGE),
+            "cannot build {IMAGE} with {}",
+            script.display()
+        );
     }
     true
 }
@@ -94,7 +100,9 @@ pub fn request(argv: &[&str]) -> ExecRequest {
         stdin: None,
         working_dir: std::env::temp_dir().join("symbi-docker-tests"),
         limits: limits(),
-        allowed_executables: ["sh", "echo", "env", "false", "cat", "sleep", "id", "ip"].map(String::from).to_vec(),
+        allowed_executables: ["sh", "echo", "env", "false", "cat", "sleep", "id", "ip"]
+            .map(String::from)
+            .to_vec(),
         network: false,
         local_filesystem: false,
         sink: None,
@@ -148,7 +156,8 @@ impl Recorder {
 pub fn leftover_containers() -> Vec<String> {
     let prefix = format!("name=symbi-{}-", std::process::id());
     let out = Command::new("docker").args(["ps", "-aq", "--filter", &prefix]).output();
-    out.map(|o| String::from_utf8_lossy(&o.stdout).split_whitespace().map(String::from).collect()).unwrap_or_default()
+    out.map(|o| String::from_utf8_lossy(&o.stdout).split_whitespace().map(String::from).collect())
+        .unwrap_or_default()
 }
 
 /// Defines one `#[tokio::test]` per container tier from one async body taking the tier.

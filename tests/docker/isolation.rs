@@ -35,7 +35,10 @@ per_tier!(pids_limit_contains_a_fork_bomb, |tier: Tier| async move {
 
 /// Interface names seen by `ip -o link`.
 fn interfaces(out: &str) -> Vec<String> {
-    out.lines().filter_map(|l| l.split(':').nth(1)).map(|n| n.trim().split('@').next().unwrap_or("").to_string()).collect()
+    out.lines()
+        .filter_map(|l| l.split(':').nth(1))
+        .map(|n| n.trim().split('@').next().unwrap_or("").to_string())
+        .collect()
 }
 
 per_tier!(network_only_when_declared, |tier: Tier| async move {

@@ -69,9 +69,13 @@ pub struct EngineFacts {
 
 /// Negotiates the API version and reads the engine's facts.
 pub async fn handshake(docker: Docker, addr: &EngineAddress) -> Result<(Docker, EngineFacts), SandboxError> {
-    let docker = docker.negotiate_version().await.map_err(|e| errors::engine_unreachable(&addr.address, &e.to_string()))?;
+    let docker = docker
+        .negotiate_version()
+        .await
+        .map_err(|e| errors::engine_unreachable(&addr.address, &e.to_string()))?;
     let info = docker.info().await.map_err(|e| errors::engine_unreachable(&addr.address, &e.to_string()))?;
-    let version = docker.version().await.map_err(|e| errors::engine_unreachable(&addr.address, &e.to_string()))?;
+    let version =
+        docker.version().await.map_err(|e| errors::engine_unreachable(&addr.address, &e.to_string()))?;
     let runtimes: BTreeMap<String, _> = info.runtimes.clone().unwrap_or_default().into_iter().collect();
     let facts = EngineFacts {
         version: version.version.unwrap_or_default(),

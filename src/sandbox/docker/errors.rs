@@ -17,8 +17,11 @@ pub const OOM_KILLED: &str = "E0453";
 pub const ENGINE_ERROR: &str = "E0454";
 /// Tier3 (Firecracker) cannot run on this host.
 pub const FIRECRACKER_UNAVAILABLE: &str = "E0455";
-/// The executable is not in the allowlist of this call.
-pub const EXECUTABLE_NOT_ALLOWED: &str = "E0456";
+/// The executable is not in the allowlist of this call: the native tier's code, since the
+/// rule is the same on every tier.
+pub const EXECUTABLE_NOT_ALLOWED: &str = "E0401";
+/// The command line is empty (the native tier's code).
+pub const EMPTY_COMMAND: &str = "E0404";
 /// The working directory cannot be mounted at `/workspace`.
 pub const WORKSPACE_UNUSABLE: &str = "E0457";
 
@@ -38,13 +41,16 @@ pub fn engine_unreachable(address: &str, detail: &str) -> SandboxError {
 
 /// E0451: `image` is not on the engine (nothing is pulled implicitly).
 pub fn image_missing(image: &str) -> SandboxError {
-    SandboxError::new(IMAGE_MISSING, format!("the container image `{image}` is not present on the Docker engine"))
-        .with_note("symbi never pulls images; the image must already be on the engine")
-        .with_help(format!(
-            "pull it (`docker pull {image}`), build it (the project's test image: \
+    SandboxError::new(
+        IMAGE_MISSING,
+        format!("the container image `{image}` is not present on the Docker engine"),
+    )
+    .with_note("symbi never pulls images; the image must already be on the engine")
+    .with_help(format!(
+        "pull it (`docker pull {image}`), build it (the project's test image: \
              `ci/images/build-test-image.sh {image}`), or set `[docker] image` to an image \
              that `docker images` lists"
-        ))
+    ))
 }
 
 /// E0452: the gVisor runtime `runtime` is not among the engine's runtimes.
@@ -87,17 +93,21 @@ pub fn oom_killed(limit_mb: Option<u64>) -> SandboxError {
     let limit = limit_mb.map_or("its memory limit".to_string(), |mb| format!("its memory limit of {mb} MiB"));
     SandboxError::new(OOM_KILLED, format!("the container ran out of memory and was killed at {limit}"))
         .with_note("memory and swap are limited to the same value: a container cannot swap")
-        .with_help("raise `native_execution.max_memory_mb` (or `--max-memory`), or make the program use less memory")
+        .with_help(
+            "raise `native_execution.max_memory_mb` (or `--max-memory`), or make the program use less memory",
+        )
 }
 
 /// E0454: an engine request failed while `doing` (creating, starting, ...).
 pub fn engine_error(doing: &str, detail: &str) -> SandboxError {
     SandboxError::new(ENGINE_ERROR, format!("the Docker engine failed while {doing}"))
         .with_note(format!("the engine said: {detail}"))
-        .with_help("the container was removed; retry, and check the engine with `docker info` and `symbi doctor`")
+        .with_help(
+            "the container was removed; retry, and check the engine with `docker info` and `symbi doctor`",
+        )
 }
 
-/// E0456: `argv0` is not allowed for this call.
+/// E0401: `argv0` is not allowed for this call.
 pub fn executable_not_allowed(argv0: &str, allowed: &[String]) -> SandboxError {
     let list = if allowed.is_empty() { "nothing".to_string() } else { allowed.join(", ") };
     SandboxError::new(EXECUTABLE_NOT_ALLOWED, format!("`{argv0}` is not an allowed executable"))

@@ -31,7 +31,10 @@ impl ContainerGuard {
         let result = remove(&self.docker, &self.id).await;
         // Disarm even on error: a 404 means it is gone, and any other error is reported
         // to the caller rather than retried blindly from `Drop`.
-        self.armed = !matches!(&result, Ok(()) | Err(bollard::errors::Error::DockerResponseServerError { status_code: 404, .. }));
+        self.armed = !matches!(
+            &result,
+            Ok(()) | Err(bollard::errors::Error::DockerResponseServerError { status_code: 404, .. })
+        );
         result
     }
 }

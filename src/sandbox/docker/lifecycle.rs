@@ -15,8 +15,8 @@ use bollard::container::LogOutput;
 use bollard::errors::Error as DockerError;
 use bollard::models::ContainerCreateBody;
 use bollard::query_parameters::{
-    AttachContainerOptionsBuilder, CreateContainerOptionsBuilder, InspectContainerOptions, KillContainerOptionsBuilder,
-    StartContainerOptions, WaitContainerOptions,
+    AttachContainerOptionsBuilder, CreateContainerOptionsBuilder, InspectContainerOptions,
+    KillContainerOptionsBuilder, StartContainerOptions, WaitContainerOptions,
 };
 use futures_util::StreamExt;
 use std::sync::Arc;
@@ -67,7 +67,10 @@ pub struct RunParams<'a> {
 }
 
 /// Runs one container to its end and removes it.
-pub async fn run(params: RunParams<'_>, body: ContainerCreateBody) -> Result<Outcome, crate::sandbox::SandboxError> {
+pub async fn run(
+    params: RunParams<'_>,
+    body: ContainerCreateBody,
+) -> Result<Outcome, crate::sandbox::SandboxError> {
     let started = Instant::now();
     let docker = params.docker;
     let name = unique_name();
@@ -157,13 +160,10 @@ pub async fn run(params: RunParams<'_>, body: ContainerCreateBody) -> Result<Out
     drop(output);
 
     inspect_state(docker, &id, &mut outcome, killed).await;
-    guard
-        .remove()
-        .await
-        .or_else(|e| match e {
-            DockerError::DockerResponseServerError { status_code: 404, .. } => Ok(()),
-            e => Err(errors::engine_error("removing the container", &e.to_string())),
-        })?;
+    guard.remove().await.or_else(|e| match e {
+        DockerError::DockerResponseServerError { status_code: 404, .. } => Ok(()),
+        e => Err(errors::engine_error("removing the container", &e.to_string())),
+    })?;
     let (stdout, stderr, out_t, err_t) = capture.finish();
     outcome.stdout = stdout;
     outcome.stderr = stderr;
@@ -204,7 +204,8 @@ async fn kill(docker: &Docker, id: &str, sleep: std::pin::Pin<&mut tokio::time::
 fn unique_name() -> String {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
+    let nanos =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
     format!("symbi-{}-{n}-{nanos:x}", std::process::id())
 }
 

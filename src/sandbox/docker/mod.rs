@@ -1,12 +1,12 @@
 //! Tier1 (Docker) and, with the `runsc` runtime, Tier2 (gVisor): each call in a fresh
 //! one-shot container, driven through the engine's API with `bollard`.
 //!
-//! - [`engine`]: where the engine is and what it offers;
-//! - [`spec`]: the container spec of a call (the isolation settings);
-//! - [`lifecycle`]: create, attach, start, wait, kill, remove;
-//! - [`capture`]: output caps and the live sink;
-//! - [`guard`]: removal on every path;
-//! - [`errors`]: E0450-E0479.
+//! - [`engine`] — where the engine is and what it offers;
+//! - [`spec`] — the container spec of a call (the isolation settings);
+//! - [`lifecycle`] — create, attach, start, wait, kill, remove;
+//! - [`capture`] — output caps and the live sink;
+//! - [`guard`] — removal on every path;
+//! - [`errors`] — E0450-E0479.
 
 pub mod capture;
 pub mod engine;
@@ -105,7 +105,8 @@ impl DockerSandbox {
         let argv0 = argv.first().cloned().unwrap_or_default();
         spec::check_allowed(&argv0, &request.allowed_executables)?;
         let ready = self.ready().await?;
-        let owner = if request.local_filesystem { Some(workspace::prepare(&request.working_dir)?) } else { None };
+        let owner =
+            if request.local_filesystem { Some(workspace::prepare(&request.working_dir)?) } else { None };
         let mut request = request;
         if let Some((dir, _)) = &owner {
             request.working_dir = dir.clone();
@@ -118,7 +119,8 @@ impl DockerSandbox {
             engine_cpus: ready.facts.cpus,
             image_user: ready.image.user.clone(),
         };
-        let body = spec::container_body(&request, &settings, argv, stdin.is_some(), owner.map(|(_, ids)| ids));
+        let body =
+            spec::container_body(&request, &settings, argv, stdin.is_some(), owner.map(|(_, ids)| ids));
         let params = lifecycle::RunParams {
             docker: &ready.docker,
             image: &self.image,
@@ -136,8 +138,11 @@ impl DockerSandbox {
         let (exit_code, signal) = exit_status(o.status, killed);
         // An OOM kill anywhere in the container fails the call, even if its main process
         // went on to exit 0: part of the work was lost.
-        let success =
-            exit_code == Some(0) && !o.timed_out && !o.stdout_truncated && !o.stderr_truncated && !o.oom_killed;
+        let success = exit_code == Some(0)
+            && !o.timed_out
+            && !o.stdout_truncated
+            && !o.stderr_truncated
+            && !o.oom_killed;
         ExecResult {
             stdout: o.stdout,
             stderr: o.stderr,
@@ -169,7 +174,8 @@ impl DockerSandbox {
 pub fn exit_status(status: Option<i64>, killed: bool) -> (Option<i32>, Option<String>) {
     match status {
         Some(code) if (129..=128 + 31).contains(&code) => {
-            let name = nix::sys::signal::Signal::try_from((code - 128) as i32).map(|s| s.as_str().to_string());
+            let name =
+                nix::sys::signal::Signal::try_from((code - 128) as i32).map(|s| s.as_str().to_string());
             match name {
                 Ok(name) => (None, Some(name)),
                 Err(_) => (Some(code as i32), None),

@@ -49,11 +49,10 @@ pub struct SpecSettings {
 /// The argv a request runs, and the bytes for its stdin.
 pub fn argv_and_stdin(request: &ExecRequest) -> Result<(Vec<String>, Option<Vec<u8>>), SandboxError> {
     match &request.program {
-        Program::Argv(argv) if argv.is_empty() => Err(SandboxError::new(
-            errors::EXECUTABLE_NOT_ALLOWED,
-            "the command line is empty",
-        )
-        .with_help("pass a command, such as `echo hi`")),
+        Program::Argv(argv) if argv.is_empty() => {
+            Err(SandboxError::new(errors::EMPTY_COMMAND, "the command line is empty")
+                .with_help("pass a command, such as `echo hi`"))
+        }
         Program::Argv(argv) => Ok((argv.clone(), request.stdin.clone())),
         // The program text goes on stdin, never as one huge argument; a request cannot
         // have both (the interpreter reads its program from stdin).
@@ -77,7 +76,8 @@ pub fn check_allowed(argv0: &str, allowed: &[String]) -> Result<(), SandboxError
         if argv0.contains('/') {
             entry == argv0
         } else {
-            entry == argv0 || (entry.contains('/') && Path::new(entry).file_name().is_some_and(|n| n == argv0))
+            entry == argv0
+                || (entry.contains('/') && Path::new(entry).file_name().is_some_and(|n| n == argv0))
         }
     });
     if ok { Ok(()) } else { Err(errors::executable_not_allowed(argv0, allowed)) }
@@ -110,7 +110,13 @@ pub fn container_body(
     workspace_owner: Option<(u32, u32)>,
 ) -> ContainerCreateBody {
     let mut env = vec![format!("PATH={CONTAINER_PATH}"), "HOME=/tmp".to_string(), "LANG=C.UTF-8".to_string()];
-    env.extend(request.env.iter().filter(|(k, _)| !matches!(k.as_str(), "PATH" | "HOME" | "LANG")).map(|(k, v)| format!("{k}={v}")));
+    env.extend(
+        request
+            .env
+            .iter()
+            .filter(|(k, _)| !matches!(k.as_str(), "PATH" | "HOME" | "LANG"))
+            .map(|(k, v)| format!("{k}={v}")),
+    );
     if let Some(path) = request.env.get("PATH") {
         env[0] = format!("PATH={path}");
     }

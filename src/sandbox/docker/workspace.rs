@@ -11,7 +11,18 @@ use std::path::{Path, PathBuf};
 
 /// Host trees that are never mounted into a container (nor anything below them).
 const SENSITIVE: [&str; 13] = [
-    "/etc", "/boot", "/proc", "/sys", "/root", "/usr", "/bin", "/sbin", "/lib", "/lib64", "/dev", "/run",
+    "/etc",
+    "/boot",
+    "/proc",
+    "/sys",
+    "/root",
+    "/usr",
+    "/bin",
+    "/sbin",
+    "/lib",
+    "/lib64",
+    "/dev",
+    "/run",
     "/var/lib/docker",
 ];
 
@@ -26,7 +37,10 @@ pub fn prepare(dir: &Path) -> Result<(PathBuf, (u32, u32)), SandboxError> {
         return Err(errors::workspace_unusable(dir, "the host's root directory is never mounted"));
     }
     if let Some(root) = SENSITIVE.iter().find(|r| canonical.starts_with(r)) {
-        return Err(errors::workspace_unusable(dir, &format!("it is inside the sensitive host directory {root}")));
+        return Err(errors::workspace_unusable(
+            dir,
+            &format!("it is inside the sensitive host directory {root}"),
+        ));
     }
     let meta = std::fs::metadata(&canonical).map_err(|e| errors::workspace_unusable(dir, &e.to_string()))?;
     if !meta.is_dir() {
