@@ -1,1 +1,47 @@
 //! The formatter: one canonical layout for agent files, comments kept.
+//!
+//! [`format_source`] parses the text, prints the tree in the layout described in
+//! `docs/formatting.md` with every comment where it was, and then parses its own output to
+//! make sure the meaning (the tree without spans) did not change. A file with syntax errors
+//! is never rewritten.
+
+mod comments;
+mod expr;
+mod items;
+mod literal;
+mod printer;
+mod stmt;
+mod writer;
+
+pub use comments::{Comment, CommentKind, scan as scan_comments};
+pub use writer::MAX_WIDTH;
+
+use crate::diag::{Diagnostic, Span};
+use crate::syntax::{parse, to_sexpr};
+
+/// The text in canonical layout, or the syntax errors that keep it from being formatted.
+///
+/// Never panics. A leading byte-order mark is dropped (the parser skips it), line ends become `\n`, and the
+/// result ends with one newline. If the layout would change what the file means (which
+/// would be a bug of the formatter), the result is an E0002 error and not a rewrite.
+pub fn format_source(text: &str) -> Result<String, Vec<Diagnostic>> {
+    let parsed = parse(text);
+    if !parsed.is_ok() {
+        return Err(parsed.diagnostics.into_iter().filter(Diagnostic::is_error).collect());
+    }
+    let mut printer = printer::Printer::new(text, comments::scan(text));
+    printer.file(&parsed.file);
+    let output = printer.finish();
+    let reparsed = parse(&output);
+    if !reparsed.is_ok() || to_sexpr(&reparsed.file) != to_sexpr(&parsed.file) {
+        return Err(vec![meaning_changed(text)]);
+    }
+    Ok(output)
+}
+
+fn meaning_changed(text: &str) -> Diagnostic {
+    Diagnostic::error("E0002", "the formatter cannot lay this file out without changing its meaning")
+        .with_primary(Span::new(0, text.len().min(1)), "the file is left as it is")
+        .with_note("this is a bug of `symbi fmt`; the file itself is fine")
+        .with_help("please report the file; `symbi check` and `symbi run` are not affected")
+}
