@@ -78,8 +78,11 @@ fn stdin() -> u8 {
         Ok(text) => text,
         Err(e) => {
             let offset = e.utf8_error().valid_up_to();
-            let diag = Diagnostic::error("E0001", format!("stdin is not UTF-8 text: invalid byte at offset {offset}"))
-                .with_help("send UTF-8 text");
+            let diag = Diagnostic::error(
+                "E0001",
+                format!("stdin is not UTF-8 text: invalid byte at offset {offset}"),
+            )
+            .with_help("send UTF-8 text");
             report(&[diag], "<stdin>", "");
             return EXIT_USAGE;
         }

@@ -40,8 +40,14 @@ pub fn first_char(e: &Expr) -> char {
         ExprKind::Unary { op: UnaryOp::Not, .. } => '!',
         ExprKind::Binary { op, lhs, .. } if strength(lhs) < binary_strength(*op) => '(',
         ExprKind::Binary { lhs, .. } => first_char(lhs),
-        ExprKind::Method { receiver: t, .. } | ExprKind::Field { target: t, .. } | ExprKind::Index { target: t, .. } => {
-            if strength(t) < 8 { '(' } else { first_char(t) }
+        ExprKind::Method { receiver: t, .. }
+        | ExprKind::Field { target: t, .. }
+        | ExprKind::Index { target: t, .. } => {
+            if strength(t) < 8 {
+                '('
+            } else {
+                first_char(t)
+            }
         }
         _ => 'a',
     }
@@ -150,6 +156,7 @@ impl Printer<'_> {
                     self.flat += 1;
                     self.expr(e);
                     self.flat -= 1;
+                    self.inline(self.find('}', e.span.end, span.end));
                     self.w.trim_space();
                     self.w.write("}");
                 }
@@ -162,14 +169,21 @@ impl Printer<'_> {
     pub fn args(&mut self, after: usize, end: usize, args: &[Arg]) {
         let open = self.find('(', after, end);
         let close = end.saturating_sub(1).max(open);
-        self.delimited(("(", ")", false), open, close, args, |a| a.span, |p, a| {
-            if let Some(name) = &a.name {
-                p.inline(name.span.start);
-                p.w.write(&name.name);
-                p.w.write(": ");
-            }
-            p.expr(&a.value);
-        });
+        self.delimited(
+            ("(", ")", false),
+            open,
+            close,
+            args,
+            |a| a.span,
+            |p, a| {
+                if let Some(name) = &a.name {
+                    p.inline(name.span.start);
+                    p.w.write(&name.name);
+                    p.w.write(": ");
+                }
+                p.expr(&a.value);
+            },
+        );
     }
 
     /// A bracketed, comma-separated list: on one line when it fits and holds no comment,
@@ -187,13 +201,12 @@ impl Printer<'_> {
     ) {
         let (open_text, close_text, pad) = brackets;
         self.w.write(open_text);
-        let commented = self.has_comments(open + 1, close);
-        if !commented {
-            if items.is_empty() {
+        if !self.has_line_comments(open + 1, close) {
+            if items.is_empty() && !self.has_comments(open + 1, close) {
                 self.w.write(close_text);
                 return;
             }
-            let mark = self.w.mark();
+            let checkpoint = self.checkpoint();
             self.flat += 1;
             if pad {
                 self.w.write(" ");
@@ -204,21 +217,30 @@ impl Printer<'_> {
                 }
                 print(self, item);
             }
+            self.inline(close);
+            self.w.trim_space();
             if pad {
                 self.w.write(" ");
             }
             self.w.write(close_text);
             self.flat -= 1;
-            if self.flat > 0 || self.w.fits_since(mark) {
+            if self.flat > 0 || self.w.fits_since(checkpoint.0) {
                 return;
             }
-            self.w.truncate(mark);
+            self.rewind(checkpoint);
         }
         let until = items.first().map_or(close, |i| span(i).start);
         self.trailing(open + 1, until);
         self.w.indent += 1;
         self.opened_at(open + 1);
-        self.sequence(items.len(), |i| span(&items[i]), |p, i| print(p, &items[i]), |_| ",", Gap::Keep, close);
+        self.sequence(
+            items.len(),
+            |i| span(&items[i]),
+            |p, i| print(p, &items[i]),
+            |_| ",",
+            Gap::Keep,
+            close,
+        );
         self.w.indent -= 1;
         self.w.ensure_line_start();
         self.w.write(close_text);

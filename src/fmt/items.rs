@@ -63,7 +63,12 @@ impl Printer<'_> {
         self.w.write("agent ");
         self.w.write(&a.name.name);
         let open = self.find('{', a.name.span.end, a.span.end);
-        self.braced(open, a.span.end, members.len(), |i| members[i].span(), |p, i| p.member(&members[i]));
+        self.braced(
+            (open, a.span.end, ""),
+            members.len(),
+            |i| members[i].span(),
+            |p, i| p.member(&members[i]),
+        );
     }
 
     fn member(&mut self, m: &Member<'_>) {
@@ -71,12 +76,17 @@ impl Printer<'_> {
             Member::Settings(keyword, entries, span) => {
                 self.w.write(keyword);
                 let open = self.find('{', span.start + keyword.len(), span.end);
-                self.braced(open, span.end, entries.len(), |i| entries[i].span, |p, i| {
-                    let e = &entries[i];
-                    p.w.write(&e.key.name);
-                    p.w.write(": ");
-                    p.expr(&e.value);
-                });
+                self.braced(
+                    (open, span.end, ""),
+                    entries.len(),
+                    |i| entries[i].span,
+                    |p, i| {
+                        let e = &entries[i];
+                        p.w.write(&e.key.name);
+                        p.w.write(": ");
+                        p.expr(&e.value);
+                    },
+                );
             }
             Member::Trigger(t) => {
                 self.w.write("on trigger ");
@@ -94,11 +104,10 @@ impl Printer<'_> {
     }
 
     /// ` { ... }` around members, entries or fields, one per line; `{}` when there are none.
-    /// `open` is the `{` in the source, `end` one past the `}`.
+    /// `open` is the `{` in the source, `end` one past the `}`, `sep` ends each line.
     fn braced(
         &mut self,
-        open: usize,
-        end: usize,
+        (open, end, sep): (usize, usize, &'static str),
         n: usize,
         span: impl Fn(usize) -> Span,
         print: impl FnMut(&mut Self, usize),
@@ -106,15 +115,17 @@ impl Printer<'_> {
         self.inline(open);
         self.w.write(" {");
         let close = end.saturating_sub(1).max(open);
-        if n == 0 && !self.has_comments(open + 1, close) {
-            self.w.write("}");
+        if n == 0 && !self.has_line_comments(open + 1, close) {
+            self.inline(close);
+            self.w.trim_space();
+            self.w.write(if self.w.ends_with('{') { "}" } else { " }" });
             return;
         }
         let until = if n > 0 { span(0).start } else { close };
         self.trailing(open + 1, until);
         self.w.indent += 1;
         self.opened_at(open + 1);
-        self.sequence(n, span, print, |_| "", Gap::Keep, close);
+        self.sequence(n, span, print, |_| sep, Gap::Keep, close);
         self.w.indent -= 1;
         self.w.ensure_line_start();
         self.w.write("}");
@@ -136,16 +147,23 @@ impl Printer<'_> {
         let open = self.find('(', after, before);
         let from = params.last().map_or(open + 1, |p| p.span.end);
         let close = self.find(')', from, before);
-        self.delimited(("(", ")", false), open, close, params, |p| p.span, |p, param| {
-            p.inline(param.span.start);
-            p.w.write(&param.name.name);
-            p.w.write(": ");
-            p.type_expr(&param.ty);
-            if let Some(d) = &param.default {
-                p.w.write(" = ");
-                p.expr(d);
-            }
-        });
+        self.delimited(
+            ("(", ")", false),
+            open,
+            close,
+            params,
+            |p| p.span,
+            |p, param| {
+                p.inline(param.span.start);
+                p.w.write(&param.name.name);
+                p.w.write(": ");
+                p.type_expr(&param.ty);
+                if let Some(d) = &param.default {
+                    p.w.write(" = ");
+                    p.expr(d);
+                }
+            },
+        );
     }
 
     fn extern_fn(&mut self, e: &ExternFn) {
@@ -180,11 +198,16 @@ impl Printer<'_> {
         self.w.write(&r.name.name);
         let open = self.find('{', r.name.span.end, r.span.end);
         let fields = &r.fields;
-        self.braced(open, r.span.end, fields.len(), |i| fields[i].span, |p, i| {
-            p.w.write(&fields[i].name.name);
-            p.w.write(": ");
-            p.type_expr(&fields[i].ty);
-        });
+        self.braced(
+            (open, r.span.end, ","),
+            fields.len(),
+            |i| fields[i].span,
+            |p, i| {
+                p.w.write(&fields[i].name.name);
+                p.w.write(": ");
+                p.type_expr(&fields[i].ty);
+            },
+        );
     }
 
     /// `Name`, `List<T>`, `Map<String>?`.

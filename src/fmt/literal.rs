@@ -39,8 +39,26 @@ pub fn map_key(name: &str) -> String {
 
 /// Words a bare map key could be confused with.
 const RESERVED: &[&str] = &[
-    "agent", "metadata", "security", "resources", "on", "trigger", "fn", "extern", "let", "if",
-    "else", "for", "in", "while", "return", "try", "catch", "true", "false", "null",
+    "agent",
+    "metadata",
+    "security",
+    "resources",
+    "on",
+    "trigger",
+    "fn",
+    "extern",
+    "let",
+    "if",
+    "else",
+    "for",
+    "in",
+    "while",
+    "return",
+    "try",
+    "catch",
+    "true",
+    "false",
+    "null",
 ];
 
 /// The source text of a number or duration token when it is one (digits, `_`, `.`,
@@ -55,7 +73,7 @@ pub fn number_text(text: &str) -> Option<&str> {
 pub fn duration(ms: u64) -> String {
     const UNITS: [(u64, &str); 3] = [(3_600_000, "h"), (60_000, "m"), (1000, "s")];
     for (size, unit) in UNITS {
-        if ms != 0 && ms % size == 0 {
+        if ms != 0 && ms.is_multiple_of(size) {
             return format!("{}{unit}", ms / size);
         }
     }

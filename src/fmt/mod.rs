@@ -33,15 +33,23 @@ pub fn format_source(text: &str) -> Result<String, Vec<Diagnostic>> {
     printer.file(&parsed.file);
     let output = printer.finish();
     let reparsed = parse(&output);
-    if !reparsed.is_ok() || to_sexpr(&reparsed.file) != to_sexpr(&parsed.file) {
-        return Err(vec![meaning_changed(text)]);
+    let (before, after) = (to_sexpr(&parsed.file), to_sexpr(&reparsed.file));
+    if !reparsed.is_ok() || before != after {
+        return Err(vec![meaning_changed(text, &before, &after)]);
     }
     Ok(output)
 }
 
-fn meaning_changed(text: &str) -> Diagnostic {
-    Diagnostic::error("E0002", "the formatter cannot lay this file out without changing its meaning")
-        .with_primary(Span::new(0, text.len().min(1)), "the file is left as it is")
-        .with_note("this is a bug of `symbi fmt`; the file itself is fine")
-        .with_help("please report the file; `symbi check` and `symbi run` are not affected")
+/// E0002, with the first line where the trees differ so the report can be acted on.
+fn meaning_changed(text: &str, before: &str, after: &str) -> Diagnostic {
+    let differs = before.lines().zip(after.lines().chain(std::iter::repeat(""))).find(|(b, a)| b != a);
+    let mut diag =
+        Diagnostic::error("E0002", "the formatter cannot lay this file out without changing its meaning")
+            .with_primary(Span::new(0, text.len().min(1)), "the file is left as it is")
+            .with_note("this is a bug of `symbi fmt`; the file itself is fine")
+            .with_help("please report the file; `symbi check` and `symbi run` are not affected");
+    if let Some((b, a)) = differs {
+        diag = diag.with_note(format!("the tree was `{b}`\nand would become `{a}`"));
+    }
+    diag
 }

@@ -107,11 +107,33 @@ impl<'a> Printer<'a> {
         Span::new(span.start, end)
     }
 
-    /// True when a comment lies between `start` and `end`: such a construct is never
-    /// squeezed onto one line.
+    /// True when a comment lies between `start` and `end`.
     pub fn has_comments(&self, start: usize, end: usize) -> bool {
         let i = self.comments.partition_point(|c| c.start < start);
         self.comments.get(i).is_some_and(|c| c.start < end)
+    }
+
+    /// True when a comment between `start` and `end` needs lines of its own (a line
+    /// comment, one on a line of its own, or one spanning lines): such a construct is never
+    /// squeezed onto one line. `/* short */` notes between elements do not count.
+    pub fn has_line_comments(&self, start: usize, end: usize) -> bool {
+        let i = self.comments.partition_point(|c| c.start < start);
+        self.comments[i..]
+            .iter()
+            .take_while(|c| c.start < end)
+            .any(|c| c.kind == CommentKind::Line || c.own_line || c.text.contains('\n'))
+    }
+
+    /// Where the comment cursor is, to come back to when a tried layout is dropped.
+    pub fn checkpoint(&self) -> (usize, usize, usize) {
+        (self.w.mark(), self.next, self.last_end)
+    }
+
+    /// Drops everything printed since `checkpoint`, comments included.
+    pub fn rewind(&mut self, (mark, next, last_end): (usize, usize, usize)) {
+        self.w.truncate(mark);
+        self.next = next;
+        self.last_end = last_end;
     }
 
     /// The comments before `pos` and the blank line before the element at `pos`.

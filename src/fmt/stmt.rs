@@ -34,8 +34,11 @@ impl Printer<'_> {
         self.w.space();
         self.w.write("{");
         let close = b.span.end.saturating_sub(1).max(b.span.start);
-        if b.stmts.is_empty() && !self.has_comments(b.span.start + 1, close) {
-            self.w.write("}");
+        if b.stmts.is_empty() && !self.has_line_comments(b.span.start + 1, close) {
+            // `{}`, or `{ /* note */ }`.
+            self.inline(close);
+            self.w.trim_space();
+            self.w.write(if self.w.ends_with('{') { "}" } else { " }" });
             return;
         }
         let until = b.stmts.first().map_or(close, |s| s.span.start);
@@ -147,7 +150,7 @@ mod tests {
         assert!(needs_semicolon(&[ret.clone(), name.clone()], 0));
         assert!(needs_semicolon(&[name.clone(), list.clone()], 0));
         assert!(!needs_semicolon(&[list.clone(), name.clone()], 0));
-        assert!(!needs_semicolon(&[name.clone()], 0));
+        assert!(!needs_semicolon(std::slice::from_ref(&name), 0));
         assert!(!needs_semicolon(&[ret], 0));
     }
 }

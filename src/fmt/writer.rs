@@ -100,6 +100,11 @@ impl Writer {
         self.line_closed
     }
 
+    /// True when the text so far ends with `c`.
+    pub fn ends_with(&self, c: char) -> bool {
+        self.out.ends_with(c)
+    }
+
     /// True when nothing has been written on the current line yet.
     pub fn at_line_start(&self) -> bool {
         self.out.is_empty() || self.out.ends_with('\n')
@@ -168,7 +173,7 @@ mod tests {
         w.write("a");
         w.line_comment("// c");
         w.write("b");
-        assert_eq!(w.finish(), "a // c\nb\n");
+        assert_eq!(w.finish(), "a // c\n  b\n");
     }
 
     #[test]

@@ -1,1 +1,5 @@
 //! Integration tests: fmt.
+
+mod cases;
+mod cli;
+mod corpus;
