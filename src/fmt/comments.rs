@@ -21,7 +21,8 @@ pub struct Comment {
     pub kind: CommentKind,
     /// First byte (the `/` or `#`).
     pub start: usize,
-    /// One past the last byte (the newline of a line comment is not part of it).
+    /// One past the last byte (a line comment's trailing whitespace and newline are not
+    /// part of it).
     pub end: usize,
     /// The text as it will be printed: trailing whitespace of a line comment removed,
     /// `\r\n` inside a block comment turned into `\n`.
@@ -128,9 +129,11 @@ fn comment(text: &str, kind: CommentKind, start: usize, end: usize) -> Comment {
     let line_end = text[end..].find('\n').map_or(text.len(), |n| end + n);
     let ends_line = text[end..line_end].trim().is_empty();
     let raw = &text[start..end];
-    let text = match kind {
-        CommentKind::Line => raw.trim_end().to_string(),
-        CommentKind::Block => raw.replace("\r\n", "\n"),
+    let (text, end) = match kind {
+        // Trailing whitespace is not part of a line comment, so spans that end where a
+        // comment ends can be trimmed back over it.
+        CommentKind::Line => (raw.trim_end().to_string(), start + raw.trim_end().len()),
+        CommentKind::Block => (raw.replace("\r\n", "\n"), end),
     };
     Comment { kind, start, end, text, own_line, ends_line }
 }

@@ -61,6 +61,7 @@ impl Printer<'_> {
         members.extend(a.functions.iter().map(Member::Function));
         members.sort_by_key(|m| m.span().start);
         self.w.write("agent ");
+        self.inline(a.name.span.start);
         self.w.write(&a.name.name);
         let open = self.find('{', a.name.span.end, a.span.end);
         self.braced(
@@ -90,6 +91,7 @@ impl Printer<'_> {
             }
             Member::Trigger(t) => {
                 self.w.write("on trigger ");
+                self.inline(t.name.span.start);
                 self.w.write(&literal::quoted(&t.name.value));
                 if let Some(b) = &t.binding {
                     self.inline(b.span.start);
@@ -133,6 +135,7 @@ impl Printer<'_> {
 
     fn function(&mut self, f: &Function) {
         self.w.write("fn ");
+        self.inline(f.name.span.start);
         self.w.write(&f.name.name);
         self.params(f.name.span.end, f.ret.as_ref().map_or(f.body.span.start, |r| r.span.start), &f.params);
         if let Some(ret) = &f.ret {
@@ -169,9 +172,11 @@ impl Printer<'_> {
     fn extern_fn(&mut self, e: &ExternFn) {
         self.w.write("extern fn ");
         if let Some(r) = &e.receiver {
+            self.inline(r.span.start);
             self.w.write(&r.name);
             self.w.write(".");
         }
+        self.inline(e.name.span.start);
         self.w.write(&e.name.name);
         let before = e.ret.as_ref().map_or(e.span.end, |r| r.span.start);
         let before = e.requires.first().map_or(before, |r| r.span.start.min(before));
@@ -195,6 +200,7 @@ impl Printer<'_> {
 
     fn record(&mut self, r: &RecordDecl) {
         self.w.write("extern record ");
+        self.inline(r.name.span.start);
         self.w.write(&r.name.name);
         let open = self.find('{', r.name.span.end, r.span.end);
         let fields = &r.fields;

@@ -65,6 +65,7 @@ impl Printer<'_> {
         match &s.kind {
             StmtKind::Let { name, ty, value } => {
                 self.w.write("let ");
+                self.inline(name.span.start);
                 self.w.write(&name.name);
                 if let Some(ty) = ty {
                     self.w.write(": ");
@@ -95,9 +96,11 @@ impl Printer<'_> {
             StmtKind::For { key, item, iter, body } => {
                 self.w.write("for ");
                 if let Some(key) = key {
+                    self.inline(key.span.start);
                     self.w.write(&key.name);
                     self.w.write(", ");
                 }
+                self.inline(item.span.start);
                 self.w.write(&item.name);
                 self.w.write(" in ");
                 self.expr(iter);
@@ -119,6 +122,7 @@ impl Printer<'_> {
                 self.w.write("try");
                 self.block(body);
                 self.w.write(" catch ");
+                self.inline(err.span.start);
                 self.w.write(&err.name);
                 self.block(handler);
             }

@@ -1,5 +1,6 @@
 //! Integration tests: fmt.
 
+mod anywhere;
 mod cases;
 mod cli;
 mod corpus;
