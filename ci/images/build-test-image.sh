@@ -8,6 +8,11 @@ set -euo pipefail
 IMAGE="${1:-symbi-test-busybox:latest}"
 BUSYBOX="${BUSYBOX:-/bin/busybox}"
 
+if [ -z "${FORCE:-}" ] && docker image inspect "$IMAGE" >/dev/null 2>&1; then
+    echo "$IMAGE is present (FORCE=1 rebuilds it)"
+    exit 0
+fi
+
 if [ ! -x "$BUSYBOX" ]; then
     echo "busybox not found at $BUSYBOX: apt-get install -y busybox-static" >&2
     exit 1
