@@ -63,9 +63,13 @@ fn main() {
         Ok(rt) => rt,
         Err(e) => panic!("runtime: {e}"),
     };
-    println!("| tier | symbi (bollard) median / mean | docker CLI median / mean | ratio (medians) | seed's figure |");
+    println!(
+        "| tier | symbi (bollard) median / mean | docker CLI median / mean | ratio (medians) | seed's figure |"
+    );
     println!("|---|---|---|---|---|");
-    for (name, runtime, seed) in [("Tier1 (Docker)", None, "~500 ms"), ("Tier2 (gVisor)", Some("runsc"), "~800 ms")] {
+    for (name, runtime, seed) in
+        [("Tier1 (Docker)", None, "~500 ms"), ("Tier2 (gVisor)", Some("runsc"), "~800 ms")]
+    {
         let sb = match runtime {
             None => DockerSandbox::tier1(&cfg, std::env::var("DOCKER_HOST").ok().as_deref()),
             Some(_) => DockerSandbox::tier2(&cfg, std::env::var("DOCKER_HOST").ok().as_deref()),

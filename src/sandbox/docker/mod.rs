@@ -16,6 +16,9 @@ pub mod lifecycle;
 pub mod spec;
 mod workspace;
 
+#[cfg(test)]
+mod spec_tests;
+
 use crate::config::Config;
 use crate::sandbox::{BoxFuture, Containment, ExecRequest, ExecResult, Sandbox, SandboxError};
 use crate::security::Tier;
