@@ -96,14 +96,16 @@ pub fn run(args: RunArgs) -> u8 {
     let sandbox = match sandbox::for_tier(effective.tier, &cfg) {
         Ok(sandbox) => sandbox,
         Err(e) => {
-            transcript.diagnostic(&e.into_diagnostic(tier_span));
+            let label = format!("tier {}, {}", effective.tier, effective.source.describe());
+            transcript.diagnostic(&crate::eval::error::with_label(e.into_diagnostic(tier_span), &label));
             return EXIT_FAILURE;
         }
     };
     let working_dir = match sandbox::native::workdir::prepare(&cfg.native_execution.working_directory) {
         Ok(dir) => dir,
         Err(e) => {
-            transcript.diagnostic(&e.into_diagnostic(agent.name.span));
+            let label = "its native calls and file builtins run in the working directory";
+            transcript.diagnostic(&crate::eval::error::with_label(e.into_diagnostic(agent.name.span), label));
             return EXIT_FAILURE;
         }
     };

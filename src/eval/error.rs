@@ -58,9 +58,39 @@ pub enum Flow {
 /// The result type of evaluation.
 pub type Eval<T> = Result<T, Flow>;
 
+/// The label under a runtime error's span, so the renderer underlines it.
+fn label_for(code: &str) -> &'static str {
+    match code {
+        TYPE_ERROR => "this has the wrong type",
+        DIVISION_BY_ZERO => "divided by zero here",
+        INDEX_OUT_OF_RANGE => "this index is out of range",
+        MISSING_KEY => "not there",
+        CALL_DEPTH => "this call is one too deep",
+        LOOP_LIMIT => "this loop",
+        EMIT_DEPTH => "this emit is one too deep",
+        PATH_OUTSIDE => "this path",
+        FILE_IO => "this file operation failed",
+        BAD_ARGUMENTS => "these arguments",
+        BAD_JSON => "this text",
+        CONVERSION => "this value",
+        OVERFLOW => "this overflows",
+        UNKNOWN_NAME => "unknown here",
+        MISSING_CAPABILITY => "needs an undeclared capability",
+        _ => "here",
+    }
+}
+
+/// Gives an unlabelled primary span a label, so the renderer underlines it.
+pub fn with_label(mut d: Diagnostic, label: &str) -> Diagnostic {
+    if let Some(primary) = d.primary.as_mut().filter(|p| p.message.is_empty()) {
+        primary.message = label.to_string();
+    }
+    d
+}
+
 /// A runtime error at `span`.
 pub fn error(code: &'static str, span: Span, message: impl Into<String>) -> Flow {
-    Flow::Error(Box::new(Diagnostic::error(code, message).with_primary(span, "")))
+    Flow::Error(Box::new(Diagnostic::error(code, message).with_primary(span, label_for(code))))
 }
 
 /// A runtime error at `span` with a help line.
@@ -70,7 +100,9 @@ pub fn error_help(
     message: impl Into<String>,
     help: impl Into<String>,
 ) -> Flow {
-    Flow::Error(Box::new(Diagnostic::error(code, message).with_primary(span, "").with_help(help)))
+    Flow::Error(Box::new(
+        Diagnostic::error(code, message).with_primary(span, label_for(code)).with_help(help),
+    ))
 }
 
 /// A type error: `what` expected `expected`, got a value of type `got`.

@@ -121,7 +121,13 @@ impl Interpreter<'_> {
                 entry.outcome = "refused".into();
                 entry.error = Some(refused.code.to_string());
                 let ev = ended(id, &ExecResult::default(), &entry, Some(refused.code.to_string()));
-                (ev, Err(Flow::Error(Box::new(refused.into_diagnostic(span)))))
+                (
+                    ev,
+                    Err(Flow::Error(Box::new(super::super::error::with_label(
+                        refused.into_diagnostic(span),
+                        "this call could not run",
+                    )))),
+                )
             }
             Ok(Ok(result)) => {
                 entry.outcome = if result.timed_out {
