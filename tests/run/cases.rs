@@ -31,10 +31,10 @@ pub fn header(text: &str) -> Header {
             h.args = symbi::sandbox::native::argv::split(args.trim()).unwrap_or_default();
         } else if let Some(cfg) = line.strip_prefix("config:") {
             h.config.push(cfg.trim().to_string());
-        } else if let Some(var) = line.strip_prefix("env:") {
-            if let Some((k, v)) = var.trim().split_once('=') {
-                h.env.push((k.to_string(), v.to_string()));
-            }
+        } else if let Some(var) = line.strip_prefix("env:")
+            && let Some((k, v)) = var.trim().split_once('=')
+        {
+            h.env.push((k.to_string(), v.to_string()));
         }
     }
     h
