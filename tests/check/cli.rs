@@ -42,3 +42,12 @@ fn labels_in_the_standard_library_render_with_its_text() {
     assert!(text.contains("<stdlib/io.symbi>"), "{text}");
     assert!(text.contains("extern fn read_file"), "{text}");
 }
+
+#[test]
+fn run_checks_first_and_starts_nothing_on_errors() {
+    let out = symbi(&["run", "--format", "json", "tests/cases/check/e0301_native_not_allowed.symbi"]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(text.contains("\"code\":\"E0301\""), "{text}");
+    assert!(!text.contains("python3"), "nothing was executed: {text}");
+}
