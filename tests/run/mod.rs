@@ -5,5 +5,6 @@ mod builtins;
 mod cases;
 mod failure_rule;
 mod fake;
+mod live;
 mod runtime_errors;
 mod statements;

@@ -1,0 +1,202 @@
+//! The real binary on real processes, where timing matters: output that streams while the
+//! child runs, SIGINT/SIGTERM ending a run and its whole process tree, the audit log, and
+//! the README's example.
+
+use crate::support::{root, symbi_bin};
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// `symbi run FILE --native ARGS` with a clean environment, its working directory and audit
+/// log under `tmp`.
+fn symbi_run(tmp: &Path, file: &Path, args: &[&str]) -> Command {
+    let mut cmd = Command::new(symbi_bin());
+    cmd.arg("run").arg(file).arg("--native").args(args).current_dir(root());
+    for (k, _) in std::env::vars().filter(|(k, _)| k.starts_with("SYMBIONT_")) {
+        cmd.env_remove(k);
+    }
+    cmd.env("NO_COLOR", "1")
+        .env("SYMBIONT_NATIVE_WORKING_DIR", tmp.join("work"))
+        .env("XDG_STATE_HOME", tmp.join("state"));
+    cmd
+}
+
+fn write_agent(tmp: &Path, body: &str) -> std::path::PathBuf {
+    let path = tmp.join("agent.symbi");
+    let text = format!(
+        "agent Live {{\n  security {{ tier: None capabilities: [\"network\"] }}\n  on trigger \"t\" {{\n{body}\n  }}\n}}\n"
+    );
+    std::fs::write(&path, text).unwrap_or_else(|e| panic!("write agent: {e}"));
+    path
+}
+
+fn spawn(mut cmd: Command) -> Child {
+    cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap_or_else(|e| panic!("spawn symbi: {e}"))
+}
+
+/// Waits for `child` at most `limit`; kills it and fails the test past that.
+fn wait_at_most(child: &mut Child, limit: Duration) -> std::process::ExitStatus {
+    let started = Instant::now();
+    loop {
+        if let Ok(Some(status)) = child.try_wait() {
+            return status;
+        }
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            panic!("symbi run did not end within {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// True while `pid` names a process that has not exited (zombies count as gone).
+fn alive(pid: i32) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Ok(stat) => !stat.rsplit(')').next().unwrap_or("").trim_start().starts_with('Z'),
+        Err(_) => false,
+    }
+}
+
+fn audit_lines(tmp: &Path) -> Vec<serde_json::Value> {
+    let text = std::fs::read_to_string(tmp.join("state/symbi/audit.jsonl")).unwrap_or_default();
+    text.lines().map(|l| serde_json::from_str(l).unwrap_or_default()).collect()
+}
+
+#[test]
+fn output_of_a_long_running_child_appears_before_it_ends() {
+    let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let file = write_agent(tmp.path(), "    execute_native(\"sh -c 'echo first; sleep 3; echo second'\")");
+    let started = Instant::now();
+    let mut child = spawn(symbi_run(tmp.path(), &file, &[]));
+    let mut out = BufReader::new(child.stdout.take().unwrap_or_else(|| panic!("stdout")));
+    let mut line = String::new();
+    let _ = out.read_line(&mut line);
+    let first_seen = started.elapsed();
+    assert_eq!(line, "first\n");
+    assert!(first_seen < Duration::from_millis(2500), "the first line took {first_seen:?}");
+    assert!(matches!(child.try_wait(), Ok(None)), "symbi was still running when the line arrived");
+    line.clear();
+    let _ = out.read_line(&mut line);
+    assert_eq!(line, "second\n");
+    assert!(wait_at_most(&mut child, Duration::from_secs(10)).success());
+}
+
+/// Starts a run whose child prints its own pid and a background grandchild's, then waits;
+/// sends `signal` to symbi once both pids are known.
+fn interrupt_with(signal: i32) -> (std::process::ExitStatus, Vec<i32>, Duration, tempfile::TempDir) {
+    let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let file = write_agent(
+        tmp.path(),
+        "    execute_native(\"sh -c 'sleep 300 & echo $$ $!; wait'\")\n    print(\"not reached\")",
+    );
+    let mut child = spawn(symbi_run(tmp.path(), &file, &[]));
+    let mut out = BufReader::new(child.stdout.take().unwrap_or_else(|| panic!("stdout")));
+    let mut line = String::new();
+    let _ = out.read_line(&mut line);
+    let pids: Vec<i32> = line.split_whitespace().filter_map(|p| p.parse().ok()).collect();
+    assert_eq!(pids.len(), 2, "pids line: {line:?}");
+    assert!(pids.iter().all(|p| alive(*p)), "the children run before the signal");
+    let sent = Instant::now();
+    // SAFETY: kill(2) with the pid of a child this test started; no memory is involved.
+    let rc = unsafe { libc::kill(child.id() as i32, signal) };
+    assert_eq!(rc, 0);
+    let status = wait_at_most(&mut child, Duration::from_secs(10));
+    let took = sent.elapsed();
+    let mut rest = String::new();
+    let _ = std::io::Read::read_to_string(&mut out, &mut rest);
+    assert!(!rest.contains("not reached"));
+    (status, pids, took, tmp)
+}
+
+#[test]
+fn sigint_ends_the_run_and_every_process_it_started() {
+    let (status, pids, took, tmp) = interrupt_with(libc::SIGINT);
+    assert_eq!(status.code(), Some(130));
+    assert!(took < Duration::from_secs(3), "stopping took {took:?}");
+    // The tree is killed before symbi exits; give the kernel a moment to reap re-parented ones.
+    std::thread::sleep(Duration::from_millis(200));
+    for pid in pids {
+        assert!(!alive(pid), "process {pid} survived the interrupted run");
+    }
+    let audit = audit_lines(tmp.path());
+    assert_eq!(audit.len(), 1, "{audit:?}");
+    assert_eq!(audit[0]["outcome"], "interrupted");
+    assert_eq!(audit[0]["signal"], "SIGINT");
+}
+
+#[test]
+fn sigterm_ends_the_run_with_143() {
+    let (status, pids, _, _tmp) = interrupt_with(libc::SIGTERM);
+    assert_eq!(status.code(), Some(143));
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(pids.iter().all(|p| !alive(*p)));
+}
+
+#[test]
+fn the_audit_log_records_every_execution_without_env_values() {
+    let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let body = r#"
+    let a = execute_native("sh -c 'exit 4'", env: { API_TOKEN: "s3cret-value" })
+    let tool = "ca" + "t"
+    try { execute_native(tool) } catch e { print(e.code) }
+    execute_native("sh -c true")
+    "#;
+    let file = write_agent(tmp.path(), body);
+    let out = symbi_run(tmp.path(), &file, &["--timeout", "9"]).output().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let raw = std::fs::read_to_string(tmp.path().join("state/symbi/audit.jsonl")).unwrap_or_default();
+    assert!(!raw.contains("s3cret-value"), "an env value leaked into the audit log");
+    let audit = audit_lines(tmp.path());
+    assert_eq!(audit.len(), 3, "{raw}");
+    let first = &audit[0];
+    assert_eq!(first["agent"], "Live");
+    assert_eq!(first["trigger"], "t");
+    assert_eq!(first["tier"], "None");
+    assert_eq!(first["argv"], serde_json::json!(["sh", "-c", "exit 4"]));
+    assert_eq!(first["env_keys"], serde_json::json!(["API_TOKEN"]));
+    assert_eq!(first["outcome"], "exited");
+    assert_eq!(first["exit_code"], 4);
+    assert_eq!(first["limits"]["timeout"], 9000);
+    assert!(first["time"].as_str().is_some_and(|t| t.ends_with('Z') && t.contains('T')), "{}", first["time"]);
+    assert!(first["duration_ms"].is_u64());
+    assert!(first["working_directory"].as_str().is_some_and(|w| w.ends_with("/work")));
+    assert_eq!(audit[1]["outcome"], "refused");
+    assert_eq!(audit[1]["error"], "E0401");
+    assert_eq!(audit[2]["outcome"], "exited");
+    assert_eq!(audit[2]["exit_code"], 0);
+}
+
+#[test]
+fn an_unwritable_audit_log_is_a_warning_not_a_failure() {
+    let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let file = write_agent(tmp.path(), "    execute_native(\"sh -c true\")");
+    let config = tmp.path().join("config.toml");
+    let _ = std::fs::write(&config, "[storage]\naudit_log = \"/proc/no-such-dir/audit.jsonl\"\n");
+    let out = symbi_run(tmp.path(), &file, &["--config", config.to_str().unwrap_or_default()])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("W0430"), "{stderr}");
+}
+
+#[test]
+fn the_readme_example_runs_with_its_process_py_wherever_it_is() {
+    let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let examples = tmp.path().join("examples");
+    let _ = std::fs::create_dir_all(&examples);
+    for name in ["native_worker.symbi", "process.py", "config.toml"] {
+        let _ = std::fs::copy(root().join("examples").join(name), examples.join(name));
+    }
+    let mut cmd = symbi_run(tmp.path(), &examples.join("native_worker.symbi"), &[]);
+    // The example's own config.toml chooses the working directory, as on a fresh machine.
+    cmd.env_remove("SYMBIONT_NATIVE_WORKING_DIR");
+    let out = cmd.output().unwrap_or_else(|e| panic!("{e}"));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+    assert!(stdout.contains("process.py: python"), "{stdout}");
+    let canonical = std::fs::canonicalize(&examples).unwrap_or_default();
+    assert!(stderr.contains(&format!("working directory: {}", canonical.display())), "{stderr}");
+}
