@@ -5,6 +5,8 @@ use crate::config::Config;
 use crate::diag::render::{self, Sources};
 use crate::diag::{Diagnostic, Severity};
 use crate::security::policy::TierChoice;
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
@@ -14,10 +16,9 @@ pub fn run(args: CheckArgs) -> u8 {
         Ok(files) => files,
         Err(message) => return usage_error(message),
     };
-    let config = match crate::config::load_for_cli(&args.tier) {
-        Ok(config) => config,
-        Err(status) => return status,
-    };
+    // Each file is checked with the configuration `symbi run` would use for it; files of one
+    // folder share it.
+    let mut configs: HashMap<PathBuf, Config> = HashMap::new();
     let tier = match crate::security::policy::TierChoice::from_args(&args.tier) {
         Ok(tier) => tier,
         Err(message) => return usage_error(message),
@@ -26,10 +27,18 @@ pub fn run(args: CheckArgs) -> u8 {
     let mut stdout = std::io::stdout().lock();
     let (mut errors, mut warnings) = (0usize, 0usize);
     for file in &files {
+        let folder = file.parent().map(Path::to_path_buf).unwrap_or_default();
+        let config = match configs.entry(folder) {
+            Entry::Occupied(found) => found.into_mut(),
+            Entry::Vacant(slot) => match crate::config::load_file_for_cli(file, &args.tier) {
+                Ok(config) => slot.insert(config),
+                Err(status) => return status,
+            },
+        };
         let name = file.display().to_string();
         let (mut diagnostics, sources) = match crate::syntax::read_source(file) {
             Ok(text) => {
-                let diagnostics = check_text(&text, &config, &tier);
+                let diagnostics = check_text(&text, config, &tier);
                 let mut sources = Sources::new(name, text);
                 // Labels may point into the standard library (a builtin's declaration).
                 for (stdlib_name, stdlib_text) in crate::stdlib::stdlib().sources() {

@@ -7,14 +7,13 @@
 
 use super::{EXIT_FAILURE, EXIT_OK, EXIT_USAGE, RunArgs, RunFormat, usage_error};
 use crate::check::{CheckContext, check_file};
-use crate::config::{self, Config, Discovered, EnvVars};
+use crate::config::{self, Config, EnvVars};
 use crate::diag::{Diagnostic, Sources};
 use crate::eval::transcript::{HumanTranscript, JsonTranscript};
 use crate::eval::{AuditLog, Cancel, Flow, Interpreter, RunSetup, Transcript, target};
 use crate::sandbox;
 use crate::security::Tier;
 use crate::security::policy::{self, LimitOverrides, TierChoice, TierSource};
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// The interpreter's thread stack: deep enough for `runtime.max_call_depth` nested calls of
@@ -28,8 +27,7 @@ pub fn run(args: RunArgs) -> u8 {
         Err(message) => return usage_error(message),
     };
     let env = EnvVars::from_process();
-    let explicit = args.tier.config.clone().or_else(|| config_beside(&args.file, &env));
-    let cfg = match config::load(explicit.as_deref(), &env) {
+    let cfg = match config::load_for_file(&args.file, args.tier.config.as_deref(), &env) {
         Ok(cfg) => cfg,
         Err(error) => {
             let color =
@@ -158,16 +156,6 @@ pub fn run(args: RunArgs) -> u8 {
         Err(Flow::Interrupted(sig)) => 128 + (sig as u8 & 0x7f),
         Err(_) => EXIT_FAILURE,
     }
-}
-
-/// A `config.toml` beside the agent file, used when no `--config`, `$SYMBIONT_CONFIG` or
-/// `./config.toml` names one: an example folder can carry its own settings.
-fn config_beside(file: &Path, env: &EnvVars) -> Option<PathBuf> {
-    if !matches!(config::discover(None, env), Discovered::Defaults) {
-        return None;
-    }
-    let candidate = file.parent().map(|dir| dir.join("config.toml"))?;
-    candidate.is_file().then_some(candidate)
 }
 
 /// The texts diagnostics may point into: the file, the standard library, the config file.

@@ -15,9 +15,19 @@ pub fn load_for_cli(args: &TierArgs) -> Result<Config, u8> {
     load_path_for_cli(args.config.as_deref())
 }
 
+/// Loads the configuration for one agent file ([`super::load_for_file`]); on error, prints
+/// the diagnostics to stderr and returns exit status 2.
+pub fn load_file_for_cli(file: &Path, args: &TierArgs) -> Result<Config, u8> {
+    report(super::load::load_for_file(file, args.config.as_deref(), &EnvVars::from_process()))
+}
+
 /// [`load_for_cli`] for subcommands that only take `--config` (`doctor`).
 pub fn load_path_for_cli(explicit: Option<&Path>) -> Result<Config, u8> {
-    load(explicit, &EnvVars::from_process()).map_err(|error| {
+    report(load(explicit, &EnvVars::from_process()))
+}
+
+fn report(loaded: Result<Config, super::ConfigError>) -> Result<Config, u8> {
+    loaded.map_err(|error| {
         let color = color_enabled(std::io::stderr().is_terminal());
         eprint!("{}", error.render(color));
         EXIT_USAGE

@@ -50,6 +50,18 @@ pub fn load(explicit: Option<&Path>, env: &EnvVars) -> Result<Config, ConfigErro
     load_in(Path::new("."), explicit, env)
 }
 
+/// [`load`] for one agent file, the way `check`, `run` and the language server all find it:
+/// when neither `--config`, `$SYMBIONT_CONFIG` nor `./config.toml` names a file, a
+/// `config.toml` beside the agent file is used, so a project folder (like `examples/`)
+/// carries its own settings.
+pub fn load_for_file(file: &Path, explicit: Option<&Path>, env: &EnvVars) -> Result<Config, ConfigError> {
+    if explicit.is_none() && matches!(discover(None, env), Discovered::Defaults) {
+        let dir = file.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        return load_in(dir, None, env);
+    }
+    load(explicit, env)
+}
+
 /// [`load`] with `config.toml` looked up in `dir` instead of the current directory.
 pub fn load_in(dir: &Path, explicit: Option<&Path>, env: &EnvVars) -> Result<Config, ConfigError> {
     let mut cfg = Config::default();
