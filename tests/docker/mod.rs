@@ -11,3 +11,4 @@ mod doctor;
 mod errors;
 mod harness;
 mod isolation;
+mod same_agent;

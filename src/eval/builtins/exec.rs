@@ -141,6 +141,13 @@ impl Interpreter<'_> {
                 entry.exit_code = result.exit_code;
                 entry.signal = result.signal.clone();
                 entry.duration_ms = result.duration_ms;
+                if result.oom_killed {
+                    // The result says `oom_killed`; the transcript says it in words, with the limit.
+                    let mut d = crate::sandbox::docker::errors::oom_killed(entry.limits.max_memory_mb)
+                        .into_diagnostic(span);
+                    d.severity = crate::diag::Severity::Warning;
+                    self.setup.transcript.diagnostic(&d);
+                }
                 (ended(id, &result, &entry, None), Ok(Value::Exec(Box::new(result))))
             }
         };

@@ -1,0 +1,80 @@
+//! The same agent file run on `none`, `tier1` and `tier2` gives the same transcript apart
+//! from tier-specific lines (the tier, its containment, timings, tier None's warning).
+
+use super::harness::{self, IMAGE};
+use crate::support::symbi_bin;
+use std::process::Command;
+
+const AGENT: &str = r#"agent Same {
+  security {
+    capabilities: ["local_filesystem"]
+  }
+
+  on trigger "go" {
+    let r = execute_native("sh -c 'echo hello; echo warn >&2; exit 3'")
+    print(r.stdout.trim())
+    print(r.exit_code)
+    print(r.success)
+    let s = execute_native("echo done")
+    print(s.success)
+    let w = execute_native("sh -c 'echo data > out.txt; cat out.txt'")
+    print(w.stdout.trim())
+    let t = execute_native("sh -c 'echo partial; sleep 30'", timeout: 1s)
+    print(t.timed_out)
+    print(t.stdout.trim())
+  }
+}
+"#;
+
+/// `(stdout, stderr lines without tier-specific ones, sorted)` of one run.
+fn transcript(dir: &std::path::Path, tier: &str) -> (String, Vec<String>, Option<i32>) {
+    let out = Command::new(symbi_bin())
+        .args(["run", "agent.symbi", "--config", "config.toml", "--sandbox-tier", tier])
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("SYMBIONT_CONFIG")
+        .output()
+        .unwrap_or_else(|e| panic!("symbi run: {e}"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    // Tier None's W0005 block comes before the run starts; everything after is comparable.
+    let body = stderr.split_once("symbi: running trigger").map_or(stderr.as_ref(), |(_, rest)| rest);
+    let mut lines: Vec<String> = body
+        .lines()
+        .skip(1)
+        .filter(|l| !l.starts_with("symbi: containment:"))
+        .map(|l| match l.split_once(" after ") {
+            Some((head, _)) if l.starts_with("symbi:") => format!("{head} after _"),
+            _ => l.to_string(),
+        })
+        .collect();
+    // stdout and stderr of one child are two streams: their interleaving is not defined.
+    lines.sort();
+    (String::from_utf8_lossy(&out.stdout).into_owned(), lines, out.status.code())
+}
+
+#[test]
+fn the_same_agent_runs_alike_on_none_tier1_and_tier2() {
+    if !harness::ready() {
+        return;
+    }
+    let _shared = harness::EXCLUSIVE.read();
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(dir.path().join("agent.symbi"), AGENT).unwrap_or_else(|e| panic!("{e}"));
+    let config = format!(
+        "[security]\nallow_native_execution = true\n\n[native_execution]\nworking_directory = \"{}\"\n\
+         allowed_executables = [\"sh\", \"echo\"]\n\n[docker]\nimage = \"{IMAGE}\"\n",
+        dir.path().join("work").display()
+    );
+    std::fs::write(dir.path().join("config.toml"), config).unwrap_or_else(|e| panic!("{e}"));
+    let none = transcript(dir.path(), "none");
+    // Children's stdout streams live, interleaved with what the agent prints.
+    assert_eq!(
+        none.0, "hello\nhello\n3\nfalse\ndone\ntrue\ndata\ndata\npartial\ntrue\npartial\n",
+        "{none:?}"
+    );
+    assert_eq!(none.2, Some(0), "{none:?}");
+    for tier in ["tier1", "tier2"] {
+        assert_eq!(transcript(dir.path(), tier), none, "{tier} differs from none");
+    }
+    assert_eq!(harness::leftover_containers(), Vec::<String>::new());
+}
