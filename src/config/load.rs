@@ -1,17 +1,19 @@
 //! Finding and loading the configuration: `--config P`, else `$SYMBIONT_CONFIG`, else
-//! `./config.toml`, else the defaults; then the environment on top.
+//! `./config.toml`, else (for an agent file) a `config.toml` beside it, else the defaults;
+//! then the environment on top.
 
-use super::apply::apply;
+use super::apply::{Value, apply};
 use super::env::{self, EnvVars};
 use super::error::{ConfigError, E_SYNTAX, E_UNREADABLE};
 use super::model::{Config, Origin};
+use super::schema::Kind;
 use super::validate::Validator;
 use crate::diag::{Diagnostic, Label, Span};
 use std::path::{Path, PathBuf};
 use toml::de::DeTable;
 
 /// Which file the configuration comes from, and who named it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Discovered {
     /// Named by `--config` or `$SYMBIONT_CONFIG` (it must exist).
     Named {
@@ -20,7 +22,8 @@ pub enum Discovered {
         /// `--config` or `SYMBIONT_CONFIG`, for messages.
         by: &'static str,
     },
-    /// `./config.toml`, which exists.
+    /// A `config.toml` that was found, not named: `./config.toml`, or the one beside the
+    /// agent file.
     Local(PathBuf),
     /// No file: the defaults.
     Defaults,
@@ -44,31 +47,46 @@ pub fn discover_in(dir: &Path, explicit: Option<&Path>, env: &EnvVars) -> Discov
     if local.is_file() { Discovered::Local(local) } else { Discovered::Defaults }
 }
 
+/// [`discover`] for one agent file: when nothing names a file and there is no
+/// `./config.toml`, a `config.toml` in the agent file's folder, so a project or an examples
+/// folder can carry its settings. `check`, `run` and the language server all use this, so
+/// they agree on the configuration of a file.
+pub fn discover_for_file(file: &Path, explicit: Option<&Path>, env: &EnvVars) -> Discovered {
+    match discover(explicit, env) {
+        Discovered::Defaults => {}
+        found => return found,
+    }
+    let beside = match file.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.join("config.toml"),
+        _ => return Discovered::Defaults,
+    };
+    if beside.is_file() { Discovered::Local(beside) } else { Discovered::Defaults }
+}
+
 /// Loads the configuration: the discovered file over the defaults, then the environment
 /// variables over both. Every problem of the file and the environment is reported at once.
 pub fn load(explicit: Option<&Path>, env: &EnvVars) -> Result<Config, ConfigError> {
-    load_in(Path::new("."), explicit, env)
-}
-
-/// [`load`] for one agent file, the way `check`, `run` and the language server all find it:
-/// when neither `--config`, `$SYMBIONT_CONFIG` nor `./config.toml` names a file, a
-/// `config.toml` beside the agent file is used, so a project folder (like `examples/`)
-/// carries its own settings.
-pub fn load_for_file(file: &Path, explicit: Option<&Path>, env: &EnvVars) -> Result<Config, ConfigError> {
-    if explicit.is_none() && matches!(discover(None, env), Discovered::Defaults) {
-        let dir = file.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        return load_in(dir, None, env);
-    }
-    load(explicit, env)
+    load_discovered(discover(explicit, env), env)
 }
 
 /// [`load`] with `config.toml` looked up in `dir` instead of the current directory.
 pub fn load_in(dir: &Path, explicit: Option<&Path>, env: &EnvVars) -> Result<Config, ConfigError> {
+    load_discovered(discover_in(dir, explicit, env), env)
+}
+
+/// [`load`] for one agent file, the way `check`, `run` and the language server all find it
+/// ([`discover_for_file`]): a `config.toml` beside the file counts when nothing else names one.
+pub fn load_for_file(file: &Path, explicit: Option<&Path>, env: &EnvVars) -> Result<Config, ConfigError> {
+    load_discovered(discover_for_file(file, explicit, env), env)
+}
+
+/// Loads what discovery found, then the environment on top.
+pub fn load_discovered(found: Discovered, env: &EnvVars) -> Result<Config, ConfigError> {
     let mut cfg = Config::default();
     cfg.storage.audit_log = env::default_audit_log(env);
     let mut error = ConfigError::without_source(Vec::new());
 
-    let path = match discover_in(dir, explicit, env) {
+    let path = match found {
         Discovered::Named { path, by } => Some((path, Some(by))),
         Discovered::Local(path) => Some((path, None)),
         Discovered::Defaults => None,
@@ -120,18 +138,17 @@ pub fn load_text(cfg: &mut Config, text: &str, name: &str, path: &Path) -> Vec<D
     }
     let mut validator = Validator::new(name);
     validator.document(root.get_ref());
+    // Relative paths in a file are relative to the file's folder (as in Cargo.toml), so a
+    // project or an examples folder can carry a config that works wherever it is checked out.
+    let base =
+        std::path::absolute(path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")));
     for (key, found) in validator.found {
         cfg.origins.insert(key.clone(), Origin::File(path.to_path_buf()));
-        apply(cfg, &key, found.value);
-    }
-    // A relative working directory in a file means "relative to this file's folder", so a
-    // project (or the examples folder) can carry a config that works wherever it is checked out.
-    let wd = &mut cfg.native_execution.working_directory;
-    if wd.is_relative()
-        && let Ok(base) =
-            std::path::absolute(path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")))
-    {
-        *wd = base.join(&*wd);
+        let value = match (found.kind, found.value, &base) {
+            (Kind::FilePath, Value::Path(p), Ok(base)) if p.is_relative() => Value::Path(base.join(p)),
+            (_, value, _) => value,
+        };
+        apply(cfg, &key, value);
     }
     let mut out = validator.diagnostics;
     out.sort_by_key(|d| d.span().start);

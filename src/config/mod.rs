@@ -19,6 +19,9 @@ pub use apply::Value;
 pub use cli::{load_file_for_cli, load_for_cli, load_path_for_cli};
 pub use env::{CONFIG_VAR, ENV_VAR, EnvVars, OVERRIDES, default_audit_log, is_production};
 pub use error::*;
-pub use load::{Discovered, discover, discover_in, load, load_for_file, load_in, load_text};
+pub use load::{
+    Discovered, discover, discover_for_file, discover_in, load, load_discovered, load_for_file, load_in,
+    load_text,
+};
 pub use model::*;
 pub use report::{EffectiveValue, effective_values, value_of};

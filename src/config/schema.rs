@@ -22,8 +22,8 @@ pub enum Kind {
     Str,
     /// A non-empty string naming a file or directory.
     Path,
-    /// An absolute path.
-    AbsPath,
+    /// A path; a relative one in a file is relative to that file's folder.
+    FilePath,
     /// A tier name or alias (`"None"`, `"Tier1"`, `"docker"`, ...).
     Tier,
     /// A list of non-empty strings.
@@ -44,7 +44,7 @@ impl Kind {
             Kind::Cores => "a positive number or \"unlimited\"",
             Kind::Str => "a string",
             Kind::Path => "a path (a string)",
-            Kind::AbsPath => "a path (a string; relative to the config file's folder)",
+            Kind::FilePath => "a path (a string; relative to the config file's folder)",
             Kind::Tier => "a tier name (a string: \"None\", \"Tier1\", \"Tier2\" or \"Tier3\")",
             Kind::StrList => "an array of strings",
             Kind::KeyProvider => "an inline table such as { Environment = { var_name = \"SYMBIONT_KEY\" } }",
@@ -83,7 +83,7 @@ const ANY_INT: Kind = int(0, i64::MAX as u64);
 pub const NATIVE_EXECUTION: &[Key] = &[
     key("enabled", Kind::Bool),
     key("default_executable", Kind::Str),
-    key("working_directory", Kind::AbsPath),
+    key("working_directory", Kind::FilePath),
     key("enforce_resource_limits", Kind::Bool),
     key("max_memory_mb", Kind::Limit),
     key("max_cpu_seconds", Kind::Limit),
@@ -146,7 +146,7 @@ pub const SECTIONS: &[Key] = &[
     key(
         "storage",
         Kind::Table(&[
-            key("audit_log", Kind::Path),
+            key("audit_log", Kind::FilePath),
             unused("context_path", Kind::Path),
             unused("git_clone_path", Kind::Path),
             unused("backup_path", Kind::Path),
@@ -168,8 +168,8 @@ pub const SECTIONS: &[Key] = &[
         "firecracker",
         Kind::Table(&[
             key("binary", Kind::Path),
-            key("kernel", Kind::Path),
-            key("rootfs", Kind::Path),
+            key("kernel", Kind::FilePath),
+            key("rootfs", Kind::FilePath),
             key("vcpus", int(1, 32)),
             key("memory_mb", int(1, 1 << 20)),
         ]),

@@ -22,6 +22,8 @@ pub struct Found {
     pub value: Value,
     /// Where the key is written.
     pub key_span: Span,
+    /// The key's type.
+    pub kind: Kind,
 }
 
 /// The walk's state: the source's name for labels, what was found, what went wrong.
@@ -94,7 +96,10 @@ impl<'a> Validator<'a> {
                 self.diagnostics.push(d);
                 continue;
             }
-            self.found.insert(canonical_key.clone(), Found { key: canonical_key, value: v, key_span });
+            self.found.insert(
+                canonical_key.clone(),
+                Found { key: canonical_key, value: v, key_span, kind: spec.kind },
+            );
         }
     }
 
@@ -199,12 +204,12 @@ impl<'a> Validator<'a> {
                 }
                 Value::Str(s.to_string())
             }
-            (Kind::Path | Kind::AbsPath, DeValue::String(s)) => {
+            (Kind::Path | Kind::FilePath, DeValue::String(s)) => {
                 if s.is_empty() {
                     self.bad_value(key, span, "the path is empty".into(), "write a path".into());
                     return None;
                 }
-                // A relative `AbsPath` is resolved against the file's folder by `load_text`.
+                // A relative `FilePath` is resolved against the file's folder by `load_text`.
                 Value::Path(PathBuf::from(s.as_ref()))
             }
             (Kind::Tier, DeValue::String(s)) => match Tier::parse(s.trim()) {

@@ -1,5 +1,6 @@
 //! Integration tests: config.
 
+mod cli;
 mod docs;
 mod errors;
 mod precedence;

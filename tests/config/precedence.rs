@@ -2,7 +2,9 @@
 
 use super::{case, load_case};
 use std::path::PathBuf;
-use symbi::config::{Discovered, EnvVars, Origin, discover, discover_in, load, load_in};
+use symbi::config::{
+    Discovered, EnvVars, Origin, discover, discover_for_file, discover_in, load, load_for_file, load_in,
+};
 use symbi::security::Tier;
 
 const COMPLETE: &str = "tests/cases/config/seed_complete.toml";
@@ -107,4 +109,32 @@ fn local_config_toml_is_found_and_named_files_beat_it() {
     assert_eq!(load_in(dir.path(), None, &env).unwrap().docker.image, "python:3.12-slim");
     let named = case("seed_option1.toml");
     assert_eq!(load_in(dir.path(), Some(&named), &none).unwrap().docker.image, "python:3.12-slim");
+}
+
+#[test]
+fn config_beside_the_agent_file_counts_only_when_nothing_else_names_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let agent = dir.path().join("agent.symbi");
+    let none = EnvVars::default();
+    assert_eq!(discover_for_file(&agent, None, &none), Discovered::Defaults);
+    assert_eq!(discover_for_file(std::path::Path::new("agent.symbi"), None, &none), Discovered::Defaults);
+
+    let beside = dir.path().join("config.toml");
+    let text =
+        "[native_execution]\nworking_directory = \"work\"\n[storage]\naudit_log = \"logs/audit.jsonl\"\n";
+    std::fs::write(&beside, text).unwrap();
+    assert_eq!(discover_for_file(&agent, None, &none), Discovered::Local(beside.clone()));
+    let cfg = load_for_file(&agent, None, &none).unwrap();
+    // A relative working directory is relative to the config file's folder.
+    assert_eq!(cfg.native_execution.working_directory, dir.path().join("work"));
+    assert_eq!(cfg.storage.audit_log, dir.path().join("logs/audit.jsonl"));
+    assert_eq!(cfg.path, Some(beside));
+
+    let named = case("seed_option1.toml");
+    assert_eq!(
+        discover_for_file(&agent, Some(&named), &none),
+        Discovered::Named { path: named.clone(), by: "--config" }
+    );
+    let env = EnvVars::from_pairs([("SYMBIONT_CONFIG", COMPLETE)]);
+    assert!(matches!(discover_for_file(&agent, None, &env), Discovered::Named { by: "SYMBIONT_CONFIG", .. }));
 }

@@ -1,0 +1,54 @@
+//! Configuration errors through the binary: rendered on stderr, exit status 2.
+
+use crate::support::{root, symbi_bin};
+use std::process::Command;
+
+fn check_with(args: &[&str], env: &[(&str, &str)]) -> (Option<i32>, String) {
+    let mut cmd = Command::new(symbi_bin());
+    cmd.arg("check").args(args).current_dir(root()).env("NO_COLOR", "1").env_remove("SYMBIONT_CONFIG");
+    for var in symbi::config::OVERRIDES.iter().map(|(v, _)| v).chain(&["SYMBIONT_ENV"]) {
+        cmd.env_remove(var);
+    }
+    cmd.envs(env.iter().copied());
+    let out = cmd.output().expect("the symbi binary runs");
+    (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[test]
+fn a_missing_config_file_is_exit_2() {
+    let (status, stderr) = check_with(&["examples", "--config", "tests/cases/config/no_such_file.toml"], &[]);
+    assert_eq!(status, Some(2));
+    assert!(stderr.contains("error[E0501]"), "{stderr}");
+}
+
+#[test]
+fn a_bad_config_file_is_rendered_on_its_text_with_exit_2() {
+    let (status, stderr) =
+        check_with(&["examples", "--config", "tests/cases/config/err_unknown_key.toml"], &[]);
+    assert_eq!(status, Some(2));
+    assert!(stderr.contains("E0503"), "{stderr}");
+    assert!(stderr.contains("allow_native_exection = true"), "{stderr}");
+    assert!(stderr.contains("did you mean `security.allow_native_execution`?"), "{stderr}");
+}
+
+#[test]
+fn a_malformed_env_var_is_exit_2_naming_it() {
+    let (status, stderr) = check_with(&["examples"], &[("SYMBIONT_NATIVE_MAX_CPU_CORES", "four")]);
+    assert_eq!(status, Some(2));
+    assert!(stderr.contains("SYMBIONT_NATIVE_MAX_CPU_CORES"), "{stderr}");
+}
+
+#[test]
+fn a_config_beside_the_agent_file_is_used_by_check() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("agent.symbi"),
+        "agent A {\n  on trigger \"t\" {\n    print(\"hi\")\n  }\n}\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("config.toml"), "[security]\nallow_native_exection = true\n").unwrap();
+    let file = dir.path().join("agent.symbi");
+    let (status, stderr) = check_with(&[file.to_str().unwrap_or_default()], &[]);
+    assert_eq!(status, Some(2), "{stderr}");
+    assert!(stderr.contains("E0503"), "{stderr}");
+}
