@@ -1,7 +1,7 @@
 //! Configuration errors: every problem of the file and the environment, reported at once.
 
 use crate::diag::Diagnostic;
-use crate::diag::render::{Sources, render_human};
+use crate::diag::render::{Sources, render_human, render_json, render_short};
 use std::fmt;
 
 /// The configuration file cannot be read (missing `--config` or `$SYMBIONT_CONFIG` file,
@@ -64,5 +64,15 @@ impl ConfigError {
     /// The diagnostics rendered like source diagnostics, on the TOML text.
     pub fn render(&self, color: bool) -> String {
         render_human(&self.diagnostics, &self.sources(), color)
+    }
+
+    /// One `file:line:col: error[CODE]: message` line per diagnostic (`--format short`).
+    pub fn render_short(&self) -> String {
+        render_short(&self.diagnostics, &self.sources())
+    }
+
+    /// One JSON object per diagnostic per line (`--format json`), positions on the TOML text.
+    pub fn render_json(&self) -> String {
+        render_json(&self.diagnostics, &self.sources())
     }
 }

@@ -116,3 +116,14 @@ fn non_utf8_file_names_the_byte_offset() {
     assert_eq!(codes(&e), ["E0501"]);
     assert!(e.diagnostics[0].message.contains("offset 16"), "{}", e.diagnostics[0].message);
 }
+
+#[test]
+fn errors_render_as_json_lines_with_positions_on_the_toml_text() {
+    let e = load_case("err_unknown_key.toml", &[]).unwrap_err();
+    let json: serde_json::Value = serde_json::from_str(e.render_json().trim()).unwrap();
+    assert_eq!(json["code"], "E0503");
+    assert_eq!(json["file"], "tests/cases/config/err_unknown_key.toml");
+    assert_eq!((json["line"].as_u64(), json["column"].as_u64()), (Some(2), Some(1)));
+    let short = e.render_short();
+    assert!(short.starts_with("tests/cases/config/err_unknown_key.toml:2:1: error[E0503]"), "{short}");
+}
