@@ -30,7 +30,7 @@ pub fn run(args: CheckArgs) -> u8 {
         let folder = file.parent().map(Path::to_path_buf).unwrap_or_default();
         let config = match configs.entry(folder) {
             Entry::Occupied(found) => found.into_mut(),
-            Entry::Vacant(slot) => match crate::config::load_file_for_cli(file, &args.tier) {
+            Entry::Vacant(slot) => match crate::config::load_file_for_check(file, &args.tier, args.format) {
                 Ok(config) => slot.insert(config),
                 Err(status) => return status,
             },

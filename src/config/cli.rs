@@ -4,7 +4,7 @@
 use super::env::EnvVars;
 use super::load::load;
 use super::model::Config;
-use crate::cli::{EXIT_USAGE, TierArgs};
+use crate::cli::{CheckFormat, EXIT_USAGE, TierArgs};
 use crate::diag::render::color_enabled;
 use std::io::IsTerminal;
 use std::path::Path;
@@ -19,6 +19,21 @@ pub fn load_for_cli(args: &TierArgs) -> Result<Config, u8> {
 /// the diagnostics to stderr and returns exit status 2.
 pub fn load_file_for_cli(file: &Path, args: &TierArgs) -> Result<Config, u8> {
     report(super::load::load_for_file(file, args.config.as_deref(), &EnvVars::from_process()))
+}
+
+/// [`load_file_for_cli`] for `symbi check --format`: with `short` or `json` the errors are
+/// printed on stdout in that form, beside the check's own diagnostics, so a tool reading the
+/// JSON lines sees configuration errors too; `human` prints them on stderr.
+pub fn load_file_for_check(file: &Path, args: &TierArgs, format: CheckFormat) -> Result<Config, u8> {
+    let loaded = super::load::load_for_file(file, args.config.as_deref(), &EnvVars::from_process());
+    match format {
+        CheckFormat::Human => report(loaded),
+        CheckFormat::Short | CheckFormat::Json => loaded.map_err(|error| {
+            let text = if format == CheckFormat::Json { error.render_json() } else { error.render_short() };
+            print!("{text}");
+            EXIT_USAGE
+        }),
+    }
 }
 
 /// [`load_for_cli`] for subcommands that only take `--config` (`doctor`).

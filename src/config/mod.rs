@@ -16,7 +16,7 @@ pub mod schema;
 mod validate;
 
 pub use apply::Value;
-pub use cli::{load_file_for_cli, load_for_cli, load_path_for_cli};
+pub use cli::{load_file_for_check, load_file_for_cli, load_for_cli, load_path_for_cli};
 pub use env::{CONFIG_VAR, ENV_VAR, EnvVars, OVERRIDES, default_audit_log, is_production};
 pub use error::*;
 pub use load::{

@@ -4,6 +4,11 @@ use crate::support::{root, symbi_bin};
 use std::process::Command;
 
 fn check_with(args: &[&str], env: &[(&str, &str)]) -> (Option<i32>, String) {
+    let (status, _, stderr) = check_out(args, env);
+    (status, stderr)
+}
+
+fn check_out(args: &[&str], env: &[(&str, &str)]) -> (Option<i32>, String, String) {
     let mut cmd = Command::new(symbi_bin());
     cmd.arg("check").args(args).current_dir(root()).env("NO_COLOR", "1").env_remove("SYMBIONT_CONFIG");
     for var in symbi::config::OVERRIDES.iter().map(|(v, _)| v).chain(&["SYMBIONT_ENV"]) {
@@ -11,7 +16,8 @@ fn check_with(args: &[&str], env: &[(&str, &str)]) -> (Option<i32>, String) {
     }
     cmd.envs(env.iter().copied());
     let out = cmd.output().expect("the symbi binary runs");
-    (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    (out.status.code(), text(&out.stdout), text(&out.stderr))
 }
 
 #[test]
@@ -51,4 +57,18 @@ fn a_config_beside_the_agent_file_is_used_by_check() {
     let (status, stderr) = check_with(&[file.to_str().unwrap_or_default()], &[]);
     assert_eq!(status, Some(2), "{stderr}");
     assert!(stderr.contains("E0503"), "{stderr}");
+}
+
+#[test]
+fn check_format_json_prints_config_errors_as_json_lines() {
+    let bad = "tests/cases/config/err_unknown_key.toml";
+    let (status, stdout, _) = check_out(&["examples", "--format", "json", "--config", bad], &[]);
+    assert_eq!(status, Some(2));
+    let json: serde_json::Value =
+        serde_json::from_str(stdout.trim()).unwrap_or_else(|e| panic!("{e}: {stdout}"));
+    assert_eq!(json["code"], "E0503");
+    assert_eq!(json["file"], bad);
+    let (status, stdout, _) = check_out(&["examples", "--format", "short", "--config", bad], &[]);
+    assert_eq!(status, Some(2));
+    assert!(stdout.starts_with(&format!("{bad}:2:1: error[E0503]")), "{stdout}");
 }
