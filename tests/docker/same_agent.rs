@@ -78,3 +78,52 @@ fn the_same_agent_runs_alike_on_none_tier1_and_tier2() {
     }
     assert_eq!(harness::leftover_containers(), Vec::<String>::new());
 }
+
+const SLEEPER: &str = r#"agent Sleeper {
+  on trigger "go" {
+    execute_native("sh -c 'echo started; sleep 60'")
+  }
+}
+"#;
+
+#[test]
+fn ctrl_c_in_symbi_run_removes_the_container() {
+    if !harness::ready() {
+        return;
+    }
+    let _only = harness::EXCLUSIVE.write();
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(dir.path().join("agent.symbi"), SLEEPER).unwrap_or_else(|e| panic!("{e}"));
+    let config =
+        format!("[native_execution]\nallowed_executables = [\"sh\"]\n\n[docker]\nimage = \"{IMAGE}\"\n");
+    std::fs::write(dir.path().join("config.toml"), config).unwrap_or_else(|e| panic!("{e}"));
+    for tier in ["tier1", "tier2"] {
+        let child = Command::new(symbi_bin())
+            .args(["run", "agent.symbi", "--config", "config.toml", "--sandbox-tier", tier])
+            .current_dir(dir.path())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let pid = child.id();
+        // Wait until the call's container exists.
+        let names = || {
+            let out =
+                Command::new("docker").args(["ps", "-q", "--filter", &format!("name=symbi-{pid}-")]).output();
+            out.map(|o| String::from_utf8_lossy(&o.stdout).split_whitespace().count()).unwrap_or(0)
+        };
+        let started = std::time::Instant::now();
+        while names() == 0 && started.elapsed() < std::time::Duration::from_secs(20) {
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        assert_eq!(names(), 1, "{tier}: the container never ran");
+        let _ =
+            nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid as i32), nix::sys::signal::Signal::SIGINT);
+        let out = child.wait_with_output().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(out.status.code(), Some(130), "{tier}");
+        let left =
+            Command::new("docker").args(["ps", "-aq", "--filter", &format!("name=symbi-{pid}-")]).output();
+        let left = left.map(|o| String::from_utf8_lossy(&o.stdout).into_owned()).unwrap_or_default();
+        assert_eq!(left.trim(), "", "{tier}: a container outlived Ctrl-C");
+    }
+}
