@@ -4,5 +4,11 @@
 //! environment, so "nothing is left behind" is checked by scanning `/proc` for that marker,
 //! whatever other tests run at the same time.
 
+mod allowlist;
 mod containment;
+mod environment;
+mod isolated;
+mod leaks;
+mod limits;
+mod output;
 mod support;

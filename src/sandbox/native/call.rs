@@ -4,7 +4,7 @@ use super::cgroup::{self, CallGroup, GroupLimits, Hierarchies};
 use super::code::CodeFile;
 use super::limits::{self, ChildSetup};
 use super::output::{self, Shared};
-use super::{argv, resolve, sweep, workdir};
+use super::{active, argv, resolve, sweep, workdir};
 use crate::sandbox::{Containment, ExecRequest, ExecResult, Program, SandboxError, Stream};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::process::{ExitStatus, Stdio};
@@ -91,7 +91,8 @@ pub async fn run(request: ExecRequest, use_cgroups: bool) -> Result<ExecResult, 
         child
     };
     let pid = child.id().map(|p| p as i32).unwrap_or(0);
-    let mut tree = Tree { pid, group, subreaper, reaped: false };
+    let key = active::record(pid, group.dirs());
+    let mut tree = Tree { pid, group, subreaper, reaped: false, key };
 
     let cap = limits.max_output_bytes;
     let overflow = Arc::new(Notify::new());
@@ -207,23 +208,25 @@ fn cores_report(enforce: bool, cores: Option<f64>, cgroup: bool, affinity: bool)
         (true, None) => "none: no core limit is set".into(),
         _ if cgroup => "cpu-cgroup-quota".into(),
         _ if affinity => "cpu-affinity".into(),
-        _ => "none: the limit is not below the CPUs available and no cpu cgroup is writable".into(),
+        _ => "none: the limit is not below the CPUs symbi may use".into(),
     }
 }
 
 /// The call's processes; dropping it (cancellation) kills them all.
 struct Tree {
     pid: i32,
+    key: u64,
     group: CallGroup,
     subreaper: bool,
     reaped: bool,
 }
 
 impl Tree {
-    /// Kills the whole tree: the process group while its leader is unreaped (so its id
-    /// cannot have been reused), and every cgroup member wherever it moved to.
+    /// Kills the whole tree: the process group (whose id stays reserved while any member
+    /// lives, so after the leader's exit this reaches its background jobs, or nobody) and
+    /// every cgroup member wherever it moved to.
     fn kill(&self) {
-        if !self.reaped && self.pid > 0 {
+        if self.pid > 0 {
             // SAFETY: kill(2) has no memory-safety preconditions.
             unsafe { libc::kill(-self.pid, libc::SIGKILL) };
         }
@@ -252,6 +255,7 @@ impl Tree {
 
 impl Drop for Tree {
     fn drop(&mut self) {
+        active::forget(self.key);
         if self.reaped {
             return;
         }

@@ -144,7 +144,12 @@ impl CallGroup {
             group.limits_processes = dir.is_some();
             group.listing = group.listing.take().or(dir);
         }
-        if let (Some(parent), Some(cores)) = (&hosts.cpu, limits.max_cpu_cores) {
+        // A quota of at least every CPU symbi may use limits nothing; skipping it saves a
+        // group (and the child's migration into it).
+        let cpus = nix::sched::sched_getaffinity(nix::unistd::Pid::from_raw(0))
+            .map(|set| (0..nix::sched::CpuSet::count()).filter(|c| set.is_set(*c).unwrap_or(false)).count())
+            .unwrap_or(usize::MAX);
+        if let (Some(parent), Some(cores)) = (&hosts.cpu, limits.max_cpu_cores.filter(|c| *c < cpus as f64)) {
             let quota = ((cores * 100_000.0) as u64).max(1_000);
             group.limits_cpu = group
                 .join(parent, &name, |dir| {
@@ -266,6 +271,11 @@ impl CallGroup {
             }
             false
         });
+    }
+
+    /// The directories of the call's groups.
+    pub fn dirs(&self) -> Vec<PathBuf> {
+        self.dirs.clone()
     }
 
     /// Whether any group was created.

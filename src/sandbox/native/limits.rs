@@ -89,6 +89,8 @@ pub fn affinity_for(cores: f64) -> Option<CpuSet> {
 impl ChildSetup {
     /// The hook body. Async-signal-safe: system calls only, no allocation, no locks.
     pub fn apply(&self) -> io::Result<()> {
+        // First, while RLIMIT_NOFILE still covers every descriptor symbi may hold.
+        close_inherited_on_exec()?;
         for fd in &self.cgroup_procs {
             // SAFETY: `fd` is an open descriptor inherited from the parent; the buffer is static.
             let written = unsafe { libc::write(*fd, b"0".as_ptr().cast(), 1) };
@@ -109,6 +111,33 @@ impl ChildSetup {
         }
         Ok(())
     }
+}
+
+/// Marks every descriptor above the standard streams close-on-exec. symbi opens its own
+/// with `O_CLOEXEC`, but it may have inherited others (a build tool's jobserver pipe, an
+/// editor's socket) that would otherwise pass on to the child. They stay open until `exec`
+/// itself, so the spawn's own error pipe still works.
+fn close_inherited_on_exec() -> io::Result<()> {
+    // SAFETY: close_range(2) with CLOSE_RANGE_CLOEXEC only changes descriptor flags.
+    let r = unsafe { libc::syscall(libc::SYS_close_range, 3u32, u32::MAX, libc::CLOSE_RANGE_CLOEXEC) };
+    if r == 0 {
+        return Ok(());
+    }
+    let err = io::Error::last_os_error();
+    if err.raw_os_error() != Some(libc::ENOSYS) && err.raw_os_error() != Some(libc::EINVAL) {
+        return Err(err);
+    }
+    // Kernels before 5.11: walk the descriptor table.
+    // SAFETY: sysconf has no preconditions.
+    let max = unsafe { libc::sysconf(libc::_SC_OPEN_MAX) }.clamp(3, 1 << 20) as i32;
+    for fd in 3..max {
+        // SAFETY: fcntl on a closed descriptor fails with EBADF, which is ignored.
+        let flags = unsafe { libc::fcntl(fd, libc::F_GETFD) };
+        if flags >= 0 && unsafe { libc::fcntl(fd, libc::F_SETFD, flags | libc::FD_CLOEXEC) } < 0 {
+            return Err(io::Error::last_os_error());
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@
 //! working directory refused, E0407 working directory unusable, E0408 process could not be
 //! started, E0410 program text cannot be staged.
 
+mod active;
 pub mod argv;
 mod call;
 pub mod cgroup;
@@ -23,6 +24,7 @@ pub mod resolve;
 mod sweep;
 pub mod workdir;
 
+pub use active::terminate_all;
 pub use probe::{HostContainment, probe};
 
 use crate::sandbox::{BoxFuture, ExecRequest, ExecResult, Sandbox, SandboxError};

@@ -46,23 +46,24 @@ pub fn canonical_executable(word: &str, workdir: &Path) -> Option<PathBuf> {
 /// working directory and would mean different files in different places, so they allow
 /// nothing.
 pub fn canonical_allowlist(entries: &[String]) -> Vec<AllowedEntry> {
-    entries
-        .iter()
-        .map(|entry| {
-            let canonical = if entry.contains('/') && !entry.starts_with('/') {
-                None
-            } else {
-                canonical_executable(entry, Path::new("/"))
-            };
-            AllowedEntry { entry: entry.clone(), canonical }
-        })
-        .collect()
+    canonical_allowlist_iter(entries).collect()
+}
+
+/// [`canonical_allowlist`], lazily.
+fn canonical_allowlist_iter(entries: &[String]) -> impl Iterator<Item = AllowedEntry> + '_ {
+    entries.iter().map(|entry| {
+        let canonical = if entry.contains('/') && !entry.starts_with('/') {
+            None
+        } else {
+            canonical_executable(entry, Path::new("/"))
+        };
+        AllowedEntry { entry: entry.clone(), canonical }
+    })
 }
 
 /// Resolves `word` and checks it against `allowed`; returns the canonical path to execute.
 pub fn authorize(word: &str, allowed: &[String], workdir: &Path) -> Result<PathBuf, SandboxError> {
-    let list = canonical_allowlist(allowed);
-    let allowed_note = describe_allowlist(&list);
+    let allowed_note = || describe_allowlist(&canonical_allowlist(allowed));
     let Some(located) = locate(word, workdir) else {
         let place = if word.contains('/') {
             format!("`{word}` is not an executable file (relative paths start at {})", workdir.display())
@@ -72,13 +73,15 @@ pub fn authorize(word: &str, allowed: &[String], workdir: &Path) -> Result<PathB
         return Err(SandboxError::new("E0402", format!("executable `{word}` not found"))
             .with_help("name an installed program, by name or by absolute path")
             .with_note(place)
-            .with_note(allowed_note));
+            .with_note(allowed_note()));
     };
     let canonical = std::fs::canonicalize(&located).map_err(|e| {
         SandboxError::new("E0402", format!("executable `{word}` cannot be resolved: {e}"))
             .with_note(format!("found at {}", located.display()))
     })?;
-    if list.iter().any(|a| a.canonical.as_deref() == Some(canonical.as_path())) {
+    // Entries are resolved one by one and the first match wins: the common case touches
+    // few files, and nothing is cached that could go stale between calls.
+    if canonical_allowlist_iter(allowed).any(|a| a.canonical.as_deref() == Some(canonical.as_path())) {
         return Ok(canonical);
     }
     let resolved = if located == canonical {
@@ -92,7 +95,7 @@ pub fn authorize(word: &str, allowed: &[String], workdir: &Path) -> Result<PathB
              `allowed_executables`, if it has one), or run an allowed program",
         )
         .with_note(resolved)
-        .with_note(allowed_note))
+        .with_note(allowed_note()))
 }
 
 /// `allowed: python3 = /usr/bin/python3.11, ...` for notes.

@@ -25,8 +25,23 @@ pub fn enable_subreaper() -> bool {
     *ENABLED.get_or_init(|| nix::sys::prctl::set_child_subreaper(true).is_ok())
 }
 
-/// The pids whose parent is `parent`, from `/proc`.
-fn children_of(parent: i32) -> Vec<i32> {
+/// symbi's children: every thread's `/proc/self/task/TID/children` (orphans are adopted by
+/// some thread of the subreaper), or a scan of `/proc` where the kernel lacks that file.
+fn own_children() -> Vec<i32> {
+    let me = std::process::id() as i32;
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else { return scan_children_of(me) };
+    let mut out = Vec::new();
+    for task in tasks.flatten() {
+        match std::fs::read_to_string(task.path().join("children")) {
+            Ok(list) => out.extend(list.split_whitespace().filter_map(|p| p.parse::<i32>().ok())),
+            Err(_) => return scan_children_of(me),
+        }
+    }
+    out
+}
+
+/// The pids whose parent is `parent`, from a scan of `/proc`.
+fn scan_children_of(parent: i32) -> Vec<i32> {
     let Ok(entries) = std::fs::read_dir("/proc") else { return Vec::new() };
     entries
         .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<i32>().ok())
@@ -44,10 +59,9 @@ pub fn parent_of(pid: i32) -> Option<i32> {
 /// Kills and reaps symbi's children that belong to no call in flight, until none is left
 /// (each kill can orphan that process's own children, which then come to symbi).
 pub fn sweep() {
-    let me = std::process::id() as i32;
     let in_flight = lock();
     for _ in 0..64 {
-        let orphans: Vec<i32> = children_of(me).into_iter().filter(|p| !in_flight.contains(p)).collect();
+        let orphans: Vec<i32> = own_children().into_iter().filter(|p| !in_flight.contains(p)).collect();
         if orphans.is_empty() {
             return;
         }

@@ -1,0 +1,58 @@
+//! The calls in flight, so that symbi can end them all at once when it is interrupted
+//! (Ctrl-C) before their futures are dropped in order.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, PoisonError};
+
+/// What it takes to kill one call's tree without its `Tree`: the process group and the
+/// call's cgroup directories.
+#[derive(Clone, Debug)]
+struct Entry {
+    pgid: i32,
+    groups: Vec<PathBuf>,
+}
+
+static ACTIVE: Mutex<BTreeMap<u64, Entry>> = Mutex::new(BTreeMap::new());
+
+/// Records a call in flight; returns its key for [`forget`].
+pub fn record(pgid: i32, groups: Vec<PathBuf>) -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let key = NEXT.fetch_add(1, Ordering::Relaxed);
+    ACTIVE.lock().unwrap_or_else(PoisonError::into_inner).insert(key, Entry { pgid, groups });
+    key
+}
+
+/// Removes a finished call.
+pub fn forget(key: u64) {
+    ACTIVE.lock().unwrap_or_else(PoisonError::into_inner).remove(&key);
+}
+
+/// Kills every process of every native call in flight (their futures then finish with
+/// the children's deaths, or are dropped). For a Ctrl-C handler; returns how many calls
+/// were in flight.
+pub fn terminate_all() -> usize {
+    let entries: Vec<Entry> =
+        ACTIVE.lock().unwrap_or_else(PoisonError::into_inner).values().cloned().collect();
+    for entry in &entries {
+        // SAFETY: kill(2) has no memory-safety preconditions.
+        unsafe { libc::kill(-entry.pgid, libc::SIGKILL) };
+        for dir in &entry.groups {
+            let killed = std::fs::OpenOptions::new()
+                .write(true)
+                .open(dir.join("cgroup.kill"))
+                .and_then(|mut f| f.write_all(b"1"))
+                .is_ok();
+            if !killed {
+                let members = std::fs::read_to_string(dir.join("cgroup.procs")).unwrap_or_default();
+                for pid in members.lines().filter_map(|l| l.trim().parse::<i32>().ok()) {
+                    // SAFETY: as above.
+                    unsafe { libc::kill(pid, libc::SIGKILL) };
+                }
+            }
+        }
+    }
+    entries.len()
+}
