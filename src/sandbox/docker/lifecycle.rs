@@ -121,13 +121,15 @@ pub async fn run(
                 Some(Ok(LogOutput::StdOut { message })) | Some(Ok(LogOutput::Console { message })) => {
                     if capture.push(Stream::Stdout, &message) && !killed {
                         outcome.killed_at_cap = true;
-                        killed = kill(docker, &id, sleep.as_mut()).await;
+                        kill(docker, &id, sleep.as_mut()).await;
+                        killed = true;
                     }
                 }
                 Some(Ok(LogOutput::StdErr { message })) => {
                     if capture.push(Stream::Stderr, &message) && !killed {
                         outcome.killed_at_cap = true;
-                        killed = kill(docker, &id, sleep.as_mut()).await;
+                        kill(docker, &id, sleep.as_mut()).await;
+                        killed = true;
                     }
                 }
                 Some(Ok(LogOutput::StdIn { .. })) => {}
@@ -150,7 +152,8 @@ pub async fn run(
                     break; // The grace after a kill or an exit is over: stop reading.
                 }
                 outcome.timed_out = true;
-                killed = kill(docker, &id, sleep.as_mut()).await;
+                kill(docker, &id, sleep.as_mut()).await;
+                killed = true;
             }
         }
     }
@@ -193,11 +196,11 @@ async fn inspect_state(docker: &Docker, id: &str, outcome: &mut Outcome, killed:
 }
 
 /// Sends SIGKILL (an already-stopped container is fine) and starts the drain grace.
-async fn kill(docker: &Docker, id: &str, sleep: std::pin::Pin<&mut tokio::time::Sleep>) -> bool {
+async fn kill(docker: &Docker, id: &str, sleep: std::pin::Pin<&mut tokio::time::Sleep>) {
     let opts = KillContainerOptionsBuilder::new().signal("SIGKILL").build();
+    // A 409 (not running any more) means it already ended: nothing to do.
     let _ = docker.kill_container(id, Some(opts)).await;
     sleep.reset(tokio::time::Instant::now() + DRAIN_GRACE);
-    true
 }
 
 /// A name unique across processes and calls: `symbi-<pid>-<n>`.
