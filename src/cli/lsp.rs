@@ -1,8 +1,19 @@
 //! `symbi lsp`.
 
-use super::{LspArgs, usage_error};
+use super::{EXIT_FAILURE, LspArgs};
 
-/// Runs `symbi lsp`; returns the exit status.
+/// Runs `symbi lsp` on stdin/stdout; returns the exit status.
 pub fn run(_args: LspArgs) -> u8 {
-    usage_error("`symbi lsp` is not available in this build yet")
+    match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(runtime) => {
+            let status = runtime.block_on(crate::lsp::serve_stdio());
+            // A read of stdin may still be pending on a blocking thread; do not wait for it.
+            runtime.shutdown_background();
+            status
+        }
+        Err(e) => {
+            eprintln!("error: cannot start the language server: {e}");
+            EXIT_FAILURE
+        }
+    }
 }

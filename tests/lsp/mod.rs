@@ -1,1 +1,4 @@
-//! Integration tests: lsp.
+//! Integration tests: `symbi lsp` spoken to over JSON-RPC, as an editor would.
+
+mod client;
+mod protocol;
