@@ -1,9 +1,11 @@
 //! Parse and check one document with the configuration `symbi check` would use for it.
 
 use super::workspace::ConfigChoice;
-use crate::config::Config;
-use crate::diag::Diagnostic;
-use crate::syntax::ast;
+use crate::check::{CheckContext, check_file};
+use crate::config::{self, Config, EnvVars};
+use crate::diag::{Diagnostic, Span};
+use crate::syntax::{self, ast};
+use std::path::Path;
 
 /// What the server knows about one version of a document.
 #[derive(Debug, Default)]
@@ -12,21 +14,56 @@ pub struct Analysis {
     pub file: ast::File,
     /// Syntax and check diagnostics of the document.
     pub diagnostics: Vec<Diagnostic>,
-    /// The configuration the document was checked with.
-    pub config: Config,
 }
 
-/// Parses and checks `text`; configuration problems come back in [`ConfigChoice::load`]'s
-/// error and are published on the configuration file, not here.
-pub fn analyze(text: &str, config: Config) -> Analysis {
-    let (file, diagnostics) = parse_and_check(text, &config);
-    Analysis { file, diagnostics, config }
+/// Parses `text` and, when its syntax is sound, checks it, as `symbi check` does (no
+/// `--native` or `--sandbox-tier` in an editor: the tier comes from the file and the
+/// configuration).
+pub fn analyze(text: &str, config: &Config) -> Analysis {
+    let parsed = syntax::parse(text);
+    let ok = parsed.is_ok();
+    let mut diagnostics = parsed.diagnostics;
+    if ok {
+        diagnostics.extend(check_file(&parsed.file, &CheckContext::new(config)));
+    }
+    diagnostics.sort_by_key(|d| (d.primary.as_ref().map(|l| l.source.is_some()), d.span().start, d.code));
+    Analysis { file: parsed.file, diagnostics }
 }
 
-/// The front end and the checker, as `symbi check` runs them (tier from the file and the
-/// configuration: an editor has no `--native` flag).
-fn parse_and_check(text: &str, _config: &Config) -> (ast::File, Vec<Diagnostic>) {
-    let _ = text;
-    let _: Option<&ConfigChoice> = None;
-    (ast::File::default(), Vec::new())
+/// The configuration for the document at `file` (`None` when unsaved), and a diagnostic
+/// for the document when the configuration has problems (it is then checked with the
+/// defaults, so the editor still shows the file's own problems).
+pub fn load_config(
+    choice: &ConfigChoice,
+    file: Option<&Path>,
+    env: &EnvVars,
+) -> (Config, Option<Diagnostic>) {
+    let result = match choice.config_path(file) {
+        Some(path) => config::load(Some(&path), env),
+        // No config.toml near the file: `$SYMBIONT_CONFIG`, else the defaults.
+        None => {
+            let dir = file.and_then(Path::parent).unwrap_or(Path::new("."));
+            config::load_in(dir, None, env)
+        }
+    };
+    match result {
+        Ok(config) => (config, None),
+        Err(error) => {
+            let first = error.diagnostics.first();
+            let code = first.map_or("E0501", |d| d.code);
+            let what = first.map(|d| d.message.clone()).unwrap_or_default();
+            let name =
+                if error.source_name.is_empty() { "the environment" } else { error.source_name.as_str() };
+            let count = error.diagnostics.len();
+            let d = Diagnostic::error(
+                code,
+                format!("the configuration in {name} has {count} problem(s): {what}"),
+            )
+            .with_primary(Span::point(0), "checked with the default configuration instead")
+            .with_help(format!(
+                "run `symbi check --config {name} ...` to see every problem of the configuration"
+            ));
+            (Config::default(), Some(d))
+        }
+    }
 }

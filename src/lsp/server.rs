@@ -5,12 +5,12 @@
 //! server runs with a concurrency level of one so notifications (`didChange` above all) are
 //! applied in the order the client sent them.
 
-use super::analysis::{Analysis, analyze};
+use super::analysis::{Analysis, analyze, load_config};
 use super::documents::{Document, Documents};
 use super::position::Encoding;
 use super::workspace::ConfigChoice;
 use super::{actions, completion, diagnostics, formatting, hover, navigation};
-use crate::config::Config;
+use crate::config::EnvVars;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -27,6 +27,8 @@ pub struct State {
     pub encoding: Encoding,
     /// How configuration files are found.
     pub config: ConfigChoice,
+    /// The server's environment (`$SYMBIONT_CONFIG`, `SYMBIONT_*` overrides).
+    pub env: EnvVars,
 }
 
 /// The `LanguageServer` implementation.
@@ -41,7 +43,8 @@ impl Backend {
     /// A server that talks to `client`; `shut_down` is set when `shutdown` arrives, so the
     /// process can exit 0 after `exit` (and 1 after an `exit` without `shutdown`).
     pub fn new(client: Client, shut_down: Arc<AtomicBool>) -> Self {
-        Backend { client, state: Mutex::new(State::default()), shut_down }
+        let state = State { env: EnvVars::from_process(), ..State::default() };
+        Backend { client, state: Mutex::new(state), shut_down }
     }
 
     /// The state; a poisoned lock (a panic in another handler) is recovered, not propagated.
@@ -53,10 +56,12 @@ impl Backend {
     async fn refresh(&self, uri: Uri) {
         let published = {
             let mut state = self.state();
-            let config = load_config(&state.config, &uri);
+            let path = uri.to_file_path().map(|p| p.into_owned());
+            let (config, config_problem) = load_config(&state.config, path.as_deref(), &state.env);
             let encoding = state.encoding;
             state.documents.get_mut(&uri).map(|doc| {
-                doc.analysis = analyze(&doc.text, config);
+                doc.analysis = analyze(&doc.text, &config);
+                doc.analysis.diagnostics.extend(config_problem);
                 let map = doc.positions(encoding);
                 let diags = doc
                     .analysis
@@ -78,13 +83,6 @@ impl Backend {
         let doc = state.documents.get(uri)?;
         f(doc, state.encoding)
     }
-}
-
-/// The configuration `symbi check` would use for the document at `uri`.
-fn load_config(choice: &ConfigChoice, uri: &Uri) -> Config {
-    let path = uri.to_file_path().map(|p| p.into_owned());
-    let _config_path = choice.config_path(path.as_deref());
-    Config::default()
 }
 
 /// The workspace folders of `initialize` as paths (the deprecated `rootUri` as fallback).

@@ -1,4 +1,5 @@
 //! Integration tests: `symbi lsp` spoken to over JSON-RPC, as an editor would.
 
 mod client;
+mod live;
 mod protocol;
