@@ -38,14 +38,7 @@ pub fn load_config(
     file: Option<&Path>,
     env: &EnvVars,
 ) -> (Config, Option<Diagnostic>) {
-    let result = match choice.config_path(file) {
-        Some(path) => config::load(Some(&path), env),
-        // No config.toml near the file: `$SYMBIONT_CONFIG`, else the defaults.
-        None => {
-            let dir = file.and_then(Path::parent).unwrap_or(Path::new("."));
-            config::load_in(dir, None, env)
-        }
-    };
+    let result = config::load_discovered(choice.discover(file, env), env);
     match result {
         Ok(config) => (config, None),
         Err(error) => {

@@ -1,15 +1,17 @@
 //! Which configuration a document is checked with.
 //!
-//! `symbi check FILE` uses `--config P`, else `$SYMBIONT_CONFIG`, else `./config.toml`.
-//! An editor has no command line and its working directory is arbitrary, so the server
-//! looks for `config.toml` next to the file and in each folder above it up to the
-//! workspace folder, then in the workspace folders; `initializationOptions.config` plays
-//! the part of `--config` (relative paths are resolved against the first workspace folder).
+//! `symbi check FILE` run from a folder uses `--config P`, else `$SYMBIONT_CONFIG`, else
+//! `./config.toml`, else a `config.toml` beside the file, else the defaults
+//! ([`config::discover_for_file`]). An editor has no command line and its working directory
+//! is arbitrary, so the workspace folder that holds the file plays the part of `.`, and
+//! `initializationOptions.config` the part of `--config` (a relative path is resolved
+//! against the first workspace folder).
 
-use std::path::{Path, PathBuf};
+use crate::config::{self, Discovered, EnvVars};
 
 /// The name of the configuration file looked for.
-pub const CONFIG_FILE: &str = "config.toml";
+const CONFIG_FILE: &str = "config.toml";
+use std::path::{Path, PathBuf};
 
 /// The workspace facts from `initialize` that decide the configuration.
 #[derive(Clone, Debug, Default)]
@@ -21,30 +23,30 @@ pub struct ConfigChoice {
 }
 
 impl ConfigChoice {
-    /// The configuration file for a document at `file` (`None` for an unsaved document);
-    /// `None` means "no file found": the loader then falls back to `$SYMBIONT_CONFIG`
-    /// and the defaults, as `symbi check` does.
-    pub fn config_path(&self, file: Option<&Path>) -> Option<PathBuf> {
+    /// Which configuration file the document at `file` (`None` when unsaved) is checked with.
+    pub fn discover(&self, file: Option<&Path>, env: &EnvVars) -> Discovered {
         if let Some(explicit) = &self.explicit {
-            return Some(match self.roots.first() {
+            let path = match self.roots.first() {
                 Some(root) if explicit.is_relative() => root.join(explicit),
                 _ => explicit.clone(),
-            });
+            };
+            return Discovered::Named { path, by: "initializationOptions.config" };
         }
-        if let Some(dir) = file.and_then(Path::parent) {
-            let root = self.roots.iter().filter(|r| dir.starts_with(r)).max_by_key(|r| r.as_os_str().len());
-            for folder in dir.ancestors() {
-                let candidate = folder.join(CONFIG_FILE);
-                if candidate.is_file() {
-                    return Some(candidate);
-                }
-                // Outside every workspace folder only the file's own folder counts.
-                if root.is_none_or(|r| folder == r.as_path()) {
-                    break;
-                }
-            }
+        // The innermost workspace folder holding the file stands for the current directory.
+        let root = match file {
+            Some(f) => self.roots.iter().filter(|r| f.starts_with(r)).max_by_key(|r| r.as_os_str().len()),
+            None => self.roots.first(),
+        };
+        let found = match root {
+            Some(root) => config::discover_in(root, None, env),
+            None => config::discover_in(Path::new("."), None, env),
+        };
+        // Then a config.toml beside the file, as `discover_for_file` does.
+        let beside = file.and_then(Path::parent).map(|dir| dir.join(CONFIG_FILE));
+        match (found, beside) {
+            (Discovered::Defaults, Some(beside)) if beside.is_file() => Discovered::Local(beside),
+            (found, _) => found,
         }
-        self.roots.iter().map(|r| r.join(CONFIG_FILE)).find(|c| c.is_file())
     }
 }
 
@@ -52,37 +54,48 @@ impl ConfigChoice {
 mod tests {
     use super::*;
 
+    fn path_of(found: Discovered) -> Option<PathBuf> {
+        match found {
+            Discovered::Named { path, .. } | Discovered::Local(path) => Some(path),
+            Discovered::Defaults => None,
+        }
+    }
+
     #[test]
-    fn nearest_config_up_to_the_workspace_folder_wins() -> std::io::Result<()> {
+    fn the_workspace_folder_first_then_beside_the_file() -> std::io::Result<()> {
         let ws = tempfile::tempdir()?;
         let root = ws.path().to_path_buf();
-        std::fs::create_dir_all(root.join("agents/deep"))?;
-        std::fs::write(root.join(CONFIG_FILE), "")?;
+        std::fs::create_dir_all(root.join("agents"))?;
         let choice = ConfigChoice { roots: vec![root.clone()], explicit: None };
-        let file = root.join("agents/deep/a.symbi");
-        assert_eq!(choice.config_path(Some(&file)), Some(root.join(CONFIG_FILE)));
-        std::fs::write(root.join("agents").join(CONFIG_FILE), "")?;
-        assert_eq!(choice.config_path(Some(&file)), Some(root.join("agents").join(CONFIG_FILE)));
-        assert_eq!(choice.config_path(None), Some(root.join(CONFIG_FILE)));
+        let env = EnvVars::default();
+        let file = root.join("agents/a.symbi");
+        assert_eq!(path_of(choice.discover(Some(&file), &env)), None);
+        std::fs::write(root.join("agents/config.toml"), "")?;
+        assert_eq!(path_of(choice.discover(Some(&file), &env)), Some(root.join("agents/config.toml")));
+        std::fs::write(root.join("config.toml"), "")?;
+        assert_eq!(path_of(choice.discover(Some(&file), &env)), Some(root.join("config.toml")));
         Ok(())
     }
 
     #[test]
     fn the_explicit_option_is_like_dash_dash_config() {
+        let env = EnvVars::default();
         let choice = ConfigChoice { roots: vec![PathBuf::from("/ws")], explicit: Some("conf/x.toml".into()) };
-        assert_eq!(
-            choice.config_path(Some(Path::new("/ws/a.symbi"))),
-            Some(PathBuf::from("/ws/conf/x.toml"))
-        );
+        let found = choice.discover(Some(Path::new("/ws/a.symbi")), &env);
+        assert_eq!(path_of(found), Some(PathBuf::from("/ws/conf/x.toml")));
         let abs = ConfigChoice { roots: vec![], explicit: Some("/etc/s.toml".into()) };
-        assert_eq!(abs.config_path(None), Some(PathBuf::from("/etc/s.toml")));
+        assert_eq!(path_of(abs.discover(None, &env)), Some(PathBuf::from("/etc/s.toml")));
     }
 
     #[test]
-    fn nothing_found_means_the_loader_decides() -> std::io::Result<()> {
+    fn symbiont_config_comes_before_files_found_by_looking() -> std::io::Result<()> {
         let ws = tempfile::tempdir()?;
+        std::fs::write(ws.path().join("config.toml"), "")?;
+        let mut vars = std::collections::BTreeMap::new();
+        vars.insert(config::CONFIG_VAR.to_string(), "/elsewhere.toml".to_string());
         let choice = ConfigChoice { roots: vec![ws.path().to_path_buf()], explicit: None };
-        assert_eq!(choice.config_path(Some(&ws.path().join("a.symbi"))), None);
+        let found = choice.discover(Some(&ws.path().join("a.symbi")), &EnvVars(vars));
+        assert_eq!(path_of(found), Some(PathBuf::from("/elsewhere.toml")));
         Ok(())
     }
 }
