@@ -200,6 +200,7 @@ impl Printer<'_> {
         mut print: impl FnMut(&mut Self, &T),
     ) {
         let (open_text, close_text, pad) = brackets;
+        self.inline(open);
         self.w.write(open_text);
         if !self.has_line_comments(open + 1, close) {
             if items.is_empty() && !self.has_comments(open + 1, close) {

@@ -189,7 +189,12 @@ impl<'a> Printer<'a> {
             }
             self.next += 1;
             match c.kind {
-                CommentKind::Line => self.w.line_comment(&c.text),
+                CommentKind::Line => {
+                    if c.own_line {
+                        self.w.continue_on_next_line();
+                    }
+                    self.w.line_comment(&c.text);
+                }
                 CommentKind::Block => {
                     self.w.space();
                     self.w.write(&c.text);
@@ -217,7 +222,23 @@ impl<'a> Printer<'a> {
             }
             // Nothing may follow a `//` comment on its line: the expression goes on on the
             // next line, one level deeper.
-            CommentKind::Line => self.w.line_comment(&c.text),
+            CommentKind::Line => {
+                if c.own_line {
+                    self.w.continue_on_next_line();
+                }
+                self.w.line_comment(&c.text);
+            }
+            // A note on a line of its own stays on a line of its own, so the layout
+            // (which breaks around such notes) comes out the same when formatted again.
+            CommentKind::Block if c.own_line => {
+                self.w.continue_on_next_line();
+                self.w.write(&c.text);
+                if c.ends_line {
+                    self.w.continue_on_next_line();
+                } else {
+                    self.w.write(" ");
+                }
+            }
             CommentKind::Block => {
                 self.w.space();
                 self.w.write(&c.text);

@@ -83,16 +83,19 @@ impl Writer {
 
     /// Writes a line comment at the end of the current line; the line then ends.
     pub fn line_comment(&mut self, text: &str) {
-        if self.line_closed {
-            // Two line comments on one line: the second becomes part of the first's text,
-            // which keeps both as comments and keeps the order.
-            self.out.push(' ');
-            self.out.push_str(text);
-            return;
+        // After another line comment this starts a new line, one level in (see `write`).
+        if !self.line_closed {
+            self.space();
         }
-        self.space();
         self.write(text);
         self.line_closed = true;
+    }
+
+    /// Makes the next text start a new line, one level in, as after a line comment.
+    pub fn continue_on_next_line(&mut self) {
+        if !self.at_line_start() {
+            self.line_closed = true;
+        }
     }
 
     /// True when the current line ends with a line comment.
@@ -174,6 +177,16 @@ mod tests {
         w.line_comment("// c");
         w.write("b");
         assert_eq!(w.finish(), "a // c\n  b\n");
+    }
+
+    #[test]
+    fn a_second_line_comment_gets_its_own_line() {
+        let mut w = Writer::default();
+        w.write("a +");
+        w.line_comment("// one");
+        w.line_comment("// two");
+        w.write("b");
+        assert_eq!(w.finish(), "a + // one\n  // two\n  b\n");
     }
 
     #[test]
