@@ -1,0 +1,14 @@
+//! Parse + lower arbitrary bytes: any UTF-8 input must return, never panic or overflow,
+//! and every diagnostic must point inside the input.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let parsed = symbi::syntax::parse(text);
+    for d in &parsed.diagnostics {
+        assert!(d.span().end <= text.len());
+    }
+    let _ = symbi::syntax::to_sexpr(&parsed.file);
+});
