@@ -5,6 +5,10 @@
 //! security model ([`check`]), and run by the interpreter ([`eval`]), whose every process
 //! goes through a [`sandbox`] tier. Every problem on the way is a [`diag::Diagnostic`].
 
+// pest is built without its `std` feature (see Cargo.toml); its generated parser names
+// `::alloc` paths.
+extern crate alloc;
+
 pub mod check;
 pub mod cli;
 pub mod config;

@@ -90,11 +90,21 @@ fn else_if_typo(ctx: &Context) -> Option<Diagnostic> {
     if let Some(open) = ctx.innermost() {
         lines.push(line_of(open.span.start));
     }
+    let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
     for line in lines {
-        let mut offset = line.start;
-        for word in ctx.text(line).split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
-            let span = Span::new(offset, offset + word.len());
-            offset += word.len() + 1;
+        let text = ctx.text(line).as_bytes();
+        let mut i = 0;
+        while i < text.len() {
+            if !is_word(text[i]) {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < text.len() && is_word(text[i]) {
+                i += 1;
+            }
+            let span = Span::new(line.start + start, line.start + i);
+            let word = ctx.text(span);
             if matches!(word, "elif" | "elsif" | "elseif" | "elsef" | "else_if") {
                 return Some(
                     Diagnostic::error("E0110", format!("`{word}` is not a keyword"))
@@ -334,6 +344,9 @@ fn stray_character(ctx: &Context) -> Option<Diagnostic> {
     }
     let help = match text {
         "'" => "strings are written in double quotes: \"text\"",
+        "\u{201C}" | "\u{201D}" | "\u{2018}" | "\u{2019}" => {
+            "this is a typographic quote; strings use the straight double quote `\"`"
+        }
         "&" | "|" => "logical operators are `&&` and `||`",
         _ => "remove this character",
     };

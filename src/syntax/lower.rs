@@ -258,13 +258,15 @@ impl<'s> Lowerer<'s> {
         StrValue { value, span }
     }
 
-    fn params(&mut self, pair: Pair<'_, Rule>) -> Vec<Param> {
+    /// Parameters; those of `extern fn` may be keywords (`emit(trigger: ...)`), since they
+    /// only name arguments and never become variables.
+    fn params(&mut self, pair: Pair<'_, Rule>, declared: bool) -> Vec<Param> {
         let mut params = Vec::new();
         for p in pair.into_inner() {
             let span = self.span(&p);
             let mut inner = p.into_inner();
             let (Some(name), Some(ty)) = (inner.next(), inner.next()) else { continue };
-            let name = self.binding(&name, "a parameter");
+            let name = if declared { self.ident(&name) } else { self.binding(&name, "a parameter") };
             let ty = self.type_expr(ty);
             let default = inner.next().map(|d| self.expr(d));
             params.push(Param { name, ty, default, span });
@@ -286,7 +288,7 @@ impl<'s> Lowerer<'s> {
         for p in pair.into_inner() {
             match p.as_rule() {
                 Rule::ident => f.name = self.binding(&p, "a function"),
-                Rule::params => f.params = self.params(p),
+                Rule::params => f.params = self.params(p, false),
                 Rule::type_expr => f.ret = Some(self.type_expr(p)),
                 Rule::block => f.body = self.block(p),
                 _ => {}
@@ -311,7 +313,7 @@ impl<'s> Lowerer<'s> {
             match p.as_rule() {
                 Rule::receiver => f.receiver = p.into_inner().next().map(|r| self.ident(&r)),
                 Rule::ident => f.name = self.binding(&p, "a function"),
-                Rule::params => f.params = self.params(p),
+                Rule::params => f.params = self.params(p, true),
                 Rule::type_expr => f.ret = Some(self.type_expr(p)),
                 Rule::requires => {
                     for s in p.into_inner().filter(|s| s.as_rule() == Rule::string) {

@@ -1,6 +1,7 @@
-//! Parsing a file with recovery: the whole file first (the fast, common path); after a
-//! syntax error, each top-level item on its own, so one run reports every broken item and
-//! keeps the items that parse.
+//! Parsing a file item by item: the file is cut at the top-level items (an `agent`, `fn` or
+//! `extern` word that starts a line outside any bracket), and each piece is parsed and
+//! lowered on its own. That keeps only one piece's pest pairs in memory at a time, lets
+//! large files use every core, and after a syntax error lets the other items still parse.
 
 use super::ast::Item;
 use super::errors;
@@ -10,62 +11,101 @@ use super::scan::{Scanner, Tok};
 use crate::diag::Diagnostic;
 use pest::Parser;
 
+/// Files at least this large are parsed on several threads.
+const PARALLEL_MIN_BYTES: usize = 512 * 1024;
+
+type Parts = (Vec<Item>, Vec<Diagnostic>);
+
 /// Parses and lowers `source`, recovering at top-level items after a syntax error.
-pub(crate) fn parse_items(source: &str) -> (Vec<Item>, Vec<Diagnostic>) {
-    let mut lowerer = Lowerer::new(source);
-    match SymbiParser::parse(Rule::file, source) {
-        Ok(pairs) => {
-            let items = lowerer.file(pairs, 0);
-            (items, lowerer.into_diagnostics())
-        }
-        Err(_) => {
-            // Detailed attempts cost time, so they are collected only once a file is known
-            // to be broken. The flag is global and stays on: turning it off again could race
-            // with another thread that is explaining its own error.
-            pest::set_error_detail(true);
-            let mut items = Vec::new();
-            let mut diagnostics = Vec::new();
-            for (start, end) in item_chunks(source) {
-                let chunk = &source[start..end];
-                match SymbiParser::parse(Rule::file, chunk) {
-                    Ok(pairs) => items.extend(lowerer.file(pairs, start)),
-                    Err(error) => diagnostics.push(errors::explain(&error, source, start, end)),
-                }
-            }
-            diagnostics.extend(lowerer.into_diagnostics());
-            (items, diagnostics)
+pub(crate) fn parse_items(source: &str) -> Parts {
+    let chunks = item_chunks(source, 0, source.len(), false);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(chunks.len());
+    if source.len() < PARALLEL_MIN_BYTES || threads < 2 {
+        return parse_chunks(source, &chunks);
+    }
+    // Contiguous groups of about equal size, so the results concatenate in source order.
+    let target = source.len() / threads + 1;
+    let mut groups: Vec<&[(usize, usize)]> = Vec::with_capacity(threads);
+    let mut first = 0;
+    for i in 0..chunks.len() {
+        let last = i + 1 == chunks.len();
+        if last || chunks[i].1 - chunks[first].0 >= target {
+            groups.push(&chunks[first..=i]);
+            first = i + 1;
         }
     }
+    let results: Vec<Parts> = std::thread::scope(|scope| {
+        let handles: Vec<_> =
+            groups.iter().skip(1).map(|group| scope.spawn(move || parse_chunks(source, group))).collect();
+        let mut results = vec![parse_chunks(source, groups.first().copied().unwrap_or(&[]))];
+        for handle in handles {
+            // A panicking parser thread would be a bug; report it instead of crashing.
+            results.push(handle.join().unwrap_or_else(|_| {
+                (Vec::new(), vec![Diagnostic::error("E0101", "internal error while parsing this file")])
+            }));
+        }
+        results
+    });
+    let mut items = Vec::new();
+    let mut diagnostics = Vec::new();
+    for (i, d) in results {
+        items.extend(i);
+        diagnostics.extend(d);
+    }
+    (items, diagnostics)
 }
 
-/// Splits `source` at the start of top-level items: an `agent`, `fn` or `extern` word that
-/// begins a line outside any bracket, or that begins a line at column 0 even inside one
-/// (the item before it never closed its brace).
-pub(crate) fn item_chunks(source: &str) -> Vec<(usize, usize)> {
-    let mut starts = vec![0];
-    let mut scanner = Scanner::new(source, 0);
-    loop {
-        let token = scanner.next_token();
-        match token.tok {
-            Tok::Eof => break,
-            Tok::Word if token.line_start && token.span.start > 0 => {
-                let word = &source[token.span.start..token.span.end];
-                if !matches!(word, "agent" | "fn" | "extern") {
-                    continue;
-                }
-                let column0 = source.as_bytes().get(token.span.start - 1) == Some(&b'\n');
-                if scanner.frames.is_empty() || column0 {
-                    scanner.frames.clear();
-                    starts.push(token.span.start);
+fn parse_chunks(source: &str, chunks: &[(usize, usize)]) -> Parts {
+    let mut lowerer = Lowerer::new(source);
+    let mut items = Vec::new();
+    let mut diagnostics = Vec::new();
+    for &(start, end) in chunks {
+        match SymbiParser::parse(Rule::file, &source[start..end]) {
+            Ok(pairs) => items.extend(lowerer.file(pairs, start)),
+            Err(_) => {
+                // Detailed attempts cost time, so they are collected only once a piece is
+                // known to be broken. The flag is global and stays on: turning it off again
+                // could race with another thread that is explaining its own error.
+                pest::set_error_detail(true);
+                for (s, e) in item_chunks(source, start, end, true) {
+                    match SymbiParser::parse(Rule::file, &source[s..e]) {
+                        Ok(pairs) => items.extend(lowerer.file(pairs, s)),
+                        Err(error) => diagnostics.push(errors::explain(&error, source, s, e)),
+                    }
                 }
             }
-            _ => {}
+        }
+    }
+    diagnostics.extend(lowerer.into_diagnostics());
+    (items, diagnostics)
+}
+
+/// Cuts `source[start..end]` where top-level items begin: an `agent`, `fn` or `extern` word
+/// that begins a line outside any bracket. With `recovering`, also where such a word
+/// begins a line at column 0 inside a bracket (the item before it never closed its brace).
+pub(crate) fn item_chunks(source: &str, start: usize, end: usize, recovering: bool) -> Vec<(usize, usize)> {
+    let mut starts = vec![start];
+    let mut scanner = Scanner::new(source, start);
+    loop {
+        let token = scanner.next_token();
+        if token.tok == Tok::Eof || token.span.start >= end {
+            break;
+        }
+        if token.tok != Tok::Word || !token.line_start || token.span.start == start {
+            continue;
+        }
+        if !matches!(&source[token.span.start..token.span.end], "agent" | "fn" | "extern") {
+            continue;
+        }
+        let column0 = source.as_bytes().get(token.span.start - 1) == Some(&b'\n');
+        if scanner.frames.is_empty() || (recovering && column0) {
+            scanner.frames.clear();
+            starts.push(token.span.start);
         }
     }
     let mut chunks = Vec::with_capacity(starts.len());
-    for (i, &start) in starts.iter().enumerate() {
-        let end = starts.get(i + 1).copied().unwrap_or(source.len());
-        chunks.push((start, end));
+    for (i, &s) in starts.iter().enumerate() {
+        chunks.push((s, starts.get(i + 1).copied().unwrap_or(end)));
     }
     chunks
 }

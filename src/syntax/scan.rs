@@ -264,8 +264,25 @@ impl<'s> Scanner<'s> {
 /// E0119 when brackets, interpolations or block comments nest deeper than `limit`.
 pub(crate) fn check_nesting(text: &str, limit: usize) -> Option<Diagnostic> {
     let mut scanner = Scanner::new(text, 0);
+    // Type arguments (`List<List<...>>`) nest in the grammar too. A `<` right after a word
+    // may open one; any token that cannot be part of a type ends the run.
+    let mut angles = 0usize;
+    let mut after_word = false;
     loop {
         let token = scanner.next_token();
+        let punct = if token.tok == Tok::Punct { &text[token.span.start..token.span.end] } else { "" };
+        match (token.tok, punct) {
+            (Tok::Punct, "<") if after_word => {
+                angles += 1;
+                if angles > limit {
+                    return Some(too_deep(token.span, limit, "type arguments"));
+                }
+            }
+            (Tok::Punct, ">") => angles = angles.saturating_sub(1),
+            (Tok::Word, _) | (Tok::Punct, "," | "?") => {}
+            _ => angles = 0,
+        }
+        after_word = token.tok == Tok::Word;
         if scanner.frames.len() > limit {
             let span = scanner.frames.last().map_or(token.span, |f| f.span);
             return Some(too_deep(span, limit, "brackets"));

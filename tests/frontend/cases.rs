@@ -1,9 +1,12 @@
 //! The annotated case corpus: `tests/cases/parse/*.symbi` must parse cleanly and snapshot
 //! their s-expression; `tests/cases/syntax/*.symbi` must fail with the code named in their
-//! `// expect: E01xx` header and snapshot their diagnostics.
+//! `// expect: E01xx` header and snapshot their diagnostics, rendered for humans (no
+//! colour) and as JSON lines.
 
 use crate::support::root;
 use symbi::diag::Diagnostic;
+use symbi::diag::Sources;
+use symbi::diag::render::{render_human, render_json};
 use symbi::syntax::{parse, to_sexpr};
 
 /// The codes a case file's `// expect:` header lines name.
@@ -74,7 +77,11 @@ fn syntax_cases() {
                 );
             }
             assert!(!parsed.is_ok(), "{} should have a syntax error", path.display());
-            insta::assert_snapshot!(listing(&source, &parsed.diagnostics));
+            let name = format!("syntax/{}", path.file_name().and_then(|n| n.to_str()).unwrap_or("case"));
+            let sources = Sources::new(name, source.as_str());
+            let human = render_human(&parsed.diagnostics, &sources, false);
+            let json = render_json(&parsed.diagnostics, &sources);
+            insta::assert_snapshot!(format!("{human}\n--- json ---\n{json}"));
         });
     });
 }
@@ -99,4 +106,25 @@ fn every_example_parses() {
         assert!(!parsed.file.items.is_empty(), "{} has items", path.display());
     }
     assert!(seen >= 4, "examples/ holds the seed agent and at least three more");
+}
+
+#[test]
+fn every_stdlib_file_parses() {
+    let mut seen = 0;
+    for entry in std::fs::read_dir(root().join("stdlib")).expect("stdlib/ exists") {
+        let path = entry.expect("directory entry").path();
+        if path.extension().is_none_or(|e| e != "symbi") {
+            continue;
+        }
+        seen += 1;
+        let source = std::fs::read_to_string(&path).expect("stdlib file is readable");
+        let parsed = parse(&source);
+        assert!(
+            parsed.diagnostics.is_empty(),
+            "{}:\n{}",
+            path.display(),
+            listing(&source, &parsed.diagnostics)
+        );
+    }
+    assert!(seen > 0);
 }

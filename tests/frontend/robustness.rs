@@ -22,15 +22,28 @@ fn hundred_thousand_nested_brackets_are_a_diagnostic() {
 fn deep_block_comments_and_interpolations_are_bounded() {
     let comments = format!("{}{}", "/*".repeat(50_000), "*/".repeat(50_000));
     assert_eq!(parse(&comments).diagnostics[0].code, "E0119");
-    let interp = format!("agent A {{ on trigger \"t\" {{ print({}x{}) }} }}", "\"${".repeat(5_000), "}\"".repeat(5_000));
+    let interp = format!(
+        "agent A {{ on trigger \"t\" {{ print({}x{}) }} }}",
+        "\"${".repeat(5_000),
+        "}\"".repeat(5_000)
+    );
     assert_eq!(parse(&interp).diagnostics[0].code, "E0119");
+}
+
+#[test]
+fn deep_type_arguments_are_bounded() {
+    let source = format!("fn f(x: {}Int{}) {{ }}", "List<".repeat(100_000), ">".repeat(100_000));
+    assert_eq!(parse(&source).diagnostics[0].code, "E0119");
+    let fine = "fn f(x: Map<List<Map<String>?>>, y: Int) { let ok = a < b && c < d }";
+    assert!(parse(fine).diagnostics.is_empty());
 }
 
 #[test]
 fn nesting_at_the_limit_parses() {
     // The outer agent, trigger and list use 3 levels.
     let depth = MAX_NESTING - 3;
-    let source = format!("agent A {{ on trigger \"t\" {{ let x = {}1{} }} }}", "[".repeat(depth), "]".repeat(depth));
+    let source =
+        format!("agent A {{ on trigger \"t\" {{ let x = {}1{} }} }}", "[".repeat(depth), "]".repeat(depth));
     let parsed = parse(&source);
     assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
 }
@@ -210,4 +223,3 @@ impl Rng {
         self.0
     }
 }
-
