@@ -65,12 +65,16 @@ impl OutputSink for Recorder {
 #[tokio::test]
 async fn the_sink_sees_output_while_the_call_runs() {
     let recorder = Arc::new(Recorder::default());
-    let mut req = request(&["bash", "-c", "echo first; sleep 1; echo second >&2"]);
+    let mut req = request(&["bash", "-c", "echo first; sleep 2; echo second >&2"]);
     req.sink = Some(recorder.clone());
     let call = tokio::spawn(run(req));
-    tokio::time::sleep(Duration::from_millis(600)).await;
-    let early: Vec<_> = recorder.0.lock().map(|c| c.clone()).unwrap_or_default();
-    assert_eq!(early, vec![(Stream::Stdout, b"first\n".to_vec())], "first line not forwarded live");
+    let start = Instant::now();
+    let seen = || recorder.0.lock().map(|c| c.clone()).unwrap_or_default();
+    while seen().is_empty() && start.elapsed() < Duration::from_millis(1800) {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(!call.is_finished(), "the call ended before its first line was seen");
+    assert_eq!(seen(), vec![(Stream::Stdout, b"first\n".to_vec())], "first line not forwarded live");
     let r = call.await.ok().and_then(|r| r.ok()).map(|r| (r.stdout, r.stderr));
     assert_eq!(r, Some(("first\n".to_string(), "second\n".to_string())));
     let all: Vec<_> = recorder.0.lock().map(|c| c.clone()).unwrap_or_default();

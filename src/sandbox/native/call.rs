@@ -265,6 +265,16 @@ impl Drop for Tree {
         sweep::lock().remove(&self.pid);
         let mut group = std::mem::take(&mut self.group);
         let subreaper = self.subreaper;
+        // Killed processes leave their groups within milliseconds; waiting that long here
+        // keeps a symbi that exits right after the cancellation from leaving empty groups.
+        let quick = Instant::now() + Duration::from_millis(100);
+        while group.is_active() && !group.is_empty() && Instant::now() < quick {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        if group.is_empty() && !subreaper {
+            group.remove();
+            return;
+        }
         let _ = std::thread::Builder::new().name("symbi-native-teardown".into()).spawn(move || {
             let deadline = Instant::now() + Duration::from_secs(2);
             while group.is_active() && !group.is_empty() && Instant::now() < deadline {

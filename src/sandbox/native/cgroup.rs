@@ -74,7 +74,24 @@ fn detect() -> Hierarchies {
             _ => {}
         }
     }
+    for dir in [&found.unified_kill, &found.pids, &found.cpu, &found.freezer].into_iter().flatten() {
+        remove_stale(dir);
+    }
     found
+}
+
+/// Removes empty call groups left by symbi processes that no longer exist (a symbi killed
+/// before it could remove them). Groups with members are left alone: rmdir refuses them.
+fn remove_stale(parent: &Path) {
+    let Ok(entries) = std::fs::read_dir(parent) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(rest) = name.to_str().and_then(|n| n.strip_prefix("symbi-")) else { continue };
+        let Some(pid) = rest.split('-').next().and_then(|p| p.parse::<u32>().ok()) else { continue };
+        if pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists() {
+            let _ = std::fs::remove_dir(entry.path());
+        }
+    }
 }
 
 /// The directory of our own group in the hierarchy mounted at `mount`.
