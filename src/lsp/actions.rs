@@ -1,15 +1,100 @@
-//! Quick fixes for diagnostics with one obvious fix.
+//! Quick fixes for diagnostics with one obvious fix: add the capability a call needs
+//! (E0305) to the agent's `security` block, and apply a did-you-mean (a help line that says
+//! "did you mean `x`?") by replacing the diagnostic's range.
 
 use super::documents::Document;
 use super::position::Encoding;
-use tower_lsp_server::ls_types::{CodeAction, Diagnostic, Uri};
+use crate::diag::Span;
+use crate::syntax::ast::{self, ExprKind};
+use std::collections::HashMap;
+use tower_lsp_server::ls_types::{
+    CodeAction, CodeActionKind, Diagnostic, NumberOrString, TextEdit, Uri, WorkspaceEdit,
+};
+
+/// The code of a call that needs a capability its agent does not declare.
+const CAPABILITY_NOT_DECLARED: &str = "E0305";
 
 /// The quick fixes for the `diagnostics` the client sent.
-pub fn code_actions(
-    _doc: &Document,
-    _enc: Encoding,
-    _uri: &Uri,
-    _diagnostics: &[Diagnostic],
-) -> Vec<CodeAction> {
-    Vec::new()
+pub fn code_actions(doc: &Document, enc: Encoding, uri: &Uri, diagnostics: &[Diagnostic]) -> Vec<CodeAction> {
+    let mut out = Vec::new();
+    for d in diagnostics {
+        let code = match &d.code {
+            Some(NumberOrString::String(c)) => c.as_str(),
+            _ => "",
+        };
+        if let Some(name) = did_you_mean(d) {
+            let span = doc.positions(enc).span(d.range);
+            let old = &doc.text[span.clamp_to(&doc.text)];
+            // Keep the quotes of a string literal (a misspelt capability, a tier written as a string).
+            let new = if old.starts_with('"') && old.ends_with('"') && old.len() >= 2 {
+                format!("\"{name}\"")
+            } else {
+                name.clone()
+            };
+            out.push(action(format!("Replace with `{name}`"), uri, vec![TextEdit::new(d.range, new)], d));
+        }
+        if code == CAPABILITY_NOT_DECLARED
+            && let Some(cap) = needed_capability(d)
+            && let Some(edit) = add_capability(doc, enc, doc.positions(enc).span(d.range), &cap)
+        {
+            out.push(action(format!("Add \"{cap}\" to the agent's capabilities"), uri, vec![edit], d));
+        }
+    }
+    out
+}
+
+fn action(title: String, uri: &Uri, edits: Vec<TextEdit>, d: &Diagnostic) -> CodeAction {
+    CodeAction {
+        title,
+        kind: Some(CodeActionKind::QUICKFIX),
+        diagnostics: Some(vec![d.clone()]),
+        edit: Some(WorkspaceEdit {
+            changes: Some(HashMap::from([(uri.clone(), edits)])),
+            ..Default::default()
+        }),
+        is_preferred: Some(true),
+        ..Default::default()
+    }
+}
+
+/// The name in "did you mean `x`?", from the help kept in `data` (or the message).
+fn did_you_mean(d: &Diagnostic) -> Option<String> {
+    let help = d.data.as_ref().and_then(|v| v.get("help")).and_then(|h| h.as_str()).unwrap_or(&d.message);
+    let rest = &help[help.find("did you mean `")? + "did you mean `".len()..];
+    Some(rest[..rest.find('`')?].to_string())
+}
+
+/// The capability in "... needs the capability `x`".
+fn needed_capability(d: &Diagnostic) -> Option<String> {
+    let rest = &d.message[d.message.find("capability `")? + "capability `".len()..];
+    Some(rest[..rest.find('`')?].to_string())
+}
+
+/// The edit that declares `cap` in the agent around `at`.
+fn add_capability(doc: &Document, enc: Encoding, at: Span, cap: &str) -> Option<TextEdit> {
+    let agent = doc.analysis.file.agents().find(|a| a.span.contains(at.start))?;
+    let map = doc.positions(enc);
+    let insert = |offset: usize, text: String| {
+        let p = map.position(offset);
+        TextEdit::new(tower_lsp_server::ls_types::Range::new(p, p), text)
+    };
+    let Some(security) = agent.security() else {
+        // No security block: add one after the agent's opening brace.
+        let brace = doc.text[agent.span.clamp_to(&doc.text)].find('{')? + agent.span.start;
+        return Some(insert(brace + 1, format!("\n  security {{\n    capabilities: [\"{cap}\"]\n  }}\n")));
+    };
+    let list = security.entries.iter().find(|e| e.key.name == "capabilities");
+    match list.map(|e| &e.value) {
+        Some(ast::Expr { kind: ExprKind::List(items), span }) => {
+            let close = span.end.checked_sub(1)?;
+            let text = if items.is_empty() { format!("\"{cap}\"") } else { format!(", \"{cap}\"") };
+            let after_last = items.last().map_or(close, |i| i.span.end);
+            Some(insert(after_last, text))
+        }
+        Some(_) => None,
+        None => {
+            let brace = doc.text[security.span.clamp_to(&doc.text)].find('{')? + security.span.start;
+            Some(insert(brace + 1, format!("\n    capabilities: [\"{cap}\"]")))
+        }
+    }
 }

@@ -1,10 +1,119 @@
-//! Hover: what the word under the cursor is.
+//! Hover: what the name under the cursor is. Builtins and methods show their declaration
+//! and doc comment from `stdlib/`; user functions theirs; variables their type; keywords,
+//! tiers, profiles and capabilities what the docs say they mean.
 
 use super::documents::Document;
+use super::index::{Index, Target, type_text};
 use super::position::Encoding;
-use tower_lsp_server::ls_types::{Hover, Position};
+use super::reference;
+use crate::diag::Span;
+use crate::stdlib::{Builtin, stdlib};
+use crate::syntax::ast;
+use tower_lsp_server::ls_types::{Hover, HoverContents, MarkupContent, MarkupKind, Position};
 
 /// The hover for `position` in `doc`.
-pub fn hover(_doc: &Document, _enc: Encoding, _position: Position) -> Option<Hover> {
-    None
+pub fn hover(doc: &Document, enc: Encoding, position: Position) -> Option<Hover> {
+    let map = doc.positions(enc);
+    let offset = map.offset(position);
+    let index = Index::build(&doc.analysis.file);
+    let (text, span) = match index.at(offset) {
+        Some(o) => (describe_target(doc, &o.target, o.ty.as_deref(), o.span)?, o.span),
+        None => {
+            let span = word_at(&doc.text, offset)?;
+            (reference::describe(&doc.text[span.start..span.end])?, span)
+        }
+    };
+    Some(Hover {
+        contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value: text }),
+        range: Some(map.range(span)),
+    })
+}
+
+fn describe_target(doc: &Document, target: &Target, ty: Option<&str>, span: Span) -> Option<String> {
+    let lib = stdlib();
+    match target {
+        Target::Builtin(name) => lib.function(name).map(builtin_text),
+        Target::Method(name) => {
+            let found: Vec<String> = ["String", "List", "Map"]
+                .iter()
+                .filter_map(|r| lib.method(r, name))
+                .map(builtin_text)
+                .collect();
+            (!found.is_empty()).then(|| found.join("\n\n---\n\n"))
+        }
+        Target::Field(name) => {
+            let record = lib.record("ExecResult")?;
+            let field = record.fields.iter().find(|f| f.name.name == *name)?;
+            let doc = field.doc.clone().unwrap_or_default();
+            Some(format!("```symbi\nExecResult.{name}: {}\n```\n\n{doc}", type_text(&field.ty)))
+        }
+        Target::Function(def) => {
+            let f = find_function(&doc.analysis.file, *def)?;
+            let params: Vec<&str> = f.params.iter().map(|p| slice(&doc.text, p.span)).collect();
+            let ret = f.ret.as_ref().map(|r| format!(" -> {}", type_text(r))).unwrap_or_default();
+            let docs = f.doc.clone().map(|d| format!("\n\n{d}")).unwrap_or_default();
+            Some(format!("```symbi\nfn {}({}){ret}\n```{docs}", f.name.name, params.join(", ")))
+        }
+        Target::Variable(def) => {
+            let name = slice(&doc.text, *def);
+            let ty = ty.map(String::from).or_else(|| {
+                // The type is recorded at the binding; a use looks it up there.
+                Index::build(&doc.analysis.file).occurrences.into_iter().find(|o| o.span == *def)?.ty
+            });
+            Some(format!("```symbi\n{name}: {}\n```", ty.unwrap_or_else(|| "Any".into())))
+        }
+        Target::Trigger(def) => {
+            let _ = span;
+            Some(format!(
+                "```symbi\non trigger {}\n```\n\nRun it with `symbi run --trigger` or `emit`.",
+                slice(&doc.text, *def)
+            ))
+        }
+    }
+}
+
+/// A builtin's declaration as written in its stdlib file, with its doc comment.
+pub fn builtin_text(b: &Builtin) -> String {
+    format!("```symbi\n{}\n```\n\n{}", signature(b), b.decl.doc.clone().unwrap_or_default())
+}
+
+/// `fn name(params) -> Ret requires [...]`, parameters as written in the stdlib.
+pub fn signature(b: &Builtin) -> String {
+    let source = stdlib().source_text(b.source).unwrap_or_default();
+    let params: Vec<String> = b
+        .decl
+        .params
+        .iter()
+        .map(|p| slice(source, p.span).split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
+    let recv = b.decl.receiver.as_ref().map(|r| format!("{}.", r.name)).unwrap_or_default();
+    let ret = b.decl.ret.as_ref().map(|r| format!(" -> {}", type_text(r))).unwrap_or_default();
+    let requires: Vec<String> = b.requires().map(|r| format!("\"{r}\"")).collect();
+    let requires =
+        if requires.is_empty() { String::new() } else { format!(" requires [{}]", requires.join(", ")) };
+    format!("fn {recv}{}({}){ret}{requires}", b.name(), params.join(", "))
+}
+
+fn find_function(file: &ast::File, name_span: Span) -> Option<&ast::Function> {
+    let agents = file.agents().flat_map(|a| a.functions.iter());
+    file.functions().chain(agents).find(|f| f.name.span == name_span)
+}
+
+fn slice(text: &str, span: Span) -> &str {
+    &text[span.clamp_to(text)]
+}
+
+/// The identifier (letters, digits, `_`) around `offset`.
+pub fn word_at(text: &str, offset: usize) -> Option<Span> {
+    let offset = Span::point(offset).clamp_to(text).start;
+    let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let start = text[..offset]
+        .char_indices()
+        .rev()
+        .take_while(|&(_, c)| is_word(c))
+        .last()
+        .map_or(offset, |(i, _)| i);
+    let end =
+        text[offset..].char_indices().find(|&(_, c)| !is_word(c)).map_or(text.len(), |(i, _)| offset + i);
+    (start < end).then(|| Span::new(start, end))
 }

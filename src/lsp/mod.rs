@@ -13,8 +13,10 @@ pub mod documents;
 pub mod formatting;
 pub mod framing;
 pub mod hover;
+pub mod index;
 pub mod navigation;
 pub mod position;
+pub mod reference;
 pub mod server;
 pub mod workspace;
 

@@ -1,5 +1,6 @@
 //! Integration tests: `symbi lsp` spoken to over JSON-RPC, as an editor would.
 
 mod client;
+mod features;
 mod live;
 mod protocol;
