@@ -156,6 +156,13 @@ impl Client {
     }
 }
 
+impl Client {
+    /// The server's process id (for memory figures).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+}
+
 impl Drop for Client {
     fn drop(&mut self) {
         let _ = self.child.kill();

@@ -3,4 +3,5 @@
 mod client;
 mod features;
 mod live;
+mod perf;
 mod protocol;

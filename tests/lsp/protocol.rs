@@ -79,3 +79,22 @@ fn closing_a_document_clears_its_diagnostics() {
     );
     assert_eq!(hover, Value::Null);
 }
+
+#[test]
+fn the_vscode_extension_files_are_valid_and_point_at_each_other() {
+    let dir = crate::support::root().join("editors/vscode");
+    let read = |name: &str| -> Value {
+        let text = std::fs::read_to_string(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name} is not JSON: {e}"))
+    };
+    let package = read("package.json");
+    let language = &package["contributes"]["languages"][0];
+    assert_eq!(language["extensions"], json!([".symbi", ".dsl"]));
+    read(language["configuration"].as_str().unwrap_or_default());
+    let grammar_path = package["contributes"]["grammars"][0]["path"].as_str().unwrap_or_default();
+    let grammar = read(grammar_path);
+    assert_eq!(grammar["scopeName"], package["contributes"]["grammars"][0]["scopeName"]);
+    let main = package["main"].as_str().unwrap_or_default();
+    let extension = std::fs::read_to_string(dir.join(main)).unwrap_or_default();
+    assert!(extension.contains("args: [\"lsp\"]"), "the extension starts `symbi lsp`");
+}
