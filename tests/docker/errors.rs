@@ -66,3 +66,34 @@ fn tier3_preflight_names_what_is_missing() {
     assert!(err.message.contains("firecracker binary"), "{err}");
     assert!(err.message.contains("guest kernel") && err.message.contains("guest rootfs"), "{err}");
 }
+
+#[test]
+fn symbi_run_on_tier3_fails_honestly_and_on_a_missing_engine_never_falls_back() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let agent = "agent A {\n  on trigger \"t\" {\n    execute_native(\"echo hi\")\n  }\n}\n";
+    std::fs::write(dir.path().join("a.symbi"), agent).unwrap_or_else(|e| panic!("{e}"));
+    let cfg =
+        "[security]\nallow_native_execution = true\n\n[native_execution]\nallowed_executables = [\"echo\"]\n";
+    std::fs::write(dir.path().join("config.toml"), cfg).unwrap_or_else(|e| panic!("{e}"));
+    let run = |tier: &str, docker_host: &str| {
+        std::process::Command::new(crate::support::symbi_bin())
+            .args(["run", "a.symbi", "--config", "config.toml", "--sandbox-tier", tier])
+            .current_dir(dir.path())
+            .env("NO_COLOR", "1")
+            .env("DOCKER_HOST", docker_host)
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    let out = run("tier3", "unix:///var/run/docker.sock");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("E0455") && stderr.contains("firecracker binary"), "{stderr}");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("hi"), "nothing ran");
+    for tier in ["tier1", "tier2"] {
+        let out = run(tier, "unix:///nonexistent/docker.sock");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        assert!(stderr.contains("E0450") && stderr.contains("/nonexistent/docker.sock"), "{stderr}");
+        assert!(!String::from_utf8_lossy(&out.stdout).contains("hi"), "native consent is no fallback");
+    }
+}
