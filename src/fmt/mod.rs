@@ -53,3 +53,49 @@ fn meaning_changed(text: &str, before: &str, after: &str) -> Diagnostic {
     }
     diag
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Formats `stmt` as the only statement of a trigger and returns it.
+    fn stmt(stmt: &str) -> String {
+        let src = format!("agent A {{\n  on trigger \"t\" {{\n    {stmt}\n  }}\n}}\n");
+        let out = format_source(&src).unwrap_or_else(|d| panic!("{stmt}: {d:?}"));
+        out.lines().nth(2).unwrap_or_default().trim().to_string()
+    }
+
+    #[test]
+    fn parentheses_only_where_precedence_needs_them() {
+        assert_eq!(stmt("let a = (1 + 2) * 3"), "let a = (1 + 2) * 3");
+        assert_eq!(stmt("let a = 1 + (2 * 3)"), "let a = 1 + 2 * 3");
+        assert_eq!(stmt("let a = x - (y - z)"), "let a = x - (y - z)");
+        assert_eq!(stmt("let a = (x - y) - z"), "let a = x - y - z");
+        assert_eq!(stmt("let a = -(x.y)"), "let a = -x.y");
+        assert_eq!(stmt("let a = (-x).y"), "let a = (-x).y");
+        assert_eq!(stmt("let a = !(p && q) || (r)"), "let a = !(p && q) || r");
+        assert_eq!(stmt("let a = (a < b) == (c < d)"), "let a = a < b == c < d");
+    }
+
+    #[test]
+    fn syntax_errors_are_returned_not_rewritten() {
+        let errs = format_source("agent A {").expect_err("an unclosed agent is an error");
+        assert!(!errs.is_empty() && errs.iter().all(|d| d.code.starts_with("E01")), "{errs:?}");
+    }
+
+    #[test]
+    fn a_layout_that_would_move_a_doc_comment_is_refused() {
+        let src = "extern record R {\n  /// shared\n  a: Int, b: Int\n}\n";
+        let errs = format_source(src).expect_err("splitting the line would undocument b");
+        assert_eq!(errs.len(), 1);
+        assert_eq!(errs[0].code, "E0002");
+        assert!(errs[0].notes.iter().any(|n| n.contains("(b Int (doc \"shared\"))")), "{:?}", errs[0].notes);
+    }
+
+    #[test]
+    fn byte_order_mark_and_crlf_are_normalised() {
+        let src = "\u{feff}agent A {\r\n  on trigger \"t\" {} // c\r\n}\r\n";
+        assert_eq!(format_source(src).as_deref(), Ok("agent A {\n  on trigger \"t\" {} // c\n}\n"));
+        assert_eq!(format_source("").as_deref(), Ok(""));
+    }
+}

@@ -59,6 +59,20 @@ impl Printer<'_> {
         self.w.write("}");
     }
 
+    /// `else` or `catch` after the block ending at `block_end`: on the line of the closing
+    /// brace (`} else`), unless a line comment after the brace ends that line.
+    fn after_block(&mut self, block_end: usize, keyword: &str, limit: usize) {
+        let at = self.find(keyword.chars().next().unwrap_or(' '), block_end, limit);
+        self.trailing(block_end, at);
+        self.inline(at);
+        if self.w.line_closed() {
+            self.w.ensure_line_start();
+        } else {
+            self.w.write(" ");
+        }
+        self.w.write(keyword);
+    }
+
     /// One statement, without its line end.
     fn stmt(&mut self, s: &Stmt) {
         self.inline(s.span.start);
@@ -82,14 +96,15 @@ impl Printer<'_> {
             StmtKind::If { branches, otherwise } => {
                 for (i, (cond, body)) in branches.iter().enumerate() {
                     if i > 0 {
-                        self.w.write(" else ");
+                        self.after_block(branches[i - 1].1.span.end, "else", cond.span.start);
+                        self.w.write(" ");
                     }
                     self.w.write("if ");
                     self.expr(cond);
                     self.block(body);
                 }
-                if let Some(body) = otherwise {
-                    self.w.write(" else");
+                if let (Some(body), Some((_, last))) = (otherwise, branches.last()) {
+                    self.after_block(last.span.end, "else", body.span.start);
                     self.block(body);
                 }
             }
@@ -121,7 +136,8 @@ impl Printer<'_> {
             StmtKind::Try { body, err, handler } => {
                 self.w.write("try");
                 self.block(body);
-                self.w.write(" catch ");
+                self.after_block(body.span.end, "catch", err.span.start);
+                self.w.write(" ");
                 self.inline(err.span.start);
                 self.w.write(&err.name);
                 self.block(handler);
