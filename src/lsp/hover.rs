@@ -17,7 +17,7 @@ pub fn hover(doc: &Document, enc: Encoding, position: Position) -> Option<Hover>
     let offset = map.offset(position);
     let index = Index::build(&doc.analysis.file);
     let (text, span) = match index.at(offset) {
-        Some(o) => (describe_target(doc, &o.target, o.ty.as_deref(), o.span)?, o.span),
+        Some(o) => (describe_target(doc, &o.target, o.ty.as_deref())?, o.span),
         None => {
             let span = word_at(&doc.text, offset)?;
             (reference::describe(&doc.text[span.start..span.end])?, span)
@@ -29,7 +29,7 @@ pub fn hover(doc: &Document, enc: Encoding, position: Position) -> Option<Hover>
     })
 }
 
-fn describe_target(doc: &Document, target: &Target, ty: Option<&str>, span: Span) -> Option<String> {
+fn describe_target(doc: &Document, target: &Target, ty: Option<&str>) -> Option<String> {
     let lib = stdlib();
     match target {
         Target::Builtin(name) => lib.function(name).map(builtin_text),
@@ -62,13 +62,10 @@ fn describe_target(doc: &Document, target: &Target, ty: Option<&str>, span: Span
             });
             Some(format!("```symbi\n{name}: {}\n```", ty.unwrap_or_else(|| "Any".into())))
         }
-        Target::Trigger(def) => {
-            let _ = span;
-            Some(format!(
-                "```symbi\non trigger {}\n```\n\nRun it with `symbi run --trigger` or `emit`.",
-                slice(&doc.text, *def)
-            ))
-        }
+        Target::Trigger(def) => Some(format!(
+            "```symbi\non trigger {}\n```\n\nRun it with `symbi run --trigger` or `emit`.",
+            slice(&doc.text, *def)
+        )),
     }
 }
 
