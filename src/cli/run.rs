@@ -29,6 +29,14 @@ pub fn run(args: RunArgs) -> u8 {
     let env = EnvVars::from_process();
     let cfg = match config::load_for_file(&args.file, args.tier.config.as_deref(), &env) {
         Ok(cfg) => cfg,
+        Err(error) if args.format == RunFormat::Json => {
+            // JSON consumers get configuration errors as diagnostic events too.
+            let transcript = JsonTranscript::new(error.sources());
+            for d in &error.diagnostics {
+                transcript.diagnostic(d);
+            }
+            return EXIT_USAGE;
+        }
         Err(error) => {
             let color =
                 crate::diag::render::color_enabled(std::io::IsTerminal::is_terminal(&std::io::stderr()));
