@@ -1,13 +1,13 @@
 //! `symbi explain CODE`: the long explanation of a diagnostic code.
 
-use super::{EXIT_OK, ExplainArgs, usage_error};
+use super::{EXIT_OK, ExplainArgs, print_stdout, usage_error};
 use crate::diag::explain;
 
 /// Prints the entry of docs/diagnostics.md for the code; exit 2 for an unknown code.
 pub fn run(args: ExplainArgs) -> u8 {
     match explain::explanation(args.code.trim()) {
         Some(text) => {
-            println!("{text}");
+            print_stdout(&format!("{text}\n"));
             EXIT_OK
         }
         None => {

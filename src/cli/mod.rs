@@ -188,6 +188,13 @@ pub fn main() -> ExitCode {
     ExitCode::from(status)
 }
 
+/// Writes text to stdout. A closed pipe (`symbi explain E0301 | head`) is not an error worth
+/// a panic: the reader has what it wanted.
+pub(crate) fn print_stdout(text: &str) {
+    use std::io::Write;
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+}
+
 /// Prints a usage error the way every subcommand does, and returns exit status 2.
 pub(crate) fn usage_error(message: impl std::fmt::Display) -> u8 {
     eprintln!("error: {message}");
