@@ -53,13 +53,13 @@ pub fn run(args: DoctorArgs) -> u8 {
     };
     match args.format {
         RunFormat::Json => match serde_json::to_string_pretty(&report) {
-            Ok(text) => println!("{text}"),
+            Ok(text) => super::print_stdout(&format!("{text}\n")),
             Err(e) => {
                 eprintln!("error: cannot serialise the report: {e}");
                 return EXIT_USAGE;
             }
         },
-        RunFormat::Human => print!("{}", human(&report)),
+        RunFormat::Human => super::print_stdout(&human(&report)),
     }
     EXIT_OK
 }

@@ -56,7 +56,7 @@ fn one_file(path: &Path, check: bool) -> u8 {
         return EXIT_OK;
     }
     if check {
-        println!("{name}");
+        super::print_stdout(&format!("{name}\n"));
         return EXIT_FAILURE;
     }
     match write_atomically(path, &formatted) {

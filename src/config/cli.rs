@@ -30,7 +30,7 @@ pub fn load_file_for_check(file: &Path, args: &TierArgs, format: CheckFormat) ->
         CheckFormat::Human => report(loaded),
         CheckFormat::Short | CheckFormat::Json => loaded.map_err(|error| {
             let text = if format == CheckFormat::Json { error.render_json() } else { error.render_short() };
-            print!("{text}");
+            crate::cli::print_stdout(&text);
             EXIT_USAGE
         }),
     }
