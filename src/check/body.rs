@@ -266,22 +266,30 @@ impl<'a> Walker<'a> {
         }
     }
 
-    /// The key and item types of `for` over a value of type `t`.
+    /// The key and item types of `for` over a value of type `t` (as the interpreter
+    /// iterates: list items, map keys, string characters; `for k, v` over maps only).
     fn iteration(&mut self, t: &Ty, span: Span, two_names: bool) -> (Ty, Ty) {
-        match t.strip_optional() {
-            Ty::Any => (Ty::Any, Ty::Any),
-            Ty::List(item) => (Ty::Int, (**item).clone()),
-            Ty::Map(value) if two_names => (Ty::Str, (**value).clone()),
-            Ty::Map(_) => (Ty::Str, Ty::Str),
-            Ty::Str => (Ty::Int, Ty::Str),
-            other => {
-                self.diags.push(
-                    Diagnostic::error(
-                        codes::NOT_ITERABLE,
-                        format!("a value of type {other} cannot be iterated"),
+        match (t.strip_optional(), two_names) {
+            (Ty::Any, _) => (Ty::Any, Ty::Any),
+            (Ty::List(item), false) => (Ty::Any, (**item).clone()),
+            (Ty::Map(value), true) => (Ty::Str, (**value).clone()),
+            (Ty::Map(_), false) | (Ty::Str, false) => (Ty::Any, Ty::Str),
+            (other, two) => {
+                let (message, help) = if two {
+                    (
+                        format!("`for key, value` needs a Map, not {other}"),
+                        "iterate a list or string with one name: `for item in xs`",
                     )
-                    .with_primary(span, format!("this is {other}"))
-                    .with_help("`for` iterates over lists, maps and strings; `range(0, n)` counts"),
+                } else {
+                    (
+                        format!("a value of type {other} cannot be iterated"),
+                        "`for` iterates over lists, maps and strings; `range(0, n)` counts",
+                    )
+                };
+                self.diags.push(
+                    Diagnostic::error(codes::NOT_ITERABLE, message)
+                        .with_primary(span, format!("this is {other}"))
+                        .with_help(help),
                 );
                 (Ty::Any, Ty::Any)
             }

@@ -88,7 +88,7 @@ fn report_unused(var: &Var, diags: &mut Vec<Diagnostic>) {
     if var.used || var.name.starts_with('_') {
         return;
     }
-    let is_result = matches!(var.ty.strip_optional(), Ty::Record(r) if r == "ExecResult");
+    let is_result = matches!(var.ty.strip_optional(), Ty::Record("ExecResult"));
     let d = if is_result {
         Diagnostic::warning(
             codes::UNINSPECTED_RESULT,

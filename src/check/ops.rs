@@ -36,7 +36,7 @@ pub fn binary(op: BinaryOp, l: &Ty, r: &Ty) -> Option<Ty> {
             _ => arithmetic(a, b),
         },
         Mul => match (a, b) {
-            (Ty::Duration, Ty::Int) | (Ty::Int, Ty::Duration) => Some(Ty::Duration),
+            (Ty::Duration, Ty::Int) => Some(Ty::Duration),
             _ => arithmetic(a, b),
         },
         Div => match (a, b) {

@@ -32,7 +32,7 @@ pub enum Ty {
     /// `Map<T>` (keys are strings)
     Map(Box<Ty>),
     /// A record of the standard library, by name (`ExecResult`).
-    Record(String),
+    Record(&'static str),
     /// `T?`
     Optional(Box<Ty>),
 }
@@ -141,7 +141,7 @@ impl Ty {
             "Any" => Ty::Any,
             "List" => Ty::List(Box::new(arg(0, &mut problem))),
             "Map" => Ty::Map(Box::new(arg(0, &mut problem))),
-            name if crate::stdlib::stdlib().record(name).is_some() => Ty::Record(name.to_string()),
+            name if let Some(rec) = crate::stdlib::stdlib().record(name) => Ty::Record(&rec.name.name),
             name => {
                 let suggestion = other_language_type(name).or_else(|| did_you_mean(name, TYPE_NAMES));
                 let mut d = Diagnostic::error(codes::UNKNOWN_TYPE, format!("unknown type `{name}`"))
