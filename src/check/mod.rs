@@ -46,6 +46,30 @@ impl<'a> CheckContext<'a> {
     }
 }
 
+/// A source text parsed and checked: the tree, and every diagnostic in order.
+#[derive(Clone, Debug, Default)]
+pub struct Checked {
+    /// The syntax tree (what could be parsed, when the text has syntax errors).
+    pub file: File,
+    /// Syntax diagnostics, then (when the syntax is sound) the checker's, sorted by position;
+    /// labels in the file come before labels in other sources at the same place.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Parses and checks a text the one way `symbi check`, `symbi run` and the language server
+/// all do. The checker runs only when the syntax is sound: on a partial tree it would report
+/// follow-on errors of the syntax errors (names of dropped items, half statements).
+pub fn check_source(text: &str, ctx: &CheckContext<'_>) -> Checked {
+    let parsed = crate::syntax::parse(text);
+    let sound = parsed.is_ok();
+    let mut diagnostics = parsed.diagnostics;
+    if sound {
+        diagnostics.extend(check_file(&parsed.file, ctx));
+    }
+    diagnostics.sort_by_key(|d| (d.primary.as_ref().map(|l| l.source.is_some()), d.span().start, d.code));
+    Checked { file: parsed.file, diagnostics }
+}
+
 /// Checks a parsed file: every problem, sorted by position.
 pub fn check_file(file: &File, ctx: &CheckContext<'_>) -> Vec<Diagnostic> {
     let mut diags = Vec::new();

@@ -2,9 +2,8 @@
 
 use super::{CheckArgs, CheckFormat, EXIT_FAILURE, EXIT_OK, usage_error};
 use crate::config::Config;
+use crate::diag::Severity;
 use crate::diag::render::{self, Sources};
-use crate::diag::{Diagnostic, Severity};
-use crate::security::policy::TierChoice;
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 use std::io::{IsTerminal, Write};
@@ -38,7 +37,8 @@ pub fn run(args: CheckArgs) -> u8 {
         let name = file.display().to_string();
         let (mut diagnostics, sources) = match crate::syntax::read_source(file) {
             Ok(text) => {
-                let diagnostics = check_text(&text, config, &tier);
+                let ctx = crate::check::CheckContext { config, tier, agent: None };
+                let diagnostics = crate::check::check_source(&text, &ctx).diagnostics;
                 let mut sources = Sources::new(name, text);
                 // Labels may point into the standard library (a builtin's declaration).
                 for (stdlib_name, stdlib_text) in crate::stdlib::stdlib().sources() {
@@ -66,21 +66,6 @@ pub fn run(args: CheckArgs) -> u8 {
         let _ = writeln!(stdout, "{}", summary(files.len(), errors, warnings));
     }
     if errors > 0 { EXIT_FAILURE } else { EXIT_OK }
-}
-
-/// Parses and checks one text: syntax diagnostics, then (when the syntax is sound) the
-/// checker's, sorted by position.
-pub fn check_text(text: &str, config: &Config, tier: &TierChoice) -> Vec<Diagnostic> {
-    let parsed = crate::syntax::parse(text);
-    let mut diagnostics = parsed.diagnostics;
-    // Semantic checks run once the syntax is sound: on a partial tree they would report
-    // follow-on errors of the syntax errors (names of dropped items, half statements).
-    if !diagnostics.iter().any(Diagnostic::is_error) {
-        let ctx = crate::check::CheckContext { config, tier: *tier, agent: None };
-        diagnostics.extend(crate::check::check_file(&parsed.file, &ctx));
-    }
-    diagnostics.sort_by_key(|d| (d.primary.as_ref().map(|l| l.source.is_some()), d.span().start, d.code));
-    diagnostics
 }
 
 fn summary(files: usize, errors: usize, warnings: usize) -> String {

@@ -6,7 +6,7 @@
 //! configuration errors, 130 / 143 after SIGINT / SIGTERM.
 
 use super::{EXIT_FAILURE, EXIT_OK, EXIT_USAGE, RunArgs, RunFormat, usage_error};
-use crate::check::{CheckContext, check_file};
+use crate::check::{CheckContext, check_source};
 use crate::config::{self, Config, EnvVars};
 use crate::diag::{Diagnostic, Sources};
 use crate::eval::transcript::{HumanTranscript, JsonTranscript};
@@ -54,11 +54,10 @@ pub fn run(args: RunArgs) -> u8 {
     };
     let transcript = transcript_for(args.format, sources(&name, &source, &cfg));
 
-    let parsed = crate::syntax::parse(&source);
-    let mut diagnostics = parsed.diagnostics;
     let ctx = CheckContext { config: &cfg, tier: choice, agent: args.agent.clone() };
-    diagnostics.extend(check_file(&parsed.file, &ctx));
-    for d in &diagnostics {
+    let parsed = check_source(&source, &ctx);
+    let diagnostics = &parsed.diagnostics;
+    for d in diagnostics {
         transcript.diagnostic(d);
     }
     if diagnostics.iter().any(Diagnostic::is_error) {

@@ -1,10 +1,10 @@
 //! Parse and check one document with the configuration `symbi check` would use for it.
 
 use super::workspace::ConfigChoice;
-use crate::check::{CheckContext, check_file};
+use crate::check::{CheckContext, check_source};
 use crate::config::{self, Config, EnvVars};
 use crate::diag::{Diagnostic, Span};
-use crate::syntax::{self, ast};
+use crate::syntax::ast;
 use std::path::Path;
 
 /// What the server knows about one version of a document.
@@ -20,14 +20,8 @@ pub struct Analysis {
 /// `--native` or `--sandbox-tier` in an editor: the tier comes from the file and the
 /// configuration).
 pub fn analyze(text: &str, config: &Config) -> Analysis {
-    let parsed = syntax::parse(text);
-    let ok = parsed.is_ok();
-    let mut diagnostics = parsed.diagnostics;
-    if ok {
-        diagnostics.extend(check_file(&parsed.file, &CheckContext::new(config)));
-    }
-    diagnostics.sort_by_key(|d| (d.primary.as_ref().map(|l| l.source.is_some()), d.span().start, d.code));
-    Analysis { file: parsed.file, diagnostics }
+    let checked = check_source(text, &CheckContext::new(config));
+    Analysis { file: checked.file, diagnostics: checked.diagnostics }
 }
 
 /// The configuration for the document at `file` (`None` when unsaved), and a diagnostic
