@@ -1,14 +1,15 @@
-//! Parse + lower arbitrary bytes: any UTF-8 input must return, never panic or overflow,
-//! and every diagnostic must point inside the input.
+//! Parse, lower and check arbitrary bytes: any UTF-8 input must return, never panic or
+//! overflow, and every diagnostic must point inside the input.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
-    let parsed = symbi::syntax::parse(text);
-    for d in &parsed.diagnostics {
+    let config = symbi::config::Config::default();
+    let checked = symbi::check::check_source(text, &symbi::check::CheckContext::new(&config));
+    for d in checked.diagnostics.iter().filter(|d| d.primary.as_ref().is_some_and(|l| l.source.is_none())) {
         assert!(d.span().end <= text.len());
     }
-    let _ = symbi::syntax::to_sexpr(&parsed.file);
+    let _ = symbi::syntax::to_sexpr(&checked.file);
 });

@@ -8,11 +8,19 @@ fn stdout(out: &std::process::Output) -> String {
 
 #[test]
 fn the_seed_example_checks_clean_with_native_consent_and_not_without() {
-    let out = symbi(&["check", "--native", "examples/native_worker.symbi"]);
+    // The seed agent alone, away from the consent of examples/config.toml.
+    let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let seed = tmp.path().join("native_worker.symbi");
+    let _ = std::fs::copy(crate::support::root().join("examples/native_worker.symbi"), &seed);
+    let seed = seed.to_string_lossy().into_owned();
+    let out = symbi(&["check", "--native", &seed]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
-    let out = symbi(&["check", "--format", "json", "examples/native_worker.symbi"]);
+    let out = symbi(&["check", "--format", "json", &seed]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stdout(&out).contains("\"code\":\"E0301\""), "{}", stdout(&out));
+    // Beside its folder's configuration, which consents, it checks clean as it is.
+    let out = symbi(&["check", "examples/native_worker.symbi"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
 }
 
 #[test]
