@@ -5,26 +5,14 @@ use super::literal;
 use super::printer::{Gap, Printer};
 use super::writer::INDENT;
 use crate::diag::Span;
-use crate::syntax::ast::{Arg, BinaryOp, Expr, ExprKind, StrPart, UnaryOp};
+use crate::syntax::ast::{Arg, Expr, ExprKind, StrPart, UnaryOp};
 
 /// Binding power of an expression's outermost operator; higher binds tighter.
 pub fn strength(e: &Expr) -> u8 {
     match &e.kind {
-        ExprKind::Binary { op, .. } => binary_strength(*op),
+        ExprKind::Binary { op, .. } => op.precedence(),
         ExprKind::Unary { .. } => 7,
         _ => 8,
-    }
-}
-
-/// The grammar's precedence levels, lowest first; every binary operator is left-associative.
-fn binary_strength(op: BinaryOp) -> u8 {
-    match op {
-        BinaryOp::Or => 1,
-        BinaryOp::And => 2,
-        BinaryOp::Eq | BinaryOp::Ne => 3,
-        BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => 4,
-        BinaryOp::Add | BinaryOp::Sub => 5,
-        BinaryOp::Mul | BinaryOp::Div | BinaryOp::Rem => 6,
     }
 }
 
@@ -38,7 +26,7 @@ pub fn first_char(e: &Expr) -> char {
         ExprKind::Int(_) | ExprKind::Float(_) | ExprKind::Duration(_) => '0',
         ExprKind::Unary { op: UnaryOp::Neg, .. } => '-',
         ExprKind::Unary { op: UnaryOp::Not, .. } => '!',
-        ExprKind::Binary { op, lhs, .. } if strength(lhs) < binary_strength(*op) => '(',
+        ExprKind::Binary { op, lhs, .. } if strength(lhs) < op.precedence() => '(',
         ExprKind::Binary { lhs, .. } => first_char(lhs),
         ExprKind::Method { receiver: t, .. }
         | ExprKind::Field { target: t, .. }
@@ -84,7 +72,7 @@ impl Printer<'_> {
                 self.operand(operand, strength(operand) < 7);
             }
             ExprKind::Binary { op, lhs, rhs } => {
-                let level = binary_strength(*op);
+                let level = op.precedence();
                 self.operand(lhs, strength(lhs) < level);
                 self.w.space();
                 self.w.write(op.symbol());

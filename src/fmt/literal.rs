@@ -34,32 +34,8 @@ pub fn map_key(name: &str) -> String {
     let mut chars = name.chars();
     let ident = chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
-    if ident && !RESERVED.contains(&name) { name.to_string() } else { quoted(name) }
+    if ident && !crate::syntax::KEYWORDS.contains(&name) { name.to_string() } else { quoted(name) }
 }
-
-/// Words a bare map key could be confused with.
-const RESERVED: &[&str] = &[
-    "agent",
-    "metadata",
-    "security",
-    "resources",
-    "on",
-    "trigger",
-    "fn",
-    "extern",
-    "let",
-    "if",
-    "else",
-    "for",
-    "in",
-    "while",
-    "return",
-    "try",
-    "catch",
-    "true",
-    "false",
-    "null",
-];
 
 /// The source text of a number or duration token when it is one (digits, `_`, `.`,
 /// exponent, unit), else `None` so the caller spells the value itself.

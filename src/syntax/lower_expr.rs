@@ -139,7 +139,7 @@ impl Lowerer<'_> {
             operands.push(self.operand(prefixes, primary, postfixes));
             let Some(op) = inner.next() else { break };
             let op = binary_op(op.as_str());
-            while ops.last().is_some_and(|top| precedence(*top) >= precedence(op)) {
+            while ops.last().is_some_and(|top| top.precedence() >= op.precedence()) {
                 self.reduce(&mut operands, &mut ops);
             }
             ops.push(op);
@@ -418,17 +418,5 @@ fn binary_op(text: &str) -> BinaryOp {
         "*" => BinaryOp::Mul,
         "/" => BinaryOp::Div,
         _ => BinaryOp::Rem,
-    }
-}
-
-/// Binding power; higher binds tighter. All binary operators are left-associative.
-fn precedence(op: BinaryOp) -> u8 {
-    match op {
-        BinaryOp::Or => 1,
-        BinaryOp::And => 2,
-        BinaryOp::Eq | BinaryOp::Ne => 3,
-        BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => 4,
-        BinaryOp::Add | BinaryOp::Sub => 5,
-        BinaryOp::Mul | BinaryOp::Div | BinaryOp::Rem => 6,
     }
 }

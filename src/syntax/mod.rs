@@ -18,6 +18,7 @@ mod source;
 
 use crate::diag::{Diagnostic, Span};
 
+pub use lower::KEYWORDS;
 pub use sexpr::to_sexpr;
 pub use source::read_source;
 
