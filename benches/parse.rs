@@ -8,47 +8,9 @@ use criterion::{BenchmarkId, Criterion, Throughput, criterion_group};
 use std::hint::black_box;
 use symbi::syntax::parse;
 
-/// A generated file of about `size` bytes: agents with settings, functions and triggers.
-fn generated(size: usize) -> String {
-    let mut out = String::with_capacity(size + 2048);
-    let mut i = 0;
-    while out.len() < size {
-        out.push_str(&format!(
-            r#"
-/// Agent number {i}.
-agent Worker{i} {{
-  metadata {{ name: "worker {i}", version: "1.0.{i}" }}
-  security {{
-    tier: None
-    sandbox: Permissive
-    capabilities: ["network", "local_filesystem"]
-  }}
-  resources {{ max_memory_mb: 256, timeout: 30s }}
-
-  fn score(values: List<Int>, bonus: Int = 1) -> Int {{
-    let total = 0
-    for v in values {{
-      if v % 2 == 0 && v > 10 {{ total += v * 2 }} else {{ total = total + v - bonus }}
-    }}
-    return total
-  }}
-
-  on trigger "report" (event) {{
-    let result = execute_native("python3 process.py --id {i}", timeout: 5s)
-    let text = "worker ${{event.name}} scored ${{score([1, 2, 3, {i}])}}: ${{result.stdout.trim()}}"
-    try {{
-      write_file("out/{i}.txt", text)
-    }} catch err {{
-      log("failed: ${{err.message}}", level: "error")
-    }}
-  }}
-}}
-"#
-        ));
-        i += 1;
-    }
-    out
-}
+#[path = "corpus/generated.rs"]
+mod corpus;
+use corpus::generated;
 
 fn parse_throughput(c: &mut Criterion) {
     let mut group = c.benchmark_group("parse+lower");

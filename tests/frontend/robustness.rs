@@ -4,6 +4,10 @@
 use crate::support::root;
 use symbi::syntax::{MAX_NESTING, parse};
 
+#[path = "../../benches/corpus/generated.rs"]
+mod corpus;
+use corpus::generated;
+
 #[test]
 fn hundred_thousand_nested_brackets_are_a_diagnostic() {
     for (open, close) in [("[", "]"), ("(", ")"), ("{", "}")] {
@@ -164,52 +168,6 @@ fn mutants_of_the_corpus_never_panic() {
         }
     }
     assert!(mutants >= 2_500);
-}
-
-/// A generated file of about `size` bytes: agents with functions and triggers.
-pub fn generated(size: usize) -> String {
-    let unit = |i: usize| {
-        format!(
-            r#"
-/// Agent number {i}.
-agent Worker{i} {{
-  metadata {{ name: "worker {i}", version: "1.0.{i}" }}
-  security {{
-    tier: None
-    sandbox: Permissive
-    capabilities: ["network", "local_filesystem"]
-  }}
-  resources {{ max_memory_mb: 256, timeout: 30s }}
-
-  fn score(values: List<Int>, bonus: Int = 1) -> Int {{
-    let total = 0
-    for v in values {{
-      if v % 2 == 0 && v > 10 {{ total += v * 2 }} else {{ total = total + v - bonus }}
-    }}
-    return total
-  }}
-
-  on trigger "report_{n}" (event) {{
-    let result = execute_native("python3 process.py --id {i}", timeout: 5s)
-    let text = "worker ${{event.name}} scored ${{score([1, 2, 3, {i}])}}: ${{result.stdout.trim()}}"
-    try {{
-      write_file("out/{i}.txt", text)
-    }} catch err {{
-      log("failed: ${{err.message}}", level: "error")
-    }}
-  }}
-}}
-"#,
-            n = i % 10
-        )
-    };
-    let mut out = String::with_capacity(size + 1024);
-    let mut i = 0;
-    while out.len() < size {
-        out.push_str(&unit(i));
-        i += 1;
-    }
-    out
 }
 
 /// A tiny deterministic generator (xorshift), so the mutants are the same on every run.
