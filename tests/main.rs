@@ -6,6 +6,7 @@ mod check;
 mod config;
 mod docker;
 mod docs;
+mod editor;
 mod fmt;
 mod frontend;
 mod lsp;

@@ -259,9 +259,24 @@ fn builtin_item(b: &Builtin, kind: CompletionItemKind) -> CompletionItem {
 }
 
 fn body_items(doc: &Document, offset: usize) -> Vec<CompletionItem> {
-    let mut out: Vec<CompletionItem> =
-        STATEMENTS.iter().map(|(l, b)| snippet(l, b, CompletionItemKind::KEYWORD, None)).collect();
-    out.extend(stdlib().functions().map(|b| builtin_item(b, CompletionItemKind::FUNCTION)));
+    // `emit` is a builtin with a statement snippet of its own (the trigger name in quotes, so
+    // trigger-name completion follows): offer it once, with the builtin's documentation.
+    let mut out: Vec<CompletionItem> = STATEMENTS
+        .iter()
+        .map(|(label, body)| match stdlib().function(label) {
+            Some(b) => CompletionItem {
+                documentation: b.decl.doc.clone().map(tower_lsp_server::ls_types::Documentation::String),
+                ..snippet(label, body, CompletionItemKind::KEYWORD, Some(signature(b)))
+            },
+            None => snippet(label, body, CompletionItemKind::KEYWORD, None),
+        })
+        .collect();
+    out.extend(
+        stdlib()
+            .functions()
+            .filter(|b| !STATEMENTS.iter().any(|(label, _)| *label == b.name()))
+            .map(|b| builtin_item(b, CompletionItemKind::FUNCTION)),
+    );
     let file = &doc.analysis.file;
     let agent_fns = file.agents().filter(|a| a.span.contains(offset)).flat_map(|a| a.functions.iter());
     for f in file.functions().chain(agent_fns) {

@@ -58,6 +58,9 @@ impl Index {
                 .chain(top.clone())
                 .collect();
             ix.triggers = agent.triggers.iter().map(|t| (t.name.value.clone(), t.name.span)).collect();
+            for f in &agent.functions {
+                ix.def(f.name.span, Target::Function(f.name.span), None);
+            }
             for t in &agent.triggers {
                 ix.def(t.name.span, Target::Trigger(t.name.span), None);
                 ix.scopes.push(Vec::new());
