@@ -18,7 +18,7 @@ pub mod suggest;
 mod types;
 
 use crate::config::Config;
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Span};
 use crate::security::policy::TierChoice;
 use crate::syntax::ast::{self, File};
 use body::{FnScope, Need, Walker};
@@ -54,7 +54,13 @@ pub struct Checked {
     /// Syntax diagnostics, then (when the syntax is sound) the checker's, sorted by position;
     /// labels in the file come before labels in other sources at the same place.
     pub diagnostics: Vec<Diagnostic>,
+    /// The type the checker gave each variable and parameter, by the span of its binding
+    /// (empty when the syntax is not sound).
+    pub variable_types: VariableTypes,
 }
+
+/// Variable types by the span of the binding, written as the checker writes types.
+pub type VariableTypes = HashMap<Span, String>;
 
 /// Parses and checks a text the one way `symbi check`, `symbi run` and the language server
 /// all do. The checker runs only when the syntax is sound: on a partial tree it would report
@@ -63,15 +69,21 @@ pub fn check_source(text: &str, ctx: &CheckContext<'_>) -> Checked {
     let parsed = crate::syntax::parse(text);
     let sound = parsed.is_ok();
     let mut diagnostics = parsed.diagnostics;
+    let mut variable_types = VariableTypes::new();
     if sound {
-        diagnostics.extend(check_file(&parsed.file, ctx));
+        diagnostics.extend(check_file_typed(&parsed.file, ctx, &mut variable_types));
     }
     diagnostics.sort_by_key(|d| (d.primary.as_ref().map(|l| l.source.is_some()), d.span().start, d.code));
-    Checked { file: parsed.file, diagnostics }
+    Checked { file: parsed.file, diagnostics, variable_types }
 }
 
 /// Checks a parsed file: every problem, sorted by position.
 pub fn check_file(file: &File, ctx: &CheckContext<'_>) -> Vec<Diagnostic> {
+    check_file_typed(file, ctx, &mut VariableTypes::new())
+}
+
+/// [`check_file`], also recording the type of every variable in `types`.
+fn check_file_typed(file: &File, ctx: &CheckContext<'_>, types: &mut VariableTypes) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     if let Some((source, d)) = crate::stdlib::stdlib().errors.first() {
         // A build whose stdlib does not parse cannot check calls; say so instead of
@@ -84,10 +96,10 @@ pub fn check_file(file: &File, ctx: &CheckContext<'_>) -> Vec<Diagnostic> {
     items::check_file_items(file, &mut diags);
 
     let file_fns = signatures(file.functions(), &mut diags);
-    let file_needs = top_level_needs(file, &file_fns, &mut diags);
+    let file_needs = top_level_needs(file, &file_fns, &mut diags, types);
 
     for agent in file.agents() {
-        check_agent(agent, ctx, &file_fns, &file_needs, &mut diags);
+        check_agent(agent, ctx, &file_fns, &file_needs, &mut diags, types);
     }
     diags.sort_by_key(|d| {
         let s = d.span();
@@ -102,6 +114,7 @@ fn check_agent(
     file_fns: &HashMap<String, Signature>,
     file_needs: &HashMap<String, Vec<Need>>,
     diags: &mut Vec<Diagnostic>,
+    types: &mut VariableTypes,
 ) {
     items::check_agent_items(agent, diags);
     settings::check_metadata(agent, diags);
@@ -113,6 +126,7 @@ fn check_agent(
         let mut w = Walker::new(fns, Some(&facts), file_needs);
         walk_function(&mut w, f);
         diags.append(&mut w.diags);
+        record_types(&mut w, types);
     }
     for trigger in &agent.triggers {
         let fns = FnScope { agent: &agent_fns, file: file_fns };
@@ -126,7 +140,13 @@ fn check_agent(
         w.block(&trigger.body);
         w.scopes.pop(&mut w.diags);
         diags.append(&mut w.diags);
+        record_types(&mut w, types);
     }
+}
+
+/// Keeps what a finished walk declared, typed, for [`Checked::variable_types`].
+fn record_types(w: &mut Walker<'_>, types: &mut VariableTypes) {
+    types.extend(w.scopes.declared.drain(..).map(|(span, ty)| (span, ty.to_string())));
 }
 
 /// Signatures of functions by name (the first of duplicates wins, as at run time).
@@ -168,6 +188,7 @@ fn top_level_needs(
     file: &File,
     file_fns: &HashMap<String, Signature>,
     diags: &mut Vec<Diagnostic>,
+    types: &mut VariableTypes,
 ) -> HashMap<String, Vec<Need>> {
     let empty_needs = HashMap::new();
     let no_agent_fns = HashMap::new();
@@ -177,6 +198,7 @@ fn top_level_needs(
         let mut w = Walker::new(fns, None, &empty_needs);
         walk_function(&mut w, f);
         diags.append(&mut w.diags);
+        record_types(&mut w, types);
         direct.entry(f.name.name.clone()).or_insert((w.needs, w.called));
     }
     let mut closed = HashMap::new();

@@ -23,6 +23,8 @@ pub struct Var {
 #[derive(Debug, Default)]
 pub struct Scopes {
     frames: Vec<Vec<Var>>,
+    /// Every variable declared so far, with the type the checker gave it (for hover).
+    pub declared: Vec<(Span, Ty)>,
 }
 
 impl Scopes {
@@ -51,6 +53,7 @@ impl Scopes {
                 let old = frame.remove(pos);
                 report_unused(&old, diags);
             }
+            self.declared.push((var.span, var.ty.clone()));
             frame.push(var);
         }
     }

@@ -14,6 +14,16 @@ pub struct Analysis {
     pub file: ast::File,
     /// Syntax and check diagnostics of the document.
     pub diagnostics: Vec<Diagnostic>,
+    /// The checker's type of each variable, by binding span (empty on syntax errors).
+    pub variable_types: crate::check::VariableTypes,
+}
+
+impl Analysis {
+    /// The type of the variable bound at `binding`: the checker's when the file checked, else
+    /// what the binding itself makes evident (annotation, literal, builtin's return type).
+    pub fn variable_type(&self, binding: &super::index::Occurrence) -> Option<String> {
+        self.variable_types.get(&binding.span).cloned().or_else(|| binding.ty.clone())
+    }
 }
 
 /// Parses `text` and, when its syntax is sound, checks it, as `symbi check` does (no
@@ -21,7 +31,7 @@ pub struct Analysis {
 /// configuration).
 pub fn analyze(text: &str, config: &Config) -> Analysis {
     let checked = check_source(text, &CheckContext::new(config));
-    Analysis { file: checked.file, diagnostics: checked.diagnostics }
+    Analysis { file: checked.file, diagnostics: checked.diagnostics, variable_types: checked.variable_types }
 }
 
 /// The configuration for the document at `file` (`None` when unsaved), and a diagnostic

@@ -298,7 +298,7 @@ fn body_items(doc: &Document, offset: usize) -> Vec<CompletionItem> {
             let name = doc.text[o.span.clamp_to(&doc.text)].to_string();
             if seen.insert(name.clone()) {
                 out.push(CompletionItem {
-                    detail: o.ty.clone(),
+                    detail: doc.analysis.variable_type(o),
                     ..item(&name, CompletionItemKind::VARIABLE, None)
                 });
             }
@@ -318,7 +318,7 @@ fn members(doc: &Document, receiver: &str, offset: usize) -> Vec<CompletionItem>
                 && o.span.end <= offset
                 && doc.text.get(o.span.start..o.span.end) == Some(receiver)
         })
-        .and_then(|o| o.ty.clone())
+        .and_then(|o| doc.analysis.variable_type(o))
         .unwrap_or_default();
     let base = ty.split(['<', '?']).next().unwrap_or("");
     let mut out = Vec::new();

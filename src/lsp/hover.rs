@@ -56,10 +56,18 @@ fn describe_target(doc: &Document, target: &Target, ty: Option<&str>) -> Option<
         }
         Target::Variable(def) => {
             let name = slice(&doc.text, *def);
-            let ty = ty.map(String::from).or_else(|| {
-                // The type is recorded at the binding; a use looks it up there.
-                Index::build(&doc.analysis.file).occurrences.into_iter().find(|o| o.span == *def)?.ty
-            });
+            // The checker's type when the file checked; else what the binding makes evident
+            // (recorded at the binding, so a use looks it up there).
+            let ty = doc.analysis.variable_types.get(def).cloned().or_else(|| ty.map(String::from)).or_else(
+                || {
+                    let index = Index::build(&doc.analysis.file);
+                    index
+                        .occurrences
+                        .iter()
+                        .find(|o| o.span == *def)
+                        .and_then(|o| doc.analysis.variable_type(o))
+                },
+            );
             Some(format!("```symbi\n{name}: {}\n```", ty.unwrap_or_else(|| "Any".into())))
         }
         Target::Trigger(def) => Some(format!(

@@ -84,6 +84,35 @@ fn hover_explains_builtins_fields_variables_keywords_tiers_and_capabilities() {
 }
 
 #[test]
+fn hover_shows_the_type_the_checker_inferred() {
+    let text = r#"agent A {
+  security {
+    capabilities: ["environment"]
+  }
+
+  on trigger "t" {
+    let total = twice(2) + 1
+    let parts = "a b".split(" ")
+    let maybe = env("HOME")
+    print(total)
+    print(parts)
+    print(maybe)
+  }
+
+  fn twice(n: Int) -> Int {
+    return n * 2
+  }
+}
+"#;
+    let (mut s, published) = Session::open(text);
+    assert_eq!(published["diagnostics"], json!([]), "the file checks");
+    assert!(s.hover(6, 9).contains("total: Int"), "a user function's return type through `+`");
+    assert!(s.hover(7, 9).contains("parts: List<String>"), "a method's return type");
+    assert!(s.hover(8, 9).contains("maybe: String?"), "an optional builtin result");
+    assert!(s.hover(9, 11).contains("total: Int"), "a use shows its binding's type");
+}
+
+#[test]
 fn completion_offers_what_fits_each_context() {
     let (mut s, _) = Session::open(AGENT);
     let has = |labels: &[String], want: &[&str]| want.iter().all(|w| labels.iter().any(|l| l == w));
