@@ -2,7 +2,7 @@
 //! argument types.
 
 use super::codes;
-use super::suggest::{did_you_mean, help_for};
+use super::suggest::did_you_mean;
 use super::types::Ty;
 use crate::diag::{Diagnostic, Label, Span};
 use crate::stdlib::Builtin;
@@ -157,8 +157,8 @@ pub fn bind(
                         )
                         .with_primary(name.span, "unknown parameter")
                         .with_secondary_label(sig.decl.clone());
-                        d = match help_for(did_you_mean(&name.name, names)) {
-                            Some(h) => d.with_help(h),
+                        d = match did_you_mean(&name.name, names) {
+                            Some(h) => d.with_did_you_mean(h),
                             None => d.with_help(format!("parameters: {}", param_list(sig))),
                         };
                         diags.push(d);

@@ -4,7 +4,7 @@ use super::body::{Need, Walker};
 use super::calls::{self, CallName, Signature};
 use super::codes;
 use super::ops;
-use super::suggest::{did_you_mean, help_for};
+use super::suggest::did_you_mean;
 use super::types::Ty;
 use crate::diag::{Diagnostic, Label, Span};
 use crate::stdlib::Builtin;
@@ -119,8 +119,8 @@ impl<'a> Walker<'a> {
         let suggestion = did_you_mean(&id.name, self.scopes.visible_names()).map(str::to_string);
         let mut d = Diagnostic::error(codes::UNKNOWN_VARIABLE, format!("unknown variable `{}`", id.name))
             .with_primary(id.span, "not found in this scope");
-        if let Some(h) = help_for(suggestion.as_deref()) {
-            d = d.with_help(h);
+        if let Some(h) = suggestion.as_deref() {
+            d = d.with_did_you_mean(h);
         } else if self.lookup_fn(&id.name).is_some() {
             d = d.with_help(format!("`{0}` is a function: call it with `{0}(...)`", id.name));
         } else {
@@ -198,8 +198,8 @@ impl<'a> Walker<'a> {
                     let mut d =
                         Diagnostic::error(codes::UNKNOWN_FUNCTION, format!("unknown function `{name}`"))
                             .with_primary(callee.span, "no function of this name");
-                    d = match help_for(did_you_mean(name, candidates)) {
-                        Some(h) => d.with_help(h),
+                    d = match did_you_mean(name, candidates) {
+                        Some(h) => d.with_did_you_mean(h),
                         None => {
                             d.with_help("define it with `fn` in this agent or at the top level of the file")
                         }
@@ -308,8 +308,8 @@ impl<'a> Walker<'a> {
                         "`{0}` is a field: write `.{0}` without parentheses",
                         method.name
                     ));
-                } else if let Some(h) = help_for(did_you_mean(&method.name, names.iter().copied())) {
-                    d = d.with_help(h);
+                } else if let Some(h) = did_you_mean(&method.name, names.iter().copied()) {
+                    d = d.with_did_you_mean(h);
                 } else if !names.is_empty() {
                     d = d.with_note(format!("methods of {recv}: {}", names.join(", ")));
                 }
@@ -339,8 +339,8 @@ impl<'a> Walker<'a> {
                             rec.decl.name.span,
                             format!("{name} is declared here"),
                         ));
-                d = match help_for(did_you_mean(&field.name, names)) {
-                    Some(h) => d.with_help(h),
+                d = match did_you_mean(&field.name, names) {
+                    Some(h) => d.with_did_you_mean(h),
                     None => d.with_note(format!(
                         "fields of {name}: {}",
                         rec.decl.fields.iter().map(|f| f.name.name.as_str()).collect::<Vec<_>>().join(", ")

@@ -6,8 +6,8 @@
 
 use super::CheckContext;
 use super::codes;
-use super::suggest::{did_you_mean, help_for};
-use crate::diag::{Diagnostic, Label, Span};
+use super::suggest::did_you_mean;
+use crate::diag::{Diagnostic, Fix, Label, Span};
 use crate::security::policy::{self, ConsentRefusal, EffectiveTier, TierSource};
 use crate::security::{KNOWN_CAPABILITIES, Tier};
 use crate::stdlib::Builtin;
@@ -92,8 +92,8 @@ impl<'a> AgentFacts<'a> {
                 )
                 .with_primary(cap.span, "not a capability symbi knows")
                 .with_note(format!("known capabilities: {}", KNOWN_CAPABILITIES.join(", ")));
-                if let Some(h) = help_for(did_you_mean(&cap.value, KNOWN_CAPABILITIES)) {
-                    d = d.with_help(h);
+                if let Some(h) = did_you_mean(&cap.value, KNOWN_CAPABILITIES) {
+                    d = d.with_did_you_mean(h);
                 }
                 diags.push(d);
             } else if self.tier_rules && !policy::capability_available(self.effective.tier, &cap.value) {
@@ -176,7 +176,8 @@ impl<'a> AgentFacts<'a> {
                 call,
                 format!("needs `{capability}`, which agent `{}` does not declare", self.agent.name.name),
             )
-            .with_help(format!("add \"{capability}\" to `capabilities` in the agent's `security` block"));
+            .with_help(format!("add \"{capability}\" to `capabilities` in the agent's `security` block"))
+            .with_fix(Fix::DeclareCapability { capability: capability.to_string() });
         if let Some((_, inner)) = via {
             d = d.with_secondary(inner, format!("`{name}` is called here"));
         } else if requirement != Span::default() {
@@ -249,8 +250,8 @@ impl<'a> AgentFacts<'a> {
             format!("agent `{}` has no trigger \"{trigger}\"", self.agent.name.name),
         )
         .with_primary(span, "no such trigger");
-        d = match help_for(did_you_mean(trigger, names.clone())) {
-            Some(h) => d.with_help(h),
+        d = match did_you_mean(trigger, names.clone()) {
+            Some(h) => d.with_did_you_mean(h),
             None => d.with_help(format!("add `on trigger \"{trigger}\" {{ ... }}` to the agent")),
         };
         let all: Vec<&str> = names.collect();

@@ -2,7 +2,7 @@
 //! `resources` against the configuration's limits.
 
 use super::codes;
-use super::suggest::{did_you_mean, help_for};
+use super::suggest::did_you_mean;
 use crate::config::Config;
 use crate::diag::{Diagnostic, Span};
 use crate::security::policy::{self, ResourceWidening};
@@ -194,8 +194,8 @@ fn unknown_keys(
         let mut d = Diagnostic::error(code, format!("unknown key `{}` in `{block}`", e.key.name))
             .with_primary(e.key.span, "unknown key")
             .with_note(format!("keys of `{block}`: {}", known.join(", ")));
-        if let Some(h) = help_for(did_you_mean(&e.key.name, known.iter().copied())) {
-            d = d.with_help(h);
+        if let Some(h) = did_you_mean(&e.key.name, known.iter().copied()) {
+            d = d.with_did_you_mean(h);
         }
         diags.push(d);
     }
@@ -205,8 +205,8 @@ fn unknown_word(code: &'static str, what: &str, raw: &str, span: Span, known: &[
     let mut d = Diagnostic::error(code, format!("unknown {what} `{raw}`"))
         .with_primary(span, format!("not a {what}"))
         .with_note(format!("{what}s: {}", known.join(", ")));
-    if let Some(h) = help_for(did_you_mean(raw, known.iter().copied())) {
-        d = d.with_help(h);
+    if let Some(h) = did_you_mean(raw, known.iter().copied()) {
+        d = d.with_did_you_mean(h);
     }
     d
 }

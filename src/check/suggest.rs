@@ -29,11 +29,6 @@ where
     best.filter(|&(_, s)| s >= 0.6).map(|(c, _)| c)
 }
 
-/// A help line for a suggestion: "did you mean `x`?".
-pub fn help_for(suggestion: Option<&str>) -> Option<String> {
-    suggestion.map(|s| format!("did you mean `{s}`?"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::did_you_mean;

@@ -5,7 +5,7 @@
 //! compatible with everything, so the checker only reports what is certainly wrong.
 
 use super::codes;
-use super::suggest::{did_you_mean, help_for};
+use super::suggest::did_you_mean;
 use crate::diag::Diagnostic;
 use crate::syntax::ast::TypeExpr;
 use std::fmt;
@@ -149,8 +149,8 @@ impl Ty {
                     .with_note(
                         "types: String Int Float Bool Duration Null Any List<T> Map<T> ExecResult, and T?",
                     );
-                if let Some(h) = help_for(suggestion) {
-                    d = d.with_help(h);
+                if let Some(h) = suggestion {
+                    d = d.with_did_you_mean(h);
                 }
                 problem = Some(d);
                 Ty::Any

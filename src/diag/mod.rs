@@ -10,7 +10,7 @@ mod span;
 pub use render::Sources;
 pub use span::{LineCol, LineIndex, Span};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// How serious a diagnostic is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -65,6 +65,26 @@ pub struct Diagnostic {
     pub notes: Vec<String>,
     /// How to fix it.
     pub help: Option<String>,
+    /// The fix, when it can be applied without judgement (editors offer it as a quick fix).
+    pub fix: Option<Fix>,
+}
+
+/// A fix a tool can apply without judgement. Part of the JSON form (`"fix"`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Fix {
+    /// Write `name` in place of the name under the primary label (inside its quotes, when
+    /// that is a string literal).
+    UseName {
+        /// The known name the misspelt one is closest to.
+        name: String,
+    },
+    /// Add `capability` to `capabilities` in the `security` block of the agent that holds
+    /// the primary label.
+    DeclareCapability {
+        /// The capability to declare.
+        capability: String,
+    },
 }
 
 impl Diagnostic {
@@ -78,6 +98,7 @@ impl Diagnostic {
             secondary: Vec::new(),
             notes: Vec::new(),
             help: None,
+            fix: None,
         }
     }
 
@@ -119,6 +140,20 @@ impl Diagnostic {
     /// Sets the help line.
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    /// Suggests the known name `name` for a misspelt one: the help line "did you mean `name`?"
+    /// and the matching [`Fix::UseName`].
+    pub fn with_did_you_mean(mut self, name: &str) -> Self {
+        self.help = Some(format!("did you mean `{name}`?"));
+        self.fix = Some(Fix::UseName { name: name.to_string() });
+        self
+    }
+
+    /// Sets the fix.
+    pub fn with_fix(mut self, fix: Fix) -> Self {
+        self.fix = Some(fix);
         self
     }
 

@@ -222,6 +222,8 @@ struct JsonDiagnostic<'a> {
     labels: Vec<JsonLabel<'a>>,
     notes: &'a [String],
     help: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fix: Option<&'a super::Fix>,
 }
 
 /// One JSON object per diagnostic, one per line.
@@ -261,6 +263,7 @@ pub fn json_line(d: &Diagnostic, sources: &Sources) -> String {
         labels,
         notes: &d.notes,
         help: d.help.as_deref(),
+        fix: d.fix.as_ref(),
     };
     serde_json::to_string(&json).unwrap_or_default()
 }

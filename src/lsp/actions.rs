@@ -1,43 +1,40 @@
-//! Quick fixes for diagnostics with one obvious fix: add the capability a call needs
-//! (E0305) to the agent's `security` block, and apply a did-you-mean (a help line that says
-//! "did you mean `x`?") by replacing the diagnostic's range.
+//! Quick fixes for diagnostics with one obvious fix, from the [`Fix`] the checker attached:
+//! add the capability a call needs (E0305) to the agent's `security` block, and apply a
+//! did-you-mean by replacing the diagnostic's range.
 
 use super::documents::Document;
 use super::position::Encoding;
-use crate::diag::Span;
+use crate::diag::{Fix, Span};
 use crate::syntax::ast::{self, ExprKind};
 use std::collections::HashMap;
-use tower_lsp_server::ls_types::{
-    CodeAction, CodeActionKind, Diagnostic, NumberOrString, TextEdit, Uri, WorkspaceEdit,
-};
+use tower_lsp_server::ls_types::{CodeAction, CodeActionKind, Diagnostic, TextEdit, Uri, WorkspaceEdit};
 
-/// The code of a call that needs a capability its agent does not declare.
-const CAPABILITY_NOT_DECLARED: &str = "E0305";
-
-/// The quick fixes for the `diagnostics` the client sent.
+/// The quick fixes for the `diagnostics` the client sent: the [`Fix`] each one carries in
+/// its `data` (put there when the server published it).
 pub fn code_actions(doc: &Document, enc: Encoding, uri: &Uri, diagnostics: &[Diagnostic]) -> Vec<CodeAction> {
     let mut out = Vec::new();
     for d in diagnostics {
-        let code = match &d.code {
-            Some(NumberOrString::String(c)) => c.as_str(),
-            _ => "",
-        };
-        if let Some(name) = did_you_mean(d) {
-            let span = doc.positions(enc).span(d.range);
-            let old = &doc.text[span.clamp_to(&doc.text)];
-            // Keep the quotes of a string literal (a misspelt capability, a tier written as a string).
-            let new = if old.starts_with('"') && old.ends_with('"') && old.len() >= 2 {
-                format!("\"{name}\"")
-            } else {
-                name.clone()
-            };
-            out.push(action(format!("Replace with `{name}`"), uri, vec![TextEdit::new(d.range, new)], d));
-        }
-        if code == CAPABILITY_NOT_DECLARED
-            && let Some(cap) = needed_capability(d)
-            && let Some(edit) = add_capability(doc, enc, doc.positions(enc).span(d.range), &cap)
-        {
-            out.push(action(format!("Add \"{cap}\" to the agent's capabilities"), uri, vec![edit], d));
+        let fix =
+            d.data.as_ref().and_then(|v| v.get("fix")).and_then(|f| serde_json::from_value(f.clone()).ok());
+        match fix {
+            Some(Fix::UseName { name }) => {
+                let span = doc.positions(enc).span(d.range);
+                let old = &doc.text[span.clamp_to(&doc.text)];
+                // Keep the quotes of a string literal (a misspelt capability or trigger name).
+                let new = if old.starts_with('"') && old.ends_with('"') && old.len() >= 2 {
+                    format!("\"{name}\"")
+                } else {
+                    name.clone()
+                };
+                out.push(action(format!("Replace with `{name}`"), uri, vec![TextEdit::new(d.range, new)], d));
+            }
+            Some(Fix::DeclareCapability { capability }) => {
+                if let Some(edit) = add_capability(doc, enc, doc.positions(enc).span(d.range), &capability) {
+                    let title = format!("Add \"{capability}\" to the agent's capabilities");
+                    out.push(action(title, uri, vec![edit], d));
+                }
+            }
+            None => {}
         }
     }
     out
@@ -55,19 +52,6 @@ fn action(title: String, uri: &Uri, edits: Vec<TextEdit>, d: &Diagnostic) -> Cod
         is_preferred: Some(true),
         ..Default::default()
     }
-}
-
-/// The name in "did you mean `x`?", from the help kept in `data` (or the message).
-fn did_you_mean(d: &Diagnostic) -> Option<String> {
-    let help = d.data.as_ref().and_then(|v| v.get("help")).and_then(|h| h.as_str()).unwrap_or(&d.message);
-    let rest = &help[help.find("did you mean `")? + "did you mean `".len()..];
-    Some(rest[..rest.find('`')?].to_string())
-}
-
-/// The capability in "... needs the capability `x`".
-fn needed_capability(d: &Diagnostic) -> Option<String> {
-    let rest = &d.message[d.message.find("capability `")? + "capability `".len()..];
-    Some(rest[..rest.find('`')?].to_string())
 }
 
 /// The edit that declares `cap` in the agent around `at`.

@@ -63,6 +63,7 @@ pub fn to_lsp(d: &diag::Diagnostic, uri: &Uri, map: &PositionMap<'_>) -> LspDiag
             "help": d.help,
             "notes": d.notes,
             "label": d.primary.as_ref().map(|l| l.message.clone()),
+            "fix": d.fix,
         })),
     }
 }
