@@ -120,17 +120,64 @@ pub trait Transcript: Send + Sync {
 }
 
 /// The live-output sink of one execution, forwarding to the transcript.
+///
+/// Chunks are cut wherever a read ended, which can be inside a multi-byte character; the
+/// sink holds back such an incomplete tail until the next chunk, so each `output` event's
+/// text is whole characters (a per-chunk lossy decode would turn one split `é` into two
+/// U+FFFD). [`ExecSink::finish`] passes on what is left when the call ends.
 pub struct ExecSink {
-    /// The transcript.
-    pub transcript: Arc<dyn Transcript>,
-    /// The execution's id.
-    pub id: u64,
+    transcript: Arc<dyn Transcript>,
+    id: u64,
+    /// The incomplete character at the end of each stream so far (stdout, stderr).
+    pending: Mutex<[Vec<u8>; 2]>,
+}
+
+impl ExecSink {
+    /// The sink of execution `id`.
+    pub fn new(transcript: Arc<dyn Transcript>, id: u64) -> Self {
+        ExecSink { transcript, id, pending: Mutex::new([Vec::new(), Vec::new()]) }
+    }
+
+    /// Passes on bytes still held back (a character the process never completed).
+    pub fn finish(&self) {
+        let held = self.pending.lock().map(|mut p| p.each_mut().map(std::mem::take)).unwrap_or_default();
+        for (stream, bytes) in [Stream::Stdout, Stream::Stderr].into_iter().zip(held) {
+            if !bytes.is_empty() {
+                self.transcript.output(self.id, stream, &bytes);
+            }
+        }
+    }
 }
 
 impl OutputSink for ExecSink {
     fn chunk(&self, stream: Stream, bytes: &[u8]) {
-        self.transcript.output(self.id, stream, bytes);
+        let Ok(mut pending) = self.pending.lock() else { return };
+        let held = &mut pending[stream as usize];
+        held.extend_from_slice(bytes);
+        let whole = whole_characters(held);
+        if whole > 0 {
+            let out: Vec<u8> = held.drain(..whole).collect();
+            drop(pending);
+            self.transcript.output(self.id, stream, &out);
+        }
     }
+}
+
+/// The length of `bytes` without a trailing incomplete UTF-8 sequence (invalid bytes are
+/// not held back: they would never complete).
+fn whole_characters(bytes: &[u8]) -> usize {
+    let len = bytes.len();
+    // The last lead byte within the longest sequence's reach (4 bytes).
+    let Some(lead) = (len.saturating_sub(4)..len).rev().find(|&i| bytes[i] & 0xC0 != 0x80) else {
+        return len;
+    };
+    let needed = match bytes[lead] {
+        b if b >= 0xF0 => 4,
+        b if b >= 0xE0 => 3,
+        b if b >= 0xC0 => 2,
+        _ => 1,
+    };
+    if len - lead < needed { lead } else { len }
 }
 
 /// A transcript that keeps every event, for tests and embedding.
@@ -167,5 +214,52 @@ impl Transcript for RecordingTranscript {
     fn diagnostic(&self, d: &crate::diag::Diagnostic) {
         let diagnostic = serde_json::to_value(d).unwrap_or_default();
         self.event(Event::Diagnostic { diagnostic });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn characters_split_across_chunks_arrive_whole() {
+        let text = "aé€🎉z";
+        let bytes = text.as_bytes();
+        for cut in 0..=bytes.len() {
+            for cut2 in cut..=bytes.len() {
+                let transcript = Arc::new(RecordingTranscript::default());
+                let sink = ExecSink::new(transcript.clone(), 1);
+                sink.chunk(Stream::Stdout, &bytes[..cut]);
+                sink.chunk(Stream::Stdout, &bytes[cut..cut2]);
+                sink.chunk(Stream::Stdout, &bytes[cut2..]);
+                sink.finish();
+                let got: String = transcript
+                    .events()
+                    .into_iter()
+                    .filter_map(|e| match e {
+                        Event::Output { text, .. } => Some(text),
+                        _ => None,
+                    })
+                    .collect();
+                assert_eq!(got, text, "cut at {cut} and {cut2}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_character_never_completed_is_passed_on_at_the_end() {
+        let transcript = Arc::new(RecordingTranscript::default());
+        let sink = ExecSink::new(transcript.clone(), 1);
+        sink.chunk(Stream::Stderr, b"ok \xE2\x82");
+        sink.finish();
+        let texts: Vec<String> = transcript
+            .events()
+            .into_iter()
+            .filter_map(|e| match e {
+                Event::Output { text, .. } => Some(text),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(texts, vec!["ok ".to_string(), "\u{FFFD}".to_string()]);
     }
 }

@@ -72,6 +72,7 @@ impl Interpreter<'_> {
             limits: limits.clone(),
         });
         let env_keys: Vec<String> = env.keys().cloned().collect();
+        let sink = Arc::new(ExecSink::new(self.setup.transcript.clone(), id));
         let request = ExecRequest {
             program,
             env,
@@ -81,12 +82,13 @@ impl Interpreter<'_> {
             allowed_executables: self.setup.allowed_executables.clone(),
             network: self.capabilities.contains("network"),
             local_filesystem: self.capabilities.contains("local_filesystem"),
-            sink: Some(Arc::new(ExecSink { transcript: self.setup.transcript.clone(), id })),
+            sink: Some(sink.clone()),
         };
         let time = now_rfc3339();
         let started = Instant::now();
         let sandbox = self.setup.sandbox.clone();
         let outcome = self.block_on(async move { sandbox.execute(request).await });
+        sink.finish();
         let mut entry = AuditEntry {
             time,
             agent: self.agent.name.name.clone(),
