@@ -30,6 +30,9 @@ struct ConfigReport {
 struct Setting {
     key: String,
     value: Value,
+    /// The value as TOML writes it, for the human form.
+    #[serde(skip)]
+    text: String,
     origin: Origin,
 }
 
@@ -64,28 +67,26 @@ pub fn run(args: DoctorArgs) -> u8 {
     EXIT_OK
 }
 
+/// The effective configuration from the one listing `config::effective_values` makes; the
+/// JSON form turns each TOML-written value back into a typed JSON value.
 fn config_report(cfg: &Config) -> ConfigReport {
-    let mut values = Vec::new();
-    if let Ok(Value::Object(map)) = serde_json::to_value(cfg) {
-        for (section, v) in map {
-            if section == "path" || section == "origins" {
-                continue;
-            }
-            flatten(&section, v, &mut values, cfg);
-        }
-    }
+    let values = crate::config::effective_values(cfg)
+        .into_iter()
+        .map(|v| Setting { value: json_value(&v.value), text: v.value, key: v.key, origin: v.origin })
+        .collect();
     ConfigReport { file: cfg.path.as_ref().map(|p| p.display().to_string()), values }
 }
 
-fn flatten(key: &str, value: Value, out: &mut Vec<Setting>, cfg: &Config) {
-    match value {
-        Value::Object(map) => {
-            for (k, v) in map {
-                flatten(&format!("{key}.{k}"), v, out, cfg);
-            }
-        }
-        value => out.push(Setting { key: key.to_string(), origin: cfg.origin(key), value }),
+/// `2048` -> 2048, `"docker"` -> "docker", `unset` -> null.
+fn json_value(toml_text: &str) -> Value {
+    if toml_text == "unset" {
+        return Value::Null;
     }
+    toml::from_str::<toml::Table>(&format!("v = {toml_text}"))
+        .ok()
+        .and_then(|mut t| t.remove("v"))
+        .and_then(|v| serde_json::to_value(v).ok())
+        .unwrap_or_else(|| Value::String(toml_text.to_string()))
 }
 
 fn origin_text(origin: &Origin) -> String {
@@ -139,7 +140,7 @@ fn human(r: &Report) -> String {
     ));
     let width = r.config.values.iter().map(|v| v.key.len()).max().unwrap_or(0);
     for v in &r.config.values {
-        s.push_str(&format!("  {:<width$} = {}  ({})\n", v.key, v.value, origin_text(&v.origin)));
+        s.push_str(&format!("  {:<width$} = {}  ({})\n", v.key, v.text, origin_text(&v.origin)));
     }
     s
 }
