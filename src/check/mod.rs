@@ -24,6 +24,7 @@ use crate::syntax::ast::{self, File};
 use body::{FnScope, Need, Walker};
 use calls::Signature;
 use security::AgentFacts;
+pub use settings::{METADATA_KEYS, RESOURCE_KEYS, SECURITY_KEYS};
 use std::collections::HashMap;
 use types::Ty;
 

@@ -9,9 +9,13 @@ use crate::security::policy::{self, ResourceWidening};
 use crate::security::{Profile, Tier};
 use crate::syntax::ast::{Agent, Entry, ExprKind, Setting};
 
-const SECURITY_KEYS: [&str; 4] = ["tier", "sandbox", "capabilities", "allowed_executables"];
-const RESOURCE_KEYS: [&str; 5] =
+/// The keys a `security` block may hold.
+pub const SECURITY_KEYS: [&str; 4] = ["tier", "sandbox", "capabilities", "allowed_executables"];
+/// The keys a `resources` block may hold.
+pub const RESOURCE_KEYS: [&str; 5] =
     ["max_memory_mb", "max_cpu_seconds", "max_cpu_cores", "timeout", "max_output_bytes"];
+/// The `metadata` keys [`check_metadata`] knows; any other key is kept as extra metadata.
+pub const METADATA_KEYS: [&str; 5] = ["name", "version", "description", "author", "tags"];
 
 /// Checks the known keys of the first `metadata` block: `name`, `description` and `author`
 /// are strings, `version` is a semantic version, `tags` a list of strings. Other keys are

@@ -111,7 +111,7 @@ pub(super) fn field_of(target: Value, field: &str, span: Span) -> Eval<Value> {
         },
         Value::Exec(result) => match Value::exec_field(&result, field) {
             Some(v) => Ok(v),
-            None => Err(missing_key(field, Value::EXEC_FIELDS, span)),
+            None => Err(missing_key(field, Value::exec_field_names(), span)),
         },
         other => Err(error(TYPE_ERROR, span, format!("{} has no field `{field}`", other.type_name()))),
     }

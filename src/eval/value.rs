@@ -5,6 +5,7 @@
 //! cheaper than the bookkeeping sharing would need.
 
 use crate::sandbox::ExecResult;
+use crate::stdlib::stdlib;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -52,47 +53,26 @@ impl Value {
         Value::Str(s.into())
     }
 
-    /// The field of an `ExecResult` record, by the name the language uses.
+    /// The field of an `ExecResult` record, by the name the language uses; `None` for a name
+    /// the record in `stdlib/exec.symbi` does not declare, so that the checker and the
+    /// interpreter agree on which fields exist.
     pub fn exec_field(result: &ExecResult, field: &str) -> Option<Value> {
-        let opt_str = |s: &Option<String>| s.clone().map(Value::Str).unwrap_or(Value::Null);
-        Some(match field {
-            "stdout" => Value::Str(result.stdout.clone()),
-            "stderr" => Value::Str(result.stderr.clone()),
-            "exit_code" => result.exit_code.map(|c| Value::Int(i64::from(c))).unwrap_or(Value::Null),
-            "signal" => opt_str(&result.signal),
-            "success" => Value::Bool(result.success),
-            "timed_out" => Value::Bool(result.timed_out),
-            "stdout_truncated" => Value::Bool(result.stdout_truncated),
-            "stderr_truncated" => Value::Bool(result.stderr_truncated),
-            "duration_ms" => Value::Int(i64::try_from(result.duration_ms).unwrap_or(i64::MAX)),
-            "tier" => Value::Str(result.tier.clone()),
-            "oom_killed" => Value::Bool(result.oom_killed),
-            "executable" => Value::Str(result.executable.clone()),
-            _ => return None,
-        })
+        if !Value::exec_field_names().any(|f| f == field) {
+            return None;
+        }
+        runner_field(result, field)
     }
 
-    /// The names of the `ExecResult` fields, for did-you-mean.
-    pub const EXEC_FIELDS: [&'static str; 12] = [
-        "stdout",
-        "stderr",
-        "exit_code",
-        "signal",
-        "success",
-        "timed_out",
-        "stdout_truncated",
-        "stderr_truncated",
-        "duration_ms",
-        "tier",
-        "oom_killed",
-        "executable",
-    ];
+    /// The names of the `ExecResult` fields in declaration order, read from the record in
+    /// `stdlib/exec.symbi` (the one list the checker, completion and hover also read).
+    pub fn exec_field_names() -> impl Iterator<Item = &'static str> {
+        stdlib().record("ExecResult").into_iter().flat_map(|r| r.fields.iter().map(|f| f.name.name.as_str()))
+    }
 
     /// The record as a map (for JSON and printing).
     pub fn exec_as_map(result: &ExecResult) -> BTreeMap<String, Value> {
-        Value::EXEC_FIELDS
-            .iter()
-            .filter_map(|f| Value::exec_field(result, f).map(|v| (f.to_string(), v)))
+        Value::exec_field_names()
+            .filter_map(|f| runner_field(result, f).map(|v| (f.to_string(), v)))
             .collect()
     }
 
@@ -145,6 +125,28 @@ impl Value {
     }
 }
 
+/// The value a runner filled in for `field`: how each member of the sandbox's `ExecResult`
+/// reads in the language. Which names are visible is the record's business
+/// ([`Value::exec_field`]); a member with no arm here (`containment`) stays host-side.
+fn runner_field(result: &ExecResult, field: &str) -> Option<Value> {
+    let opt_str = |s: &Option<String>| s.clone().map(Value::Str).unwrap_or(Value::Null);
+    Some(match field {
+        "stdout" => Value::Str(result.stdout.clone()),
+        "stderr" => Value::Str(result.stderr.clone()),
+        "exit_code" => result.exit_code.map(|c| Value::Int(i64::from(c))).unwrap_or(Value::Null),
+        "signal" => opt_str(&result.signal),
+        "success" => Value::Bool(result.success),
+        "timed_out" => Value::Bool(result.timed_out),
+        "stdout_truncated" => Value::Bool(result.stdout_truncated),
+        "stderr_truncated" => Value::Bool(result.stderr_truncated),
+        "duration_ms" => Value::Int(i64::try_from(result.duration_ms).unwrap_or(i64::MAX)),
+        "tier" => Value::Str(result.tier.clone()),
+        "oom_killed" => Value::Bool(result.oom_killed),
+        "executable" => Value::Str(result.executable.clone()),
+        _ => return None,
+    })
+}
+
 /// Writes a duration the way it would be written in source: the largest unit that divides
 /// it exactly (`90s`, `5m`, `250ms`).
 pub fn format_duration(ms: u64) -> String {
@@ -185,6 +187,70 @@ impl fmt::Display for Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A result with every member set to something distinct from its default.
+    fn full_result() -> ExecResult {
+        ExecResult {
+            stdout: "out".into(),
+            stderr: "err".into(),
+            exit_code: Some(3),
+            signal: Some("SIGKILL".into()),
+            success: true,
+            timed_out: true,
+            stdout_truncated: true,
+            stderr_truncated: true,
+            duration_ms: 42,
+            tier: "Tier1".into(),
+            oom_killed: true,
+            executable: "/usr/bin/python3".into(),
+            containment: crate::sandbox::Containment {
+                processes: "p".into(),
+                cpu_cores: "c".into(),
+                teardown: "t".into(),
+            },
+        }
+    }
+
+    #[test]
+    fn every_declared_exec_result_field_has_the_runners_value_and_declared_type() {
+        let record = stdlib().record("ExecResult").expect("stdlib/exec.symbi declares ExecResult");
+        let result = full_result();
+        // The runners' struct, as serde sees it: the reference for which member is which.
+        let members = serde_json::to_value(&result).expect("ExecResult serializes");
+        for field in &record.fields {
+            let name = field.name.name.as_str();
+            let value = Value::exec_field(&result, name)
+                .unwrap_or_else(|| panic!("the interpreter has no value for declared field `{name}`"));
+            assert_eq!(value.type_name(), field.ty.name.name, "`{name}` has its declared type");
+            assert_eq!(Some(&value.to_json()), members.get(name), "`{name}` reads the runners' `{name}`");
+        }
+    }
+
+    #[test]
+    fn the_interpreter_shows_no_exec_result_field_the_record_does_not_declare() {
+        let declared: Vec<&str> = Value::exec_field_names().collect();
+        let result = full_result();
+        let shown: Vec<String> = Value::exec_as_map(&result).into_keys().collect();
+        let mut sorted = declared.clone();
+        sorted.sort_unstable();
+        assert_eq!(shown, sorted, "a value shows exactly the declared fields");
+        // Every member the runners fill in is either declared or deliberately host-side; a
+        // new member must be declared in stdlib/exec.symbi or listed here.
+        let host_side = ["containment"];
+        let members = serde_json::to_value(&result).expect("ExecResult serializes");
+        for member in members.as_object().expect("a struct serializes as an object").keys() {
+            let member = member.as_str();
+            if host_side.contains(&member) {
+                assert_eq!(runner_field(&result, member), None, "`{member}` stays host-side");
+            } else {
+                assert!(
+                    declared.contains(&member),
+                    "ExecResult member `{member}` is not declared in stdlib/exec.symbi"
+                );
+            }
+        }
+        assert_eq!(Value::exec_field(&result, "containment"), None);
+    }
 
     #[test]
     fn durations_print_in_their_largest_exact_unit() {

@@ -10,6 +10,7 @@ use super::documents::Document;
 use super::hover::signature;
 use super::index::{Index, Target};
 use super::position::Encoding;
+use crate::check::{METADATA_KEYS, RESOURCE_KEYS, SECURITY_KEYS};
 use crate::security::{KNOWN_CAPABILITIES, Profile, Tier};
 use crate::stdlib::{Builtin, stdlib};
 use crate::syntax::ast;
@@ -44,11 +45,9 @@ pub fn complete(doc: &Document, enc: Encoding, position: Position) -> Vec<Comple
             ("on trigger", "on trigger \"${1:name}\" {\n\t$0\n}"),
             ("fn", FN_SNIPPET),
         ]),
-        Context::Security => keys(&["tier", "sandbox", "capabilities", "allowed_executables"]),
-        Context::Resources => {
-            keys(&["max_memory_mb", "max_cpu_seconds", "max_cpu_cores", "timeout", "max_output_bytes"])
-        }
-        Context::Metadata => keys(&["name", "version", "description", "author", "tags"]),
+        Context::Security => keys(&SECURITY_KEYS),
+        Context::Resources => keys(&RESOURCE_KEYS),
+        Context::Metadata => keys(&METADATA_KEYS),
         Context::Body => body_items(doc, offset),
         Context::Member(receiver) => members(doc, &receiver, offset),
         Context::Capability { quoted } => KNOWN_CAPABILITIES
@@ -333,7 +332,7 @@ fn members(doc: &Document, receiver: &str, offset: usize) -> Vec<CompletionItem>
             });
         }
     }
-    for recv in ["String", "List", "Map"] {
+    for recv in stdlib().receivers() {
         if matches!(base, "" | "Any") || base == recv {
             out.extend(
                 stdlib()

@@ -34,11 +34,8 @@ fn describe_target(doc: &Document, target: &Target, ty: Option<&str>) -> Option<
     match target {
         Target::Builtin(name) => lib.function(name).map(builtin_text),
         Target::Method(name) => {
-            let found: Vec<String> = ["String", "List", "Map"]
-                .iter()
-                .filter_map(|r| lib.method(r, name))
-                .map(builtin_text)
-                .collect();
+            let found: Vec<String> =
+                lib.receivers().filter_map(|r| lib.method(r, name)).map(builtin_text).collect();
             (!found.is_empty()).then(|| found.join("\n\n---\n\n"))
         }
         Target::Field(name) => {

@@ -288,7 +288,7 @@ fn evident_type(e: &ast::Expr) -> Option<String> {
         }
         ExprKind::Method { method, .. } => {
             let lib = crate::stdlib::stdlib();
-            let b = ["String", "List", "Map"].iter().find_map(|r| lib.method(r, &method.name))?;
+            let b = lib.receivers().find_map(|r| lib.method(r, &method.name))?;
             type_text(b.decl.ret.as_ref()?)
         }
         _ => return None,

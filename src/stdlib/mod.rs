@@ -55,6 +55,8 @@ pub struct Stdlib {
     functions: Vec<Builtin>,
     function_index: HashMap<String, usize>,
     methods: HashMap<(String, String), Builtin>,
+    /// The types that have methods, in the order the files first declare one.
+    receivers: Vec<String>,
     records: HashMap<String, Record>,
     /// Problems met while parsing the embedded files; empty in a correct build (a test
     /// asserts it), reported by `symbi doctor` and the checker otherwise.
@@ -87,6 +89,9 @@ impl Stdlib {
                 let builtin = Builtin { decl, source };
                 match &builtin.decl.receiver {
                     Some(recv) => {
+                        if !self.receivers.contains(&recv.name) {
+                            self.receivers.push(recv.name.clone());
+                        }
                         let key = (recv.name.clone(), builtin.decl.name.name.clone());
                         self.methods.insert(key, builtin);
                     }
@@ -114,6 +119,11 @@ impl Stdlib {
     /// A method of `receiver` (`"String"`, `"List"` or `"Map"`) by name.
     pub fn method(&self, receiver: &str, name: &str) -> Option<&Builtin> {
         self.methods.get(&(receiver.to_string(), name.to_string()))
+    }
+
+    /// The types that have methods (`String`, `List`, `Map`), in declaration order.
+    pub fn receivers(&self) -> impl Iterator<Item = &str> {
+        self.receivers.iter().map(String::as_str)
     }
 
     /// Every method name of a receiver type, sorted (for did-you-mean and completion).

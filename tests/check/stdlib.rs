@@ -46,6 +46,9 @@ fn every_builtin_of_the_language_is_declared_with_a_doc() {
     for m in ["keys", "values", "get", "has"] {
         assert!(lib.method("Map", m).is_some(), "Map.{m} is declared");
     }
+    let mut receivers: Vec<&str> = lib.receivers().collect();
+    receivers.sort_unstable();
+    assert_eq!(receivers, ["List", "Map", "String"], "the types with methods");
 }
 
 #[test]
@@ -81,7 +84,9 @@ fn exec_result_has_every_field_of_the_language() {
             "stdout_truncated",
             "stderr_truncated",
             "duration_ms",
-            "tier"
+            "tier",
+            "oom_killed",
+            "executable"
         ]
     );
     assert!(rec.fields.iter().all(|f| f.doc.is_some()), "every field has a doc comment");

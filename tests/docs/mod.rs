@@ -1,4 +1,5 @@
-//! The documentation keeps up with the code: every diagnostic code is explained.
+//! The documentation keeps up with the code: every diagnostic code is explained, and the
+//! fields of `ExecResult` are the ones the standard library declares.
 
 use crate::support::{root, symbi};
 use std::collections::BTreeSet;
@@ -50,4 +51,15 @@ fn explain_prints_the_entry_and_refuses_unknown_codes() {
     let out = symbi(&["explain", "E9999"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no diagnostic has the code `E9999`"));
+}
+
+#[test]
+fn language_md_lists_the_exec_result_fields_the_stdlib_declares() {
+    let text = std::fs::read_to_string(root().join("docs/language.md")).unwrap_or_default();
+    let marker = "The fields of `ExecResult`:";
+    let listing = text.split(marker).nth(1).and_then(|rest| rest.split(".\n").next()).unwrap_or_default();
+    let listed: Vec<&str> = listing.split('`').skip(1).step_by(2).collect();
+    let record = symbi::stdlib::stdlib().record("ExecResult").expect("ExecResult is declared");
+    let declared: Vec<&str> = record.fields.iter().map(|f| f.name.name.as_str()).collect();
+    assert_eq!(listed, declared, "docs/language.md `{marker}` against stdlib/exec.symbi");
 }
