@@ -87,16 +87,16 @@ impl<'a> Walker<'a> {
         for stmt in stmts {
             if let (Some(at), false) = (diverged, warned) {
                 warned = true;
-                let last = stmts.last().map(core_span).unwrap_or(stmt.span);
+                let last = stmts.last().map_or(stmt.span, |s| s.span);
                 self.diags.push(
                     Diagnostic::warning(codes::UNREACHABLE_CODE, "unreachable code")
-                        .with_primary(core_span(stmt).to(last), "this never runs")
+                        .with_primary(stmt.span.to(last), "this never runs")
                         .with_secondary(at, "because this always ends the function or trigger")
                         .with_help("remove the unreachable statements, or move them before the return"),
                 );
             }
             if self.stmt(stmt) && diverged.is_none() {
-                diverged = Some(core_span(stmt));
+                diverged = Some(stmt.span);
             }
         }
         diverged.is_some()
@@ -295,25 +295,4 @@ impl<'a> Walker<'a> {
             }
         }
     }
-}
-
-/// The span of a statement from its first token to its last, without the whitespace and
-/// comments a statement's span may carry after it.
-fn core_span(stmt: &Stmt) -> Span {
-    let start = stmt.span.start;
-    let end = match &stmt.kind {
-        StmtKind::Let { value, .. } => value.span.end,
-        StmtKind::Assign { value, .. } => value.span.end,
-        StmtKind::Expr(e) => e.span.end,
-        StmtKind::Return(Some(v)) => v.span.end,
-        StmtKind::Return(None) => start + "return".len(),
-        StmtKind::If { branches, otherwise } => match (otherwise, branches.last()) {
-            (Some(b), _) => b.span.end,
-            (None, Some((_, b))) => b.span.end,
-            (None, None) => stmt.span.end,
-        },
-        StmtKind::For { body, .. } | StmtKind::While { body, .. } => body.span.end,
-        StmtKind::Try { handler, .. } => handler.span.end,
-    };
-    Span::new(start, end.min(stmt.span.end).max(start))
 }

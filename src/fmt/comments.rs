@@ -130,8 +130,7 @@ fn comment(text: &str, kind: CommentKind, start: usize, end: usize) -> Comment {
     let ends_line = text[end..line_end].trim().is_empty();
     let raw = &text[start..end];
     let (text, end) = match kind {
-        // Trailing whitespace is not part of a line comment, so spans that end where a
-        // comment ends can be trimmed back over it.
+        // Trailing whitespace is not part of a line comment and is not printed.
         CommentKind::Line => (raw.trim_end().to_string(), start + raw.trim_end().len()),
         CommentKind::Block => (raw.replace("\r\n", "\n"), end),
     };

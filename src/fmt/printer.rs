@@ -70,7 +70,7 @@ impl<'a> Printer<'a> {
         close: usize,
     ) {
         for i in 0..n {
-            let s = self.trimmed(span(i));
+            let s = span(i);
             let gap = if i == 0 && gap != Gap::Force { Gap::First } else { gap };
             self.leading(s.start, gap);
             print(self, i);
@@ -87,24 +87,6 @@ impl<'a> Printer<'a> {
     /// bracket), so blank lines are measured from there.
     pub fn opened_at(&mut self, offset: usize) {
         self.last_end = offset;
-    }
-
-    /// `span` without the whitespace and comments at its end: the parser's spans of
-    /// statements, entries and arguments run on over the trivia that follows them.
-    pub fn trimmed(&self, span: Span) -> Span {
-        let bytes = self.src.as_bytes();
-        let mut end = span.end.min(bytes.len());
-        loop {
-            while end > span.start && bytes[end - 1].is_ascii_whitespace() {
-                end -= 1;
-            }
-            let i = self.comments.partition_point(|c| c.end < end);
-            match self.comments.get(i) {
-                Some(c) if c.end == end && c.start >= span.start && c.start < end => end = c.start,
-                _ => break,
-            }
-        }
-        Span::new(span.start, end)
     }
 
     /// True when a comment lies between `start` and `end`.

@@ -72,10 +72,11 @@ impl<'s> Lowerer<'s> {
         }
     }
 
-    /// The absolute span of a pair.
+    /// The absolute span of a pair, from its first token to the end of its last token
+    /// (not over the whitespace and comments pest skipped after it).
     pub fn span(&self, pair: &Pair<'_, Rule>) -> Span {
-        let s = pair.as_span();
-        Span::new(self.base + s.start(), self.base + s.end())
+        let start = pair.as_span().start();
+        Span::new(self.base + start, self.base + super::token_end::token_end(pair))
     }
 
     /// Lowers the `file` rule of a chunk that starts at `base`.

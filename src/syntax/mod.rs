@@ -15,6 +15,7 @@ mod recover;
 mod scan;
 mod sexpr;
 mod source;
+mod token_end;
 
 use crate::diag::{Diagnostic, Span};
 

@@ -3,3 +3,4 @@
 mod cases;
 mod robustness;
 mod sources;
+mod spans;
