@@ -8,6 +8,7 @@
 mod cases;
 mod cleanup;
 mod doctor;
+mod engine_failure;
 mod errors;
 mod harness;
 mod isolation;
