@@ -14,6 +14,12 @@ use pest::iterators::Pair;
 /// whitespace and comments pest may have skipped after it.
 pub fn token_end(pair: &Pair<'_, Rule>) -> usize {
     let input = pair.get_input().as_bytes();
+    // Fast path, taken by most pairs: skipped trivia ends in whitespace, in the `/` of a
+    // block comment, or (a line comment) at the end of the input; a token never does.
+    let end = pair.as_span().end();
+    if end < input.len() && end > 0 && !input[end - 1].is_ascii_whitespace() && input[end - 1] != b'/' {
+        return end;
+    }
     let mut pair = pair.clone();
     // Walk down the chain of last children: between a child's end and its parent's end lie
     // only trivia and the grammar's punctuation (`)`, `}`, `;`), which make no pairs.
