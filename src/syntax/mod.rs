@@ -48,10 +48,13 @@ impl Parsed {
 /// Parses and lowers a whole source text. Never panics, whatever the input.
 pub fn parse(source: &str) -> Parsed {
     let whole = Span::new(0, source.len());
-    if let Some(diag) = scan::check_nesting(source, MAX_NESTING) {
-        return Parsed { file: ast::File { items: Vec::new(), span: whole }, diagnostics: vec![diag] };
-    }
-    let (items, mut diagnostics) = recover::parse_items(source);
+    let item_starts = match scan::check_nesting(source, MAX_NESTING) {
+        Ok(starts) => starts,
+        Err(diag) => {
+            return Parsed { file: ast::File { items: Vec::new(), span: whole }, diagnostics: vec![diag] };
+        }
+    };
+    let (items, mut diagnostics) = recover::parse_items(source, &item_starts);
     diagnostics.sort_by_key(|d| d.span().start);
     Parsed { file: ast::File { items, span: whole }, diagnostics }
 }

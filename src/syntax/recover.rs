@@ -7,7 +7,7 @@ use super::ast::Item;
 use super::errors;
 use super::lower::Lowerer;
 use super::parse::{Rule, SymbiParser};
-use super::scan::{Scanner, Tok};
+use super::scan::{Scanner, Tok, starts_item};
 use crate::diag::Diagnostic;
 use pest::Parser;
 
@@ -16,9 +16,10 @@ const PARALLEL_MIN_BYTES: usize = 512 * 1024;
 
 type Parts = (Vec<Item>, Vec<Diagnostic>);
 
-/// Parses and lowers `source`, recovering at top-level items after a syntax error.
-pub(crate) fn parse_items(source: &str) -> Parts {
-    let chunks = item_chunks(source, 0, source.len(), false);
+/// Parses and lowers `source`, whose top-level items start at `item_starts` (the first is
+/// 0), recovering at top-level items after a syntax error.
+pub(crate) fn parse_items(source: &str, item_starts: &[usize]) -> Parts {
+    let chunks = chunks_at(item_starts, source.len());
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(chunks.len());
     if source.len() < PARALLEL_MIN_BYTES || threads < 2 {
         return parse_chunks(source, &chunks);
@@ -67,7 +68,7 @@ fn parse_chunks(source: &str, chunks: &[(usize, usize)]) -> Parts {
                 // known to be broken. The flag is global and stays on: turning it off again
                 // could race with another thread that is explaining its own error.
                 pest::set_error_detail(true);
-                for (s, e) in item_chunks(source, start, end, true) {
+                for (s, e) in recovery_chunks(source, start, end) {
                     match SymbiParser::parse(Rule::file, &source[s..e]) {
                         Ok(pairs) => items.extend(lowerer.file(pairs, s)),
                         Err(error) => diagnostics.push(errors::explain(&error, source, s, e)),
@@ -80,10 +81,10 @@ fn parse_chunks(source: &str, chunks: &[(usize, usize)]) -> Parts {
     (items, diagnostics)
 }
 
-/// Cuts `source[start..end]` where top-level items begin: an `agent`, `fn` or `extern` word
-/// that begins a line outside any bracket. With `recovering`, also where such a word
-/// begins a line at column 0 inside a bracket (the item before it never closed its brace).
-pub(crate) fn item_chunks(source: &str, start: usize, end: usize, recovering: bool) -> Vec<(usize, usize)> {
+/// Cuts a broken piece `source[start..end]` where top-level items begin: an `agent`, `fn`
+/// or `extern` word that begins a line outside any bracket, or at column 0 inside a bracket
+/// (the item before it never closed its brace).
+fn recovery_chunks(source: &str, start: usize, end: usize) -> Vec<(usize, usize)> {
     let mut starts = vec![start];
     let mut scanner = Scanner::new(source, start);
     loop {
@@ -91,18 +92,20 @@ pub(crate) fn item_chunks(source: &str, start: usize, end: usize, recovering: bo
         if token.tok == Tok::Eof || token.span.start >= end {
             break;
         }
-        if token.tok != Tok::Word || !token.line_start || token.span.start == start {
-            continue;
-        }
-        if !matches!(&source[token.span.start..token.span.end], "agent" | "fn" | "extern") {
+        if token.span.start == start || !starts_item(source, &token) {
             continue;
         }
         let column0 = source.as_bytes().get(token.span.start - 1) == Some(&b'\n');
-        if scanner.frames.is_empty() || (recovering && column0) {
+        if scanner.frames.is_empty() || column0 {
             scanner.frames.clear();
             starts.push(token.span.start);
         }
     }
+    chunks_at(&starts, end)
+}
+
+/// The pieces from each start to the next, the last one ending at `end`.
+fn chunks_at(starts: &[usize], end: usize) -> Vec<(usize, usize)> {
     let mut chunks = Vec::with_capacity(starts.len());
     for (i, &s) in starts.iter().enumerate() {
         chunks.push((s, starts.get(i + 1).copied().unwrap_or(end)));

@@ -261,9 +261,12 @@ impl<'s> Scanner<'s> {
     }
 }
 
-/// E0119 when brackets, interpolations or block comments nest deeper than `limit`.
-pub(crate) fn check_nesting(text: &str, limit: usize) -> Option<Diagnostic> {
+/// E0119 when brackets, interpolations or block comments nest deeper than `limit`;
+/// otherwise where the top-level items start (see [`starts_item`]). One pass serves both,
+/// because every parse needs both and the scan is a tenth of the parse time.
+pub(crate) fn check_nesting(text: &str, limit: usize) -> Result<Vec<usize>, Diagnostic> {
     let mut scanner = Scanner::new(text, 0);
+    let mut item_starts = vec![0];
     // Type arguments (`List<List<...>>`) nest in the grammar too. A `<` right after a word
     // may open one; any token that cannot be part of a type ends the run.
     let mut angles = 0usize;
@@ -275,7 +278,7 @@ pub(crate) fn check_nesting(text: &str, limit: usize) -> Option<Diagnostic> {
             (Tok::Punct, "<") if after_word => {
                 angles += 1;
                 if angles > limit {
-                    return Some(too_deep(token.span, limit, "type arguments"));
+                    return Err(too_deep(token.span, limit, "type arguments"));
                 }
             }
             (Tok::Punct, ">") => angles = angles.saturating_sub(1),
@@ -283,18 +286,31 @@ pub(crate) fn check_nesting(text: &str, limit: usize) -> Option<Diagnostic> {
             _ => angles = 0,
         }
         after_word = token.tok == Tok::Word;
+        // The opening brace of an item is scanned after its word, so the frames here are
+        // those around the word.
+        if scanner.frames.is_empty() && token.span.start > 0 && starts_item(text, &token) {
+            item_starts.push(token.span.start);
+        }
         if scanner.frames.len() > limit {
             let span = scanner.frames.last().map_or(token.span, |f| f.span);
-            return Some(too_deep(span, limit, "brackets"));
+            return Err(too_deep(span, limit, "brackets"));
         }
         if scanner.comment_depth.0 > limit {
             let span = Span::new(scanner.comment_depth.1, scanner.comment_depth.1 + 2);
-            return Some(too_deep(span, limit, "block comments"));
+            return Err(too_deep(span, limit, "block comments"));
         }
         if token.tok == Tok::Eof {
-            return None;
+            return Ok(item_starts);
         }
     }
+}
+
+/// True when `token` can begin a top-level item: an `agent`, `fn` or `extern` word that
+/// begins a line. (Whether it is outside every bracket is the caller's to know.)
+pub(crate) fn starts_item(text: &str, token: &Token) -> bool {
+    token.tok == Tok::Word
+        && token.line_start
+        && matches!(&text[token.span.start..token.span.end], "agent" | "fn" | "extern")
 }
 
 fn too_deep(span: Span, limit: usize, what: &str) -> Diagnostic {
