@@ -136,8 +136,17 @@ impl Lowerer<'_> {
             {
                 postfixes.push(p);
             }
-            operands.push(self.operand(prefixes, primary, postfixes));
-            let Some(op) = inner.next() else { break };
+            let operand = self.operand(prefixes, primary, postfixes);
+            let Some(op) = inner.next() else {
+                // Most expressions are one operand: return it without touching the stacks,
+                // whose first push would allocate.
+                if operands.is_empty() {
+                    return operand;
+                }
+                operands.push(operand);
+                break;
+            };
+            operands.push(operand);
             let op = binary_op(op.as_str());
             while ops.last().is_some_and(|top| top.precedence() >= op.precedence()) {
                 self.reduce(&mut operands, &mut ops);
