@@ -51,7 +51,7 @@ pub fn parse(source: &str) -> Parsed {
     let item_starts = match scan::check_nesting(source, MAX_NESTING) {
         Ok(starts) => starts,
         Err(diag) => {
-            return Parsed { file: ast::File { items: Vec::new(), span: whole }, diagnostics: vec![diag] };
+            return Parsed { file: ast::File { items: Vec::new(), span: whole }, diagnostics: vec![*diag] };
         }
     };
     let (items, mut diagnostics) = recover::parse_items(source, &item_starts);
