@@ -8,6 +8,7 @@
 
 use crate::sandbox::SandboxError;
 use std::path::{Component, Path, PathBuf};
+use std::sync::OnceLock;
 
 /// Host roots a native call may not work in (nor anywhere below).
 pub const SENSITIVE_ROOTS: [&str; 14] = [
@@ -32,14 +33,9 @@ fn refusal_reason(path: &Path) -> Option<String> {
     if path == Path::new("/") {
         return Some("it is the root directory `/`".into());
     }
-    for root in SENSITIVE_ROOTS {
-        // Each root is checked both as written and canonicalised (`/bin` -> `/usr/bin`,
-        // `/var/run` -> `/run`), so a link on the host cannot open a way around the rule.
-        let canonical = std::fs::canonicalize(root).ok();
-        for candidate in std::iter::once(PathBuf::from(root)).chain(canonical) {
-            if path.starts_with(&candidate) {
-                return Some(format!("it is inside the sensitive host directory `{}`", candidate.display()));
-            }
+    for candidate in sensitive_candidates() {
+        if path.starts_with(candidate) {
+            return Some(format!("it is inside the sensitive host directory `{}`", candidate.display()));
         }
     }
     // `/lib*`: any top-level directory whose name starts with `lib`.
@@ -49,6 +45,20 @@ fn refusal_reason(path: &Path) -> Option<String> {
         return Some(format!("it is inside the sensitive host directory `/{}`", first.to_string_lossy()));
     }
     None
+}
+
+/// Each sensitive root as written and canonicalised (`/bin` -> `/usr/bin`, `/var/run` ->
+/// `/run`), so a link on the host cannot open a way around the rule. Resolved once per
+/// process: these are the host's system directories, whose links do not change under a
+/// running symbi, and resolving them on every call cost dozens of system calls.
+fn sensitive_candidates() -> &'static [PathBuf] {
+    static CANDIDATES: OnceLock<Vec<PathBuf>> = OnceLock::new();
+    CANDIDATES.get_or_init(|| {
+        SENSITIVE_ROOTS
+            .iter()
+            .flat_map(|root| std::iter::once(PathBuf::from(root)).chain(std::fs::canonicalize(root).ok()))
+            .collect()
+    })
 }
 
 /// Resolves `path` as far as it exists (symlinks followed) and appends the missing part,
