@@ -1,27 +1,26 @@
 //! The calls in flight, so that symbi can end them all at once when it is interrupted
 //! (Ctrl-C) before their futures are dropped in order.
 
+use super::cgroup::Teardown;
 use std::collections::BTreeMap;
-use std::io::Write;
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
 
 /// What it takes to kill one call's tree without its `Tree`: the process group and the
-/// call's cgroup directories.
+/// call's cgroup teardown.
 #[derive(Clone, Debug)]
 struct Entry {
     pgid: i32,
-    groups: Vec<PathBuf>,
+    teardown: Teardown,
 }
 
 static ACTIVE: Mutex<BTreeMap<u64, Entry>> = Mutex::new(BTreeMap::new());
 
 /// Records a call in flight; returns its key for [`forget`].
-pub fn record(pgid: i32, groups: Vec<PathBuf>) -> u64 {
+pub fn record(pgid: i32, teardown: Teardown) -> u64 {
     static NEXT: AtomicU64 = AtomicU64::new(0);
     let key = NEXT.fetch_add(1, Ordering::Relaxed);
-    ACTIVE.lock().unwrap_or_else(PoisonError::into_inner).insert(key, Entry { pgid, groups });
+    ACTIVE.lock().unwrap_or_else(PoisonError::into_inner).insert(key, Entry { pgid, teardown });
     key
 }
 
@@ -39,20 +38,7 @@ pub fn terminate_all() -> usize {
     for entry in &entries {
         // SAFETY: kill(2) has no memory-safety preconditions.
         unsafe { libc::kill(-entry.pgid, libc::SIGKILL) };
-        for dir in &entry.groups {
-            let killed = std::fs::OpenOptions::new()
-                .write(true)
-                .open(dir.join("cgroup.kill"))
-                .and_then(|mut f| f.write_all(b"1"))
-                .is_ok();
-            if !killed {
-                let members = std::fs::read_to_string(dir.join("cgroup.procs")).unwrap_or_default();
-                for pid in members.lines().filter_map(|l| l.trim().parse::<i32>().ok()) {
-                    // SAFETY: as above.
-                    unsafe { libc::kill(pid, libc::SIGKILL) };
-                }
-            }
-        }
+        entry.teardown.kill_all();
     }
     entries.len()
 }

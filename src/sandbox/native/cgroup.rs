@@ -1,11 +1,18 @@
 //! Control groups: detected on the host, never assumed.
 //!
-//! Each call gets its own group in every usable hierarchy: a cgroup v2 group (for
-//! `cgroup.kill`, which kills every member at once, `setsid` escapees included), a v1 `pids`
-//! group (a process-count limit that applies to root, unlike RLIMIT_NPROC), a v1 `cpu` group
-//! (a CFS quota for `max_cpu_cores`) and, when v2 has no `cgroup.kill`, a v1 `freezer` group
-//! (freeze, kill every member, thaw). The child joins them in `pre_exec`, before `exec`, so
-//! nothing it starts is ever outside them. Unusable hierarchies are left out and reported.
+//! Each call gets its own group in the hierarchies it needs: a v1 `pids` group (a
+//! process-count limit that applies to root, unlike RLIMIT_NPROC, and the list of members
+//! the call's teardown kills), a v1 `cpu` group (a CFS quota for `max_cpu_cores`) and, only
+//! where there is no v1 `pids` hierarchy, a v1 `freezer` group or a cgroup v2 group with
+//! `cgroup.kill`. The child joins them before `exec` ([`super::spawn`]), so nothing it starts is
+//! ever outside them. Unusable hierarchies are left out and reported.
+//!
+//! Why v1 groups come first: the child joins a v1 group by writing `0` to its `tasks`,
+//! which moves only the calling thread (all the child has before `exec`), and current
+//! kernels skip the global `cgroup_threadgroup_rwsem` for a thread moving itself: tens of
+//! microseconds. Joining through `cgroup.procs` (the only way into a v2 group) takes that
+//! lock for writing, which waits for an RCU grace period: a millisecond or more per call.
+//! (A kernel that takes the lock for `tasks` too costs what `cgroup.procs` would.)
 
 use std::fs::{File, OpenOptions};
 use std::io::Write;
@@ -118,111 +125,55 @@ fn usable(parent: &Path, file: &str) -> bool {
     ok
 }
 
-/// One call's groups.
-#[derive(Debug, Default)]
-pub struct CallGroup {
-    /// The groups created for this call.
-    dirs: Vec<PathBuf>,
-    /// `cgroup.procs` of each group, opened before the fork so the child only writes.
-    procs: Vec<File>,
+/// How a call's tree is ended, for the hierarchies of `hosts`, in the order of preference
+/// [`CallGroup::create`] applies (the report of `symbi doctor`).
+pub fn teardown_mechanism(hosts: &Hierarchies) -> Option<&'static str> {
+    if hosts.pids.is_some() {
+        Some(PIDS_SWEEP)
+    } else if hosts.freezer.is_some() {
+        Some(FREEZER_KILL)
+    } else if hosts.unified_kill.is_some() {
+        Some(CGROUP_KILL)
+    } else {
+        None
+    }
+}
+
+const PIDS_SWEEP: &str = "pids-cgroup-sweep";
+const FREEZER_KILL: &str = "freezer-cgroup-kill";
+const CGROUP_KILL: &str = "cgroup-kill";
+
+/// What ends one call's tree: the group that lists its members, and how it is killed.
+/// Cheap to clone, so the registry of calls in flight can end them too.
+#[derive(Clone, Debug, Default)]
+pub struct Teardown {
+    /// The v1 pids group: forks are stopped (`pids.max` 0), then the members are killed.
+    pids: Option<PathBuf>,
+    /// The v1 freezer group: frozen, members killed, thawed.
+    freezer: Option<PathBuf>,
     /// The v2 group, whose `cgroup.kill` ends the call.
     unified: Option<PathBuf>,
-    /// The v1 freezer group.
-    freezer: Option<PathBuf>,
-    /// A v1 group whose `cgroup.procs` lists every member (for sweeping).
-    listing: Option<PathBuf>,
-    /// A `pids.max` limit was set.
-    pub limits_processes: bool,
-    /// A CPU quota was set.
-    pub limits_cpu: bool,
 }
 
-/// Which limits the call wants from cgroups.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct GroupLimits {
-    /// `pids.max`.
-    pub max_processes: Option<u64>,
-    /// CFS quota in cores.
-    pub max_cpu_cores: Option<f64>,
-}
-
-impl CallGroup {
-    /// Creates this call's groups in every usable hierarchy. A hierarchy that fails now is
-    /// left out (and the call falls back), never a reason to refuse the call.
-    pub fn create(hosts: &Hierarchies, limits: GroupLimits) -> CallGroup {
-        static NEXT: AtomicU64 = AtomicU64::new(0);
-        let name = format!("symbi-{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed));
-        let mut group = CallGroup::default();
-        if let Some(parent) = &hosts.unified_kill {
-            group.unified = group.join(parent, &name, |_| true);
-        }
-        if let (Some(parent), Some(max)) = (&hosts.pids, limits.max_processes) {
-            let dir = group.join(parent, &name, |dir| write(&dir.join("pids.max"), &max.max(1).to_string()));
-            group.limits_processes = dir.is_some();
-            group.listing = group.listing.take().or(dir);
-        }
-        // A quota of at least every CPU symbi may use limits nothing; skipping it saves a
-        // group (and the child's migration into it).
-        let cpus = nix::sched::sched_getaffinity(nix::unistd::Pid::from_raw(0))
-            .map(|set| (0..nix::sched::CpuSet::count()).filter(|c| set.is_set(*c).unwrap_or(false)).count())
-            .unwrap_or(usize::MAX);
-        if let (Some(parent), Some(cores)) = (&hosts.cpu, limits.max_cpu_cores.filter(|c| *c < cpus as f64)) {
-            let quota = ((cores * 100_000.0) as u64).max(1_000);
-            group.limits_cpu = group
-                .join(parent, &name, |dir| {
-                    write(&dir.join("cpu.cfs_period_us"), "100000")
-                        && write(&dir.join("cpu.cfs_quota_us"), &quota.to_string())
-                })
-                .is_some();
-        }
-        if group.unified.is_none()
-            && let Some(parent) = &hosts.freezer
-        {
-            group.freezer = group.join(parent, &name, |_| true);
-            group.listing = group.listing.take().or(group.freezer.clone());
-        }
-        group
-    }
-
-    /// Creates `parent/name`, configures it and opens its `cgroup.procs`.
-    fn join(&mut self, parent: &Path, name: &str, configure: impl Fn(&Path) -> bool) -> Option<PathBuf> {
-        let dir = parent.join(name);
-        std::fs::create_dir(&dir).ok()?;
-        let procs = OpenOptions::new().write(true).open(dir.join("cgroup.procs"));
-        match procs {
-            Ok(file) if configure(&dir) => {
-                self.procs.push(file);
-                self.dirs.push(dir.clone());
-                Some(dir)
-            }
-            _ => {
-                let _ = std::fs::remove_dir(&dir);
-                None
-            }
-        }
-    }
-
-    /// The `cgroup.procs` descriptors the child writes `0` to (joining every group).
-    pub fn procs_fds(&self) -> Vec<RawFd> {
-        self.procs.iter().map(|f| f.as_raw_fd()).collect()
-    }
-
-    /// Whether some group can end the whole tree (v2 kill, v1 freezer, or a v1 listing).
-    pub fn teardown_mechanism(&self) -> Option<&'static str> {
-        if self.unified.is_some() {
-            Some("cgroup-kill")
+impl Teardown {
+    /// The mechanism's name for `ExecResult.containment`, or `None` without any group.
+    pub fn mechanism(&self) -> Option<&'static str> {
+        if self.pids.is_some() {
+            Some(PIDS_SWEEP)
         } else if self.freezer.is_some() {
-            Some("freezer-cgroup-kill")
-        } else if self.listing.is_some() {
-            Some("pids-cgroup-sweep")
+            Some(FREEZER_KILL)
+        } else if self.unified.is_some() {
+            Some(CGROUP_KILL)
         } else {
             None
         }
     }
 
-    /// The members of the call's groups.
+    /// The members of the call's group.
     pub fn members(&self) -> Vec<i32> {
-        let Some(dir) = self.unified.as_ref().or(self.listing.as_ref()) else { return Vec::new() };
+        let Some(dir) = self.pids.as_ref().or(self.freezer.as_ref()).or(self.unified.as_ref()) else {
+            return Vec::new();
+        };
         std::fs::read_to_string(dir.join("cgroup.procs"))
             .unwrap_or_default()
             .lines()
@@ -232,9 +183,17 @@ impl CallGroup {
 
     /// Kills every member, without waiting for them to be gone.
     pub fn kill_all(&self) {
-        if let Some(dir) = &self.unified
-            && write(&dir.join("cgroup.kill"), "1")
-        {
+        if let Some(dir) = &self.pids {
+            // With `pids.max` at 0 no member can fork any more (fork fails with EAGAIN), so
+            // the list can only shrink: a fork that was already past its check shows its
+            // child by the next pass. This is what makes the sweep complete, as a freeze
+            // would, without a second group to join.
+            let _ = write(&dir.join("pids.max"), "0");
+            for _ in 0..64 {
+                if self.signal_members() == 0 {
+                    break;
+                }
+            }
             return;
         }
         if let Some(dir) = &self.freezer {
@@ -252,13 +211,12 @@ impl CallGroup {
                 return;
             }
         }
-        // A pids group without a freezer: repeat until no member is left; `pids.max` bounds
-        // how many forks can race with the passes.
-        for _ in 0..64 {
-            if self.signal_members() == 0 {
-                break;
-            }
+        if let Some(dir) = &self.unified
+            && write(&dir.join("cgroup.kill"), "1")
+        {
+            return;
         }
+        self.signal_members();
     }
 
     fn signal_members(&self) -> usize {
@@ -269,15 +227,123 @@ impl CallGroup {
         }
         members.len()
     }
+}
+
+/// One call's groups.
+#[derive(Debug, Default)]
+pub struct CallGroup {
+    /// The groups created for this call.
+    dirs: Vec<PathBuf>,
+    /// The file of each group the child writes `0` to, opened before the clone so the child
+    /// only writes: `tasks` for v1 groups, `cgroup.procs` for the v2 group.
+    joins: Vec<File>,
+    /// How the call's tree is ended.
+    teardown: Teardown,
+    /// A `pids.max` limit was set.
+    pub limits_processes: bool,
+    /// A CPU quota was set.
+    pub limits_cpu: bool,
+}
+
+/// Which limits the call wants from cgroups.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct GroupLimits {
+    /// `pids.max`.
+    pub max_processes: Option<u64>,
+    /// CFS quota in cores.
+    pub max_cpu_cores: Option<f64>,
+}
+
+impl CallGroup {
+    /// Creates this call's groups in the usable hierarchies it needs. A hierarchy that fails
+    /// now is left out (and the call falls back), never a reason to refuse the call.
+    pub fn create(hosts: &Hierarchies, limits: GroupLimits) -> CallGroup {
+        static NEXT: AtomicU64 = AtomicU64::new(0);
+        let name = format!("symbi-{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed));
+        let mut group = CallGroup::default();
+        // The pids group is made even without a process limit: it is also the member list
+        // that teardown needs, at the cost of one cheap join.
+        if let Some(parent) = &hosts.pids {
+            group.teardown.pids = group.join(parent, &name, "tasks", |dir| match limits.max_processes {
+                Some(max) => write(&dir.join("pids.max"), &max.max(1).to_string()),
+                None => true,
+            });
+            group.limits_processes = group.teardown.pids.is_some() && limits.max_processes.is_some();
+        }
+        // A quota of at least every CPU symbi may use limits nothing; skipping it saves a
+        // group (and the child's migration into it).
+        let cpus = nix::sched::sched_getaffinity(nix::unistd::Pid::from_raw(0))
+            .map(|set| (0..nix::sched::CpuSet::count()).filter(|c| set.is_set(*c).unwrap_or(false)).count())
+            .unwrap_or(usize::MAX);
+        if let (Some(parent), Some(cores)) = (&hosts.cpu, limits.max_cpu_cores.filter(|c| *c < cpus as f64)) {
+            let quota = ((cores * 100_000.0) as u64).max(1_000);
+            group.limits_cpu = group
+                .join(parent, &name, "tasks", |dir| {
+                    write(&dir.join("cpu.cfs_period_us"), "100000")
+                        && write(&dir.join("cpu.cfs_quota_us"), &quota.to_string())
+                })
+                .is_some();
+        }
+        if group.teardown.pids.is_none()
+            && let Some(parent) = &hosts.freezer
+        {
+            group.teardown.freezer = group.join(parent, &name, "tasks", |_| true);
+        }
+        if group.teardown.mechanism().is_none()
+            && let Some(parent) = &hosts.unified_kill
+        {
+            group.teardown.unified = group.join(parent, &name, "cgroup.procs", |_| true);
+        }
+        group
+    }
+
+    /// Creates `parent/name`, configures it and opens its `file` for joining.
+    fn join(
+        &mut self,
+        parent: &Path,
+        name: &str,
+        file: &str,
+        configure: impl Fn(&Path) -> bool,
+    ) -> Option<PathBuf> {
+        let dir = parent.join(name);
+        std::fs::create_dir(&dir).ok()?;
+        let joining = OpenOptions::new().write(true).open(dir.join(file));
+        match joining {
+            Ok(file) if configure(&dir) => {
+                self.joins.push(file);
+                self.dirs.push(dir.clone());
+                Some(dir)
+            }
+            _ => {
+                let _ = std::fs::remove_dir(&dir);
+                None
+            }
+        }
+    }
+
+    /// The descriptors the child writes `0` to (joining every group).
+    pub fn join_fds(&self) -> Vec<RawFd> {
+        self.joins.iter().map(|f| f.as_raw_fd()).collect()
+    }
+
+    /// How the call's tree is ended.
+    pub fn teardown(&self) -> &Teardown {
+        &self.teardown
+    }
+
+    /// Kills every member, without waiting for them to be gone.
+    pub fn kill_all(&self) {
+        self.teardown.kill_all();
+    }
 
     /// Whether no process is left in the groups.
     pub fn is_empty(&self) -> bool {
-        self.members().is_empty()
+        self.teardown.members().is_empty()
     }
 
     /// Removes the groups (they must be empty; a group that is not yet is retried briefly).
     pub fn remove(&mut self) {
-        self.procs.clear();
+        self.joins.clear();
         let deadline = Instant::now() + Duration::from_secs(2);
         self.dirs.retain(|dir| {
             while std::fs::remove_dir(dir).is_err() {
@@ -288,11 +354,6 @@ impl CallGroup {
             }
             false
         });
-    }
-
-    /// The directories of the call's groups.
-    pub fn dirs(&self) -> Vec<PathBuf> {
-        self.dirs.clone()
     }
 
     /// Whether any group was created.

@@ -1,8 +1,8 @@
-//! What the child does between `fork` and `exec`: one async-signal-safe `pre_exec`.
+//! What the child does to itself between its clone and `exec` ([`super::spawn`]).
 //!
-//! Everything that needs memory is computed before the fork ([`ChildSetup::new`]); the hook
-//! itself only makes system calls, checks every return value and fails the spawn (the
-//! parent sees the error from `spawn`) rather than run a program with a limit missing.
+//! Everything that needs memory is computed before the clone; [`ChildSetup::apply`] only
+//! makes system calls, checks every return value and fails the spawn (the parent sees the
+//! error from `spawn`) rather than run a program with a limit missing.
 
 use crate::sandbox::Limits;
 use nix::sched::CpuSet;
@@ -24,8 +24,9 @@ pub struct Rlimit {
 /// Everything the child applies to itself before `exec`.
 #[derive(Clone, Debug, Default)]
 pub struct ChildSetup {
-    /// `cgroup.procs` descriptors to write `0` to (join the call's groups).
-    pub cgroup_procs: Vec<RawFd>,
+    /// Descriptors of each call group's `tasks` (v1) or `cgroup.procs` (v2) to write `0`
+    /// to (join the call's groups).
+    pub cgroup_joins: Vec<RawFd>,
     /// rlimits, in order.
     pub rlimits: Vec<Rlimit>,
     /// CPU affinity, when cores are limited without a cgroup quota.
@@ -91,7 +92,8 @@ impl ChildSetup {
     pub fn apply(&self) -> io::Result<()> {
         // First, while RLIMIT_NOFILE still covers every descriptor symbi may hold.
         close_inherited_on_exec()?;
-        for fd in &self.cgroup_procs {
+        for fd in &self.cgroup_joins {
+            // The child has one thread here, so `0` in a v1 `tasks` moves the whole process.
             // SAFETY: `fd` is an open descriptor inherited from the parent; the buffer is static.
             let written = unsafe { libc::write(*fd, b"0".as_ptr().cast(), 1) };
             if written != 1 {
@@ -105,7 +107,7 @@ impl ChildSetup {
             nix::sched::sched_setaffinity(nix::unistd::Pid::from_raw(0), set)?;
         }
         nix::sys::prctl::set_pdeathsig(nix::sys::signal::Signal::SIGKILL)?;
-        // symbi may have died between fork and prctl: then nobody would kill this child.
+        // symbi may have died between the clone and prctl: then nobody would kill this child.
         if nix::unistd::getppid().as_raw() != self.parent {
             return Err(io::Error::from_raw_os_error(libc::ESRCH));
         }

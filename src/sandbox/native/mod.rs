@@ -21,6 +21,7 @@ pub mod limits;
 pub mod output;
 mod probe;
 pub mod resolve;
+mod spawn;
 mod sweep;
 pub mod workdir;
 

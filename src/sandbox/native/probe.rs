@@ -10,8 +10,8 @@ pub struct HostContainment {
     pub processes: String,
     /// How CPU cores are limited (`cpu-cgroup-quota`, `cpu-affinity`).
     pub cpu_cores: String,
-    /// How a call's process tree is ended (`cgroup-kill`, `freezer-cgroup-kill`,
-    /// `pids-cgroup-sweep`, `subreaper-sweep`).
+    /// How a call's process tree is ended (`pids-cgroup-sweep`, `freezer-cgroup-kill`,
+    /// `cgroup-kill`, `subreaper-sweep`).
     pub teardown: String,
     /// The cgroup directories symbi creates call groups under.
     pub cgroups: Vec<String>,
@@ -32,17 +32,8 @@ pub fn probe() -> HostContainment {
         "none: running as root, where RLIMIT_NPROC does not apply, and no pids cgroup is writable".to_string()
     };
     let cpu_cores = if host.cpu.is_some() { "cpu-cgroup-quota" } else { "cpu-affinity" }.to_string();
-    let teardown = if host.unified_kill.is_some() {
-        "cgroup-kill"
-    } else if host.freezer.is_some() {
-        "freezer-cgroup-kill"
-    } else if host.pids.is_some() {
-        "pids-cgroup-sweep"
-    } else {
-        "subreaper-sweep"
-    }
-    .to_string();
-    let cgroups = [&host.unified_kill, &host.pids, &host.cpu, &host.freezer]
+    let teardown = cgroup::teardown_mechanism(host).unwrap_or("subreaper-sweep").to_string();
+    let cgroups = [&host.pids, &host.cpu, &host.freezer, &host.unified_kill]
         .into_iter()
         .flatten()
         .map(|p| p.display().to_string())
