@@ -124,7 +124,7 @@ pub struct Containment {
     pub processes: String,
     /// How CPU cores were limited (`cpu-cgroup-quota`, `cpu-affinity`, `nano-cpus`, `none`).
     pub cpu_cores: String,
-    /// How the process tree is killed at the end (`cgroup-kill`, `subreaper-sweep`, ...).
+    /// How the process tree is killed at the end (`pids-cgroup-sweep`, `subreaper-sweep`, ...).
     pub teardown: String,
 }
 

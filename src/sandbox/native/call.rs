@@ -4,12 +4,10 @@ use super::cgroup::{self, CallGroup, GroupLimits, Hierarchies};
 use super::code::CodeFile;
 use super::limits::{self, ChildSetup};
 use super::output::{self, Shared};
-use super::{active, argv, resolve, spawn, sweep, workdir};
+use super::{active, argv, resolve, sweep, workdir};
 use crate::sandbox::{Containment, ExecRequest, ExecResult, Program, SandboxError, Stream};
-use std::collections::BTreeMap;
-use std::ffi::OsString;
-use std::os::unix::process::ExitStatusExt;
-use std::process::ExitStatus;
+use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::process::{ExitStatus, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::io::AsyncWriteExt;
@@ -60,28 +58,40 @@ pub async fn run(request: ExecRequest, use_cgroups: bool) -> Result<ExecResult, 
         parent: std::process::id() as i32,
     };
 
-    // The child's environment: a fixed PATH, HOME and LANG, overridden by the request's own.
-    let mut env: BTreeMap<OsString, OsString> = BTreeMap::new();
-    env.insert("PATH".into(), resolve::FIXED_PATH.into());
-    env.insert("HOME".into(), workdir.clone().into_os_string());
-    env.insert("LANG".into(), "C.UTF-8".into());
-    env.extend(request.env.iter().map(|(k, v)| (k.into(), v.into())));
-    let cannot_start = |e: std::io::Error| {
-        SandboxError::new("E0408", format!("`{}` could not be started: {e}", executable.display()))
-            .with_note(format!("working directory: {}", workdir.display()))
-            .with_help("check that the program runs on this host and that the limits leave it room to start")
-    };
-    // argv[0] stays the word as written; the canonical path is what runs.
-    let plan = spawn::Plan::new(&executable, &words, &env, &workdir, request.stdin.is_some(), setup)
-        .map_err(cannot_start)?;
+    let mut command = std::process::Command::new(&executable);
+    command
+        .arg0(first)
+        .args(&words[1..])
+        .env_clear()
+        .env("PATH", resolve::FIXED_PATH)
+        .env("HOME", &workdir)
+        .env("LANG", "C.UTF-8")
+        .envs(&request.env)
+        .current_dir(&workdir)
+        .stdin(if request.stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .process_group(0);
+    // SAFETY: `ChildSetup::apply` only makes async-signal-safe system calls.
+    unsafe { command.pre_exec(move || setup.apply()) };
+    let mut command = tokio::process::Command::from(command);
+    command.kill_on_drop(true);
 
     let mut child = {
         let mut in_flight = sweep::lock();
-        let child = spawn::spawn(&plan).map_err(cannot_start)?;
-        in_flight.insert(child.id());
+        let child = command.spawn().map_err(|e| {
+            SandboxError::new("E0408", format!("`{}` could not be started: {e}", executable.display()))
+                .with_note(format!("working directory: {}", workdir.display()))
+                .with_help(
+                    "check that the program runs on this host and that the limits leave it room to start",
+                )
+        })?;
+        if let Some(pid) = child.id() {
+            in_flight.insert(pid as i32);
+        }
         child
     };
-    let pid = child.id();
+    let pid = child.id().map(|p| p as i32).unwrap_or(0);
     let key = active::record(pid, group.teardown().clone());
     let mut tree = Tree { pid, group, subreaper, reaped: false, key };
 
@@ -253,7 +263,7 @@ impl Drop for Tree {
         if self.reaped {
             return;
         }
-        // Cancelled mid-run: dropping the `spawn::Child` kills and reaps the direct child; the
+        // Cancelled mid-run: tokio kills and reaps the direct child (`kill_on_drop`); the
         // rest of the tree goes here, and the groups are removed once empty off this thread.
         self.kill();
         sweep::lock().remove(&self.pid);

@@ -4,11 +4,11 @@
 //! process-count limit that applies to root, unlike RLIMIT_NPROC, and the list of members
 //! the call's teardown kills), a v1 `cpu` group (a CFS quota for `max_cpu_cores`) and, only
 //! where there is no v1 `pids` hierarchy, a v1 `freezer` group or a cgroup v2 group with
-//! `cgroup.kill`. The child joins them before `exec` ([`super::spawn`]), so nothing it starts is
+//! `cgroup.kill`. The child joins them in `pre_exec`, before `exec`, so nothing it starts is
 //! ever outside them. Unusable hierarchies are left out and reported.
 //!
 //! Why v1 groups come first: the child joins a v1 group by writing `0` to its `tasks`,
-//! which moves only the calling thread (all the child has before `exec`), and current
+//! which moves only the calling thread (all a child has between `fork` and `exec`), and current
 //! kernels skip the global `cgroup_threadgroup_rwsem` for a thread moving itself: tens of
 //! microseconds. Joining through `cgroup.procs` (the only way into a v2 group) takes that
 //! lock for writing, which waits for an RCU grace period: a millisecond or more per call.
@@ -125,18 +125,12 @@ fn usable(parent: &Path, file: &str) -> bool {
     ok
 }
 
-/// How a call's tree is ended, for the hierarchies of `hosts`, in the order of preference
-/// [`CallGroup::create`] applies (the report of `symbi doctor`).
+/// How a call's tree is ended on a host with the hierarchies `hosts` (the report of
+/// `symbi doctor`): [`Teardown::mechanism`]'s order of preference, which
+/// [`CallGroup::create`] follows.
 pub fn teardown_mechanism(hosts: &Hierarchies) -> Option<&'static str> {
-    if hosts.pids.is_some() {
-        Some(PIDS_SWEEP)
-    } else if hosts.freezer.is_some() {
-        Some(FREEZER_KILL)
-    } else if hosts.unified_kill.is_some() {
-        Some(CGROUP_KILL)
-    } else {
-        None
-    }
+    Teardown { pids: hosts.pids.clone(), freezer: hosts.freezer.clone(), unified: hosts.unified_kill.clone() }
+        .mechanism()
 }
 
 const PIDS_SWEEP: &str = "pids-cgroup-sweep";
@@ -156,7 +150,8 @@ pub struct Teardown {
 }
 
 impl Teardown {
-    /// The mechanism's name for `ExecResult.containment`, or `None` without any group.
+    /// The mechanism's name for `ExecResult.containment`, or `None` without any group. The
+    /// order is the order of preference: the v1 groups first, since joining them is cheap.
     pub fn mechanism(&self) -> Option<&'static str> {
         if self.pids.is_some() {
             Some(PIDS_SWEEP)
@@ -234,7 +229,7 @@ impl Teardown {
 pub struct CallGroup {
     /// The groups created for this call.
     dirs: Vec<PathBuf>,
-    /// The file of each group the child writes `0` to, opened before the clone so the child
+    /// The file of each group the child writes `0` to, opened before the fork so the child
     /// only writes: `tasks` for v1 groups, `cgroup.procs` for the v2 group.
     joins: Vec<File>,
     /// How the call's tree is ended.

@@ -1,6 +1,6 @@
-//! What the child does to itself between its clone and `exec` ([`super::spawn`]).
+//! What the child does between `fork` and `exec`: one async-signal-safe `pre_exec`.
 //!
-//! Everything that needs memory is computed before the clone; [`ChildSetup::apply`] only
+//! Everything that needs memory is computed before the fork; [`ChildSetup::apply`] only
 //! makes system calls, checks every return value and fails the spawn (the parent sees the
 //! error from `spawn`) rather than run a program with a limit missing.
 
@@ -107,7 +107,7 @@ impl ChildSetup {
             nix::sched::sched_setaffinity(nix::unistd::Pid::from_raw(0), set)?;
         }
         nix::sys::prctl::set_pdeathsig(nix::sys::signal::Signal::SIGKILL)?;
-        // symbi may have died between the clone and prctl: then nobody would kill this child.
+        // symbi may have died between fork and prctl: then nobody would kill this child.
         if nix::unistd::getppid().as_raw() != self.parent {
             return Err(io::Error::from_raw_os_error(libc::ESRCH));
         }

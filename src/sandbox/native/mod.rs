@@ -21,7 +21,6 @@ pub mod limits;
 pub mod output;
 mod probe;
 pub mod resolve;
-mod spawn;
 mod sweep;
 pub mod workdir;
 
