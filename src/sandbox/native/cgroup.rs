@@ -133,6 +133,17 @@ pub fn teardown_mechanism(hosts: &Hierarchies) -> Option<&'static str> {
         .mechanism()
 }
 
+/// The hierarchies calls create groups in on this host: pids and cpu, and the freezer or the
+/// v2 hierarchy only as the teardown of a host without a v1 pids hierarchy.
+pub fn call_hierarchies(hosts: &Hierarchies) -> Vec<&PathBuf> {
+    let fallback = if hosts.pids.is_some() {
+        &None
+    } else {
+        hosts.freezer.as_ref().map_or(&hosts.unified_kill, |_| &hosts.freezer)
+    };
+    [&hosts.pids, &hosts.cpu, fallback].into_iter().flatten().collect()
+}
+
 const PIDS_SWEEP: &str = "pids-cgroup-sweep";
 const FREEZER_KILL: &str = "freezer-cgroup-kill";
 const CGROUP_KILL: &str = "cgroup-kill";

@@ -33,10 +33,6 @@ pub fn probe() -> HostContainment {
     };
     let cpu_cores = if host.cpu.is_some() { "cpu-cgroup-quota" } else { "cpu-affinity" }.to_string();
     let teardown = cgroup::teardown_mechanism(host).unwrap_or("subreaper-sweep").to_string();
-    let cgroups = [&host.pids, &host.cpu, &host.freezer, &host.unified_kill]
-        .into_iter()
-        .flatten()
-        .map(|p| p.display().to_string())
-        .collect();
+    let cgroups = cgroup::call_hierarchies(host).into_iter().map(|p| p.display().to_string()).collect();
     HostContainment { processes, cpu_cores, teardown, cgroups, root }
 }
