@@ -52,11 +52,11 @@ impl<'a> CheckContext<'a> {
 pub struct Checked {
     /// The syntax tree (what could be parsed, when the text has syntax errors).
     pub file: File,
-    /// Syntax diagnostics, then (when the syntax is sound) the checker's, sorted by position;
+    /// Syntax diagnostics, then (when the syntax is sound or recovered) the checker's, sorted by position;
     /// labels in the file come before labels in other sources at the same place.
     pub diagnostics: Vec<Diagnostic>,
     /// The type the checker gave each variable and parameter, by the span of its binding
-    /// (empty when the syntax is not sound).
+    /// (empty when the checker did not run).
     pub variable_types: VariableTypes,
 }
 
@@ -64,18 +64,38 @@ pub struct Checked {
 pub type VariableTypes = HashMap<Span, String>;
 
 /// Parses and checks a text the one way `symbi check`, `symbi run` and the language server
-/// all do. The checker runs only when the syntax is sound: on a partial tree it would report
-/// follow-on errors of the syntax errors (names of dropped items, half statements).
+/// all do. After syntax errors the checker still runs when recovery left whole parts out
+/// (a broken item, or a broken trigger or function of an agent) and kept the rest intact;
+/// its follow-on diagnostics of the left-out parts are dropped ([`follow_on`]).
 pub fn check_source(text: &str, ctx: &CheckContext<'_>) -> Checked {
     let parsed = crate::syntax::parse(text);
-    let sound = parsed.is_ok();
+    let checkable = parsed.is_ok() || parsed.is_recovered();
     let mut diagnostics = parsed.diagnostics;
     let mut variable_types = VariableTypes::new();
-    if sound {
-        diagnostics.extend(check_file_typed(&parsed.file, ctx, &mut variable_types));
+    if checkable {
+        let checked = check_file_typed(&parsed.file, ctx, &mut variable_types);
+        diagnostics.extend(checked.into_iter().filter(|d| !follow_on(d, text, &parsed.dropped)));
     }
     diagnostics.sort_by_key(|d| (d.primary.as_ref().map(|l| l.source.is_some()), d.span().start, d.code));
     Checked { file: parsed.file, diagnostics, variable_types }
+}
+
+/// True for a checker diagnostic that only follows from what recovery left out: one placed
+/// inside a left-out part, or an unknown variable, function or trigger named like something
+/// a left-out part defines.
+fn follow_on(d: &Diagnostic, text: &str, dropped: &[crate::syntax::Dropped]) -> bool {
+    let at = d.span();
+    if d.primary.as_ref().is_some_and(|l| l.source.is_some()) {
+        return false;
+    }
+    if dropped.iter().any(|x| x.span.start <= at.start && at.start < x.span.end) {
+        return true;
+    }
+    if ![codes::UNKNOWN_VARIABLE, codes::UNKNOWN_FUNCTION, codes::UNKNOWN_TRIGGER].contains(&d.code) {
+        return false;
+    }
+    let name = text.get(at.start..at.end).unwrap_or("").trim_matches('"');
+    dropped.iter().any(|x| x.names.iter().any(|n| n == name))
 }
 
 /// Checks a parsed file: every problem, sorted by position.

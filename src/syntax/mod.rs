@@ -10,6 +10,7 @@ mod errors;
 mod literal;
 mod lower;
 mod lower_expr;
+mod members;
 mod parse;
 mod recover;
 mod scan;
@@ -36,12 +37,36 @@ pub struct Parsed {
     pub file: ast::File,
     /// E01xx diagnostics, in source order.
     pub diagnostics: Vec<Diagnostic>,
+    /// What recovery left out of `file` after syntax errors, in source order.
+    pub dropped: Vec<Dropped>,
+}
+
+/// A part of the source that recovery left out of the tree: a whole item, or a broken
+/// trigger or function of an agent whose other members were kept.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Dropped {
+    /// The text left out.
+    pub span: Span,
+    /// The primary span of the syntax diagnostic that made it be left out (it may lie
+    /// outside `span`, e.g. where a missing `}` was noticed).
+    pub error: Span,
+    /// The triggers and functions defined in the dropped text.
+    pub names: Vec<String>,
 }
 
 impl Parsed {
     /// True when there is no syntax error.
     pub fn is_ok(&self) -> bool {
         !self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    /// True when every syntax error made recovery leave a part out, so the tree holds the
+    /// rest of the file whole (no half statement, no guessed value).
+    pub fn is_recovered(&self) -> bool {
+        self.diagnostics.iter().filter(|d| d.is_error()).all(|d| {
+            let at = d.span();
+            self.dropped.iter().any(|x| x.error == at || (x.span.start <= at.start && at.start < x.span.end))
+        })
     }
 }
 
@@ -51,10 +76,11 @@ pub fn parse(source: &str) -> Parsed {
     let item_starts = match scan::check_nesting(source, MAX_NESTING) {
         Ok(starts) => starts,
         Err(diag) => {
-            return Parsed { file: ast::File { items: Vec::new(), span: whole }, diagnostics: vec![*diag] };
+            let file = ast::File { items: Vec::new(), span: whole };
+            return Parsed { file, diagnostics: vec![*diag], dropped: Vec::new() };
         }
     };
-    let (items, mut diagnostics) = recover::parse_items(source, &item_starts);
+    let recover::Parts { items, mut diagnostics, dropped } = recover::parse_items(source, &item_starts);
     diagnostics.sort_by_key(|d| d.span().start);
-    Parsed { file: ast::File { items, span: whole }, diagnostics }
+    Parsed { file: ast::File { items, span: whole }, diagnostics, dropped }
 }

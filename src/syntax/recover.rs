@@ -4,17 +4,26 @@
 //! large files use every core, and after a syntax error lets the other items still parse.
 
 use super::ast::Item;
-use super::errors;
 use super::lower::Lowerer;
 use super::parse::{Rule, SymbiParser};
 use super::scan::{Scanner, Tok, starts_item};
-use crate::diag::Diagnostic;
+use super::{Dropped, errors, members};
+use crate::diag::{Diagnostic, Span};
 use pest::Parser;
 
 /// Files at least this large are parsed on several threads.
 const PARALLEL_MIN_BYTES: usize = 512 * 1024;
 
-type Parts = (Vec<Item>, Vec<Diagnostic>);
+/// What parsing a run of pieces gives.
+#[derive(Default)]
+pub(crate) struct Parts {
+    /// The items that parsed.
+    pub items: Vec<Item>,
+    /// Syntax diagnostics.
+    pub diagnostics: Vec<Diagnostic>,
+    /// What recovery left out.
+    pub dropped: Vec<Dropped>,
+}
 
 /// Parses and lowers `source`, whose top-level items start at `item_starts` (the first is
 /// 0), recovering at top-level items after a syntax error.
@@ -42,27 +51,29 @@ pub(crate) fn parse_items(source: &str, item_starts: &[usize]) -> Parts {
         for handle in handles {
             // A panicking parser thread would be a bug; report it instead of crashing.
             results.push(handle.join().unwrap_or_else(|_| {
-                (Vec::new(), vec![Diagnostic::error("E0101", "internal error while parsing this file")])
+                let diagnostics = vec![Diagnostic::error("E0101", "internal error while parsing this file")];
+                Parts { diagnostics, ..Parts::default() }
             }));
         }
         results
     });
-    let mut items = Vec::new();
-    let mut diagnostics = Vec::new();
-    for (i, d) in results {
-        items.extend(i);
-        diagnostics.extend(d);
+    let mut all = Parts::default();
+    for part in results {
+        all.items.extend(part.items);
+        all.diagnostics.extend(part.diagnostics);
+        all.dropped.extend(part.dropped);
     }
-    (items, diagnostics)
+    all
 }
 
 fn parse_chunks(source: &str, chunks: &[(usize, usize)]) -> Parts {
     let mut lowerer = Lowerer::new(source);
-    let mut items = Vec::new();
-    let mut diagnostics = Vec::new();
+    let mut out = Parts::default();
+    // A copy of the source in which broken agent members are blanked, made at the first.
+    let mut blanked = None;
     for &(start, end) in chunks {
         match SymbiParser::parse(Rule::file, &source[start..end]) {
-            Ok(pairs) => items.extend(lowerer.file(pairs, start)),
+            Ok(pairs) => out.items.extend(lowerer.file(pairs, start)),
             Err(_) => {
                 // Detailed attempts cost time, so they are collected only once a piece is
                 // known to be broken. The flag is global and stays on: turning it off again
@@ -70,15 +81,33 @@ fn parse_chunks(source: &str, chunks: &[(usize, usize)]) -> Parts {
                 pest::set_error_detail(true);
                 for (s, e) in recovery_chunks(source, start, end) {
                     match SymbiParser::parse(Rule::file, &source[s..e]) {
-                        Ok(pairs) => items.extend(lowerer.file(pairs, s)),
-                        Err(error) => diagnostics.push(errors::explain(&error, source, s, e)),
+                        Ok(pairs) => out.items.extend(lowerer.file(pairs, s)),
+                        Err(error) => {
+                            match members::recover_agent(source, s, e, &error, &mut blanked, &mut lowerer) {
+                                Some(recovered) => {
+                                    out.items.extend(recovered.items);
+                                    out.diagnostics.extend(recovered.diagnostics);
+                                    out.dropped.extend(recovered.dropped);
+                                }
+                                None => {
+                                    let diag = errors::explain(&error, source, s, e);
+                                    let names = members::item_names(source, s, e);
+                                    out.dropped.push(Dropped {
+                                        span: Span::new(s, e),
+                                        error: diag.span(),
+                                        names,
+                                    });
+                                    out.diagnostics.push(diag);
+                                }
+                            }
+                        }
                     }
                 }
             }
         }
     }
-    diagnostics.extend(lowerer.into_diagnostics());
-    (items, diagnostics)
+    out.diagnostics.extend(lowerer.into_diagnostics());
+    out
 }
 
 /// Cuts a broken piece `source[start..end]` where top-level items begin: an `agent`, `fn`
