@@ -16,4 +16,5 @@ mod cases;
 mod cli;
 mod examples;
 mod harness;
+mod recovery;
 mod stdlib;
