@@ -5,3 +5,4 @@ mod features;
 mod live;
 mod perf;
 mod protocol;
+mod recovery;
