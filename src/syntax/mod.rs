@@ -2,7 +2,9 @@
 //!
 //! [`parse`] never panics: nesting is bounded before pest recurses ([`scan`]), pest's
 //! failures become E01xx diagnostics in words a user understands ([`errors`]), and after a
-//! syntax error the file is re-parsed item by item so one run reports every broken item.
+//! syntax error the file is re-parsed item by item so one run reports every broken item,
+//! and a broken agent member by member ([`members`]). [`Parsed::dropped`] says what was
+//! left out, for the checker to run on the rest.
 
 pub mod ast;
 mod error_context;

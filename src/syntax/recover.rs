@@ -1,7 +1,8 @@
 //! Parsing a file item by item: the file is cut at the top-level items (an `agent`, `fn` or
 //! `extern` word that starts a line outside any bracket), and each piece is parsed and
 //! lowered on its own. That keeps only one piece's pest pairs in memory at a time, lets
-//! large files use every core, and after a syntax error lets the other items still parse.
+//! large files use every core, and after a syntax error lets the other items still parse
+//! (and, inside a broken agent, its other members: see `members`).
 
 use super::ast::Item;
 use super::lower::Lowerer;

@@ -43,8 +43,11 @@ fn each_broken_member_reports_the_error_it_gives_alone() {
     assert!(parsed.is_recovered());
     let names: Vec<&str> = parsed.dropped.iter().flat_map(|d| d.names.iter().map(String::as_str)).collect();
     assert_eq!(names, ["broken", "helper"]);
-    let lines: Vec<usize> =
-        parsed.diagnostics.iter().map(|d| BROKEN_MEMBERS[..d.span().start].matches('\n').count() + 1).collect();
+    let lines: Vec<usize> = parsed
+        .diagnostics
+        .iter()
+        .map(|d| BROKEN_MEMBERS[..d.span().start].matches('\n').count() + 1)
+        .collect();
     assert_eq!(lines, [10, 14], "{:?}", parsed.diagnostics);
     // The sound trigger is in the tree, the broken ones are not.
     let agent = parsed.file.agents().next().expect("the agent is kept");
