@@ -74,7 +74,8 @@ pub fn check_source(text: &str, ctx: &CheckContext<'_>) -> Checked {
     let mut variable_types = VariableTypes::new();
     if checkable {
         let checked = check_file_typed(&parsed.file, ctx, &mut variable_types);
-        diagnostics.extend(checked.into_iter().filter(|d| !follow_on(d, text, &parsed.dropped)));
+        diagnostics
+            .extend(checked.into_iter().filter(|d| !follow_on(d, text, &parsed.file, &parsed.dropped)));
     }
     diagnostics.sort_by_key(|d| (d.primary.as_ref().map(|l| l.source.is_some()), d.span().start, d.code));
     Checked { file: parsed.file, diagnostics, variable_types }
@@ -82,8 +83,8 @@ pub fn check_source(text: &str, ctx: &CheckContext<'_>) -> Checked {
 
 /// True for a checker diagnostic that only follows from what recovery left out: one placed
 /// inside a left-out part, or an unknown variable, function or trigger named like something
-/// a left-out part defines.
-fn follow_on(d: &Diagnostic, text: &str, dropped: &[crate::syntax::Dropped]) -> bool {
+/// a left-out part defines (for a trigger, a part of the same agent: `emit` reaches no other).
+fn follow_on(d: &Diagnostic, text: &str, file: &File, dropped: &[crate::syntax::Dropped]) -> bool {
     let at = d.span();
     if d.primary.as_ref().is_some_and(|l| l.source.is_some()) {
         return false;
@@ -95,7 +96,11 @@ fn follow_on(d: &Diagnostic, text: &str, dropped: &[crate::syntax::Dropped]) -> 
         return false;
     }
     let name = text.get(at.start..at.end).unwrap_or("").trim_matches('"');
-    dropped.iter().any(|x| x.names.iter().any(|n| n == name))
+    let agent = file.agents().find(|a| a.span.contains(at.start)).map(|a| a.span);
+    dropped
+        .iter()
+        .filter(|x| d.code != codes::UNKNOWN_TRIGGER || agent.is_some_and(|a| a.contains(x.span.start)))
+        .any(|x| x.names.iter().any(|n| n == name))
 }
 
 /// Checks a parsed file: every problem, sorted by position.

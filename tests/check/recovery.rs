@@ -91,3 +91,11 @@ fn run_and_fmt_still_refuse_a_file_with_syntax_errors() {
     assert!(!text.contains("ran"), "nothing was run: {text}");
     assert!(symbi::fmt::format_source(sound_trigger).is_err());
 }
+
+#[test]
+fn a_dropped_trigger_excuses_emits_of_its_own_agent_only() {
+    // `emit` reaches only the agent's own triggers: B's emit("x") is a real error even
+    // though A's broken trigger "x" was left out.
+    let text = "agent A {\n    on trigger \"x\" {\n        let v = (1 +\n    }\n\n    on trigger \"go\" {\n        emit(\"x\")\n    }\n}\n\nagent B {\n    on trigger \"go\" {\n        emit(\"x\")\n    }\n}\n";
+    assert_eq!(codes(text), ["E0105", "E0206"]);
+}
