@@ -73,7 +73,7 @@ pub fn check_source(text: &str, ctx: &CheckContext<'_>) -> Checked {
     let mut diagnostics = parsed.diagnostics;
     let mut variable_types = VariableTypes::new();
     if checkable {
-        let checked = check_file_typed(&parsed.file, ctx, &mut variable_types);
+        let checked = check_file_typed(&parsed.file, ctx, Some(&mut variable_types));
         diagnostics
             .extend(checked.into_iter().filter(|d| !follow_on(d, text, &parsed.file, &parsed.dropped)));
     }
@@ -105,11 +105,16 @@ fn follow_on(d: &Diagnostic, text: &str, file: &File, dropped: &[crate::syntax::
 
 /// Checks a parsed file: every problem, sorted by position.
 pub fn check_file(file: &File, ctx: &CheckContext<'_>) -> Vec<Diagnostic> {
-    check_file_typed(file, ctx, &mut VariableTypes::new())
+    check_file_typed(file, ctx, None)
 }
 
-/// [`check_file`], also recording the type of every variable in `types`.
-fn check_file_typed(file: &File, ctx: &CheckContext<'_>, types: &mut VariableTypes) -> Vec<Diagnostic> {
+/// [`check_file`], also recording the type of every variable in `types` when given (which
+/// costs a third of the checker's time on a large file, so only `check_source` asks).
+fn check_file_typed(
+    file: &File,
+    ctx: &CheckContext<'_>,
+    mut types: Option<&mut VariableTypes>,
+) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     if let Some((source, d)) = crate::stdlib::stdlib().errors.first() {
         // A build whose stdlib does not parse cannot check calls; say so instead of
@@ -122,10 +127,10 @@ fn check_file_typed(file: &File, ctx: &CheckContext<'_>, types: &mut VariableTyp
     items::check_file_items(file, &mut diags);
 
     let file_fns = signatures(file.functions(), &mut diags);
-    let file_needs = top_level_needs(file, &file_fns, &mut diags, types);
+    let file_needs = top_level_needs(file, &file_fns, &mut diags, &mut types);
 
     for agent in file.agents() {
-        check_agent(agent, ctx, &file_fns, &file_needs, &mut diags, types);
+        check_agent(agent, ctx, &file_fns, &file_needs, &mut diags, &mut types);
     }
     diags.sort_by_key(|d| {
         let s = d.span();
@@ -140,7 +145,7 @@ fn check_agent(
     file_fns: &HashMap<String, Signature>,
     file_needs: &HashMap<String, Vec<Need>>,
     diags: &mut Vec<Diagnostic>,
-    types: &mut VariableTypes,
+    types: &mut Option<&mut VariableTypes>,
 ) {
     items::check_agent_items(agent, diags);
     settings::check_metadata(agent, diags);
@@ -150,6 +155,7 @@ fn check_agent(
     for f in &agent.functions {
         let fns = FnScope { agent: &agent_fns, file: file_fns };
         let mut w = Walker::new(fns, Some(&facts), file_needs);
+        w.scopes.record = types.is_some();
         walk_function(&mut w, f);
         diags.append(&mut w.diags);
         record_types(&mut w, types);
@@ -157,6 +163,7 @@ fn check_agent(
     for trigger in &agent.triggers {
         let fns = FnScope { agent: &agent_fns, file: file_fns };
         let mut w = Walker::new(fns, Some(&facts), file_needs);
+        w.scopes.record = types.is_some();
         w.scopes.push();
         let (name, span) = match &trigger.binding {
             Some(b) => (b.name.as_str(), b.span),
@@ -171,8 +178,10 @@ fn check_agent(
 }
 
 /// Keeps what a finished walk declared, typed, for [`Checked::variable_types`].
-fn record_types(w: &mut Walker<'_>, types: &mut VariableTypes) {
-    types.extend(w.scopes.declared.drain(..).map(|(span, ty)| (span, ty.to_string())));
+fn record_types(w: &mut Walker<'_>, types: &mut Option<&mut VariableTypes>) {
+    if let Some(types) = types {
+        types.extend(w.scopes.declared.drain(..).map(|(span, ty)| (span, ty.to_string())));
+    }
 }
 
 /// Signatures of functions by name (the first of duplicates wins, as at run time).
@@ -214,7 +223,7 @@ fn top_level_needs(
     file: &File,
     file_fns: &HashMap<String, Signature>,
     diags: &mut Vec<Diagnostic>,
-    types: &mut VariableTypes,
+    types: &mut Option<&mut VariableTypes>,
 ) -> HashMap<String, Vec<Need>> {
     let empty_needs = HashMap::new();
     let no_agent_fns = HashMap::new();
@@ -222,6 +231,7 @@ fn top_level_needs(
     for f in file.functions() {
         let fns = FnScope { agent: &no_agent_fns, file: file_fns };
         let mut w = Walker::new(fns, None, &empty_needs);
+        w.scopes.record = types.is_some();
         walk_function(&mut w, f);
         diags.append(&mut w.diags);
         record_types(&mut w, types);

@@ -23,8 +23,11 @@ pub struct Var {
 #[derive(Debug, Default)]
 pub struct Scopes {
     frames: Vec<Vec<Var>>,
-    /// Every variable declared so far, with the type the checker gave it (for hover).
+    /// Every variable declared so far, with the type the checker gave it (for hover);
+    /// kept only when `record` is set.
     pub declared: Vec<(Span, Ty)>,
+    /// Whether to keep `declared` (the language server wants it; `check_file` does not).
+    pub record: bool,
 }
 
 impl Scopes {
@@ -53,7 +56,9 @@ impl Scopes {
                 let old = frame.remove(pos);
                 report_unused(&old, diags);
             }
-            self.declared.push((var.span, var.ty.clone()));
+            if self.record {
+                self.declared.push((var.span, var.ty.clone()));
+            }
             frame.push(var);
         }
     }
