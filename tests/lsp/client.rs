@@ -10,6 +10,30 @@ use std::time::{Duration, Instant};
 /// Long enough for a loaded machine, short enough to fail a hung test.
 pub const HANG: Duration = Duration::from_secs(30);
 
+/// A server started in a fresh workspace folder (plain `initialize`) with one document open.
+pub struct Workspace {
+    /// The server.
+    pub client: Client,
+    /// The open document.
+    pub uri: String,
+    /// The workspace folder, removed when dropped.
+    pub dir: tempfile::TempDir,
+}
+
+impl Workspace {
+    /// Opens `text` as the file `name`; returns the workspace and the diagnostics published
+    /// for the document.
+    pub fn open(name: &str, text: &str) -> (Workspace, Value) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut client = Client::spawn(dir.path());
+        client.initialize(dir.path(), json!({}), Value::Null);
+        let uri = file_uri(&dir.path().join(name));
+        client.open(&uri, text);
+        let published = client.diagnostics_for(&uri);
+        (Workspace { client, uri, dir }, published)
+    }
+}
+
 /// A running `symbi lsp` and the messages it sent that nobody has consumed yet.
 pub struct Client {
     child: Child,

@@ -1,6 +1,6 @@
 //! Hover, completion, navigation, outline, formatting and quick fixes on one agent file.
 
-use super::client::{Client, file_uri};
+use super::client::{Client, Workspace};
 use serde_json::{Value, json};
 
 const AGENT: &str = r#"agent Worker {
@@ -35,12 +35,7 @@ struct Session {
 
 impl Session {
     fn open(text: &str) -> (Session, Value) {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let mut client = Client::spawn(dir.path());
-        client.initialize(dir.path(), json!({}), Value::Null);
-        let uri = file_uri(&dir.path().join("worker.symbi"));
-        client.open(&uri, text);
-        let published = client.diagnostics_for(&uri);
+        let (Workspace { client, uri, dir }, published) = Workspace::open("worker.symbi", text);
         (Session { client, uri, _dir: dir }, published)
     }
 

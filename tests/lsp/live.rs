@@ -1,6 +1,6 @@
 //! Live diagnostics: published on open and on change, with UTF-16 ranges, cleared when fixed.
 
-use super::client::{Client, file_uri};
+use super::client::{Client, Workspace, file_uri};
 use serde_json::{Value, json};
 
 /// An unknown function after an emoji on the same line.
@@ -8,12 +8,7 @@ const BROKEN: &str = "agent A {\n  on trigger \"go\" {\n    let s = \"😀\"; pr
 
 #[test]
 fn an_error_after_an_emoji_has_its_utf16_range_and_a_fix_clears_it() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let mut client = Client::spawn(dir.path());
-    client.initialize(dir.path(), json!({}), Value::Null);
-    let uri = file_uri(&dir.path().join("a.symbi"));
-    client.open(&uri, BROKEN);
-    let published = client.diagnostics_for(&uri);
+    let (Workspace { mut client, uri, dir: _dir }, published) = Workspace::open("a.symbi", BROKEN);
     assert_eq!(published["version"], 1);
     let diags = published["diagnostics"].as_array().cloned().unwrap_or_default();
     let unknown =
