@@ -8,7 +8,8 @@ mod emacs;
 mod neovim;
 mod vscode;
 
-use std::path::Path;
+use crate::support::symbi_bin;
+use serde_json::{Value, json};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
@@ -51,12 +52,51 @@ fn run_bounded(mut command: Command, bound: Duration) -> Output {
     child.wait_with_output().expect("collect the editor's output")
 }
 
-/// Writes the agent the editor tests open, with the config.toml that consents to tier None.
-fn write_project(dir: &Path) -> std::path::PathBuf {
-    std::fs::write(dir.join("config.toml"), "[security]\nallow_native_execution = true\n").unwrap();
-    let agent = dir.join("agent.symbi");
+/// Runs an editor's script on the project (`config.toml` consenting to tier None, and
+/// [`AGENT`]) in a fresh folder, which is also its `HOME`, so no user setup interferes. The
+/// script reads `SYMBI_BIN`, `AGENT` and `RESULT` and writes what the editor saw to `RESULT`;
+/// returns that, after failing the test on a step the script reports as failed.
+fn drive(editor: &str, mut command: Command) -> Value {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("config.toml"), "[security]\nallow_native_execution = true\n").unwrap();
+    let agent = dir.path().join("agent.symbi");
     std::fs::write(&agent, AGENT).unwrap();
-    agent
+    let result = dir.path().join("result.json");
+    command
+        .env("SYMBI_BIN", symbi_bin())
+        .env("AGENT", &agent)
+        .env("RESULT", &result)
+        .env("HOME", dir.path())
+        .env_remove("SYMBIONT_CONFIG")
+        .current_dir(dir.path());
+    let out = run_bounded(command, Duration::from_secs(120));
+    let text = std::fs::read_to_string(&result).unwrap_or_else(|e| {
+        panic!("no result from {editor} ({e}); stderr: {}", String::from_utf8_lossy(&out.stderr))
+    });
+    let seen: Value = serde_json::from_str(&text).unwrap();
+    assert!(seen.get("error").is_none(), "a step failed in {editor}: {}", seen["error"]);
+    seen
+}
+
+/// What every editor must have seen after the diagnostics: hover, completion, navigation,
+/// the outline, formatting and the server's end.
+fn assert_editor_features(seen: &Value) {
+    assert!(seen["hover_function"].as_str().unwrap().contains("fn helper(n: Int) -> Int"));
+    assert!(seen["hover_builtin"].as_str().unwrap().contains("Prints a value"), "doc from stdlib/");
+    let labels: Vec<&str> =
+        seen["completion"].as_array().unwrap().iter().filter_map(|l| l.as_str()).collect();
+    for want in ["let", "execute_native", "helper", "count", "emit"] {
+        assert!(labels.contains(&want), "completion offers `{want}`: {labels:?}");
+    }
+    let mut unique = labels.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), labels.len(), "no label offered twice: {labels:?}");
+    assert_eq!(seen["definition"], json!({"line": 12, "character": 5}), "helper's definition");
+    assert_eq!(seen["references"], 2, "helper: its definition and its call");
+    assert_eq!(seen["symbols"], json!(["Worker", "on trigger \"start\"", "helper"]));
+    assert_eq!(seen["formatted"].as_str().unwrap(), mended(), "formatting restores the layout");
+    assert_eq!(seen["stopped"], true, "the server is gone after the editor stops it");
 }
 
 /// An agent with one error (`nope`, after an emoji that is 4 bytes and 2 UTF-16 units) and
