@@ -221,6 +221,18 @@ impl Transcript for RecordingTranscript {
 mod tests {
     use super::*;
 
+    /// The text of every `output` event, in order.
+    fn output_texts(transcript: &RecordingTranscript) -> Vec<String> {
+        transcript
+            .events()
+            .into_iter()
+            .filter_map(|e| match e {
+                Event::Output { text, .. } => Some(text),
+                _ => None,
+            })
+            .collect()
+    }
+
     #[test]
     fn characters_split_across_chunks_arrive_whole() {
         let text = "aé€🎉z";
@@ -233,15 +245,7 @@ mod tests {
                 sink.chunk(Stream::Stdout, &bytes[cut..cut2]);
                 sink.chunk(Stream::Stdout, &bytes[cut2..]);
                 sink.finish();
-                let got: String = transcript
-                    .events()
-                    .into_iter()
-                    .filter_map(|e| match e {
-                        Event::Output { text, .. } => Some(text),
-                        _ => None,
-                    })
-                    .collect();
-                assert_eq!(got, text, "cut at {cut} and {cut2}");
+                assert_eq!(output_texts(&transcript).concat(), text, "cut at {cut} and {cut2}");
             }
         }
     }
@@ -252,14 +256,6 @@ mod tests {
         let sink = ExecSink::new(transcript.clone(), 1);
         sink.chunk(Stream::Stderr, b"ok \xE2\x82");
         sink.finish();
-        let texts: Vec<String> = transcript
-            .events()
-            .into_iter()
-            .filter_map(|e| match e {
-                Event::Output { text, .. } => Some(text),
-                _ => None,
-            })
-            .collect();
-        assert_eq!(texts, vec!["ok ".to_string(), "\u{FFFD}".to_string()]);
+        assert_eq!(output_texts(&transcript), vec!["ok ".to_string(), "\u{FFFD}".to_string()]);
     }
 }
