@@ -17,7 +17,7 @@ pub fn hover(doc: &Document, enc: Encoding, position: Position) -> Option<Hover>
     let offset = map.offset(position);
     let index = Index::build(&doc.analysis.file);
     let (text, span) = match index.at(offset) {
-        Some(o) => (describe_target(doc, &o.target, o.ty.as_deref())?, o.span),
+        Some(o) => (describe_target(doc, &index, &o.target)?, o.span),
         None => {
             let span = word_at(&doc.text, offset)?;
             (reference::describe(&doc.text[span.start..span.end])?, span)
@@ -29,7 +29,7 @@ pub fn hover(doc: &Document, enc: Encoding, position: Position) -> Option<Hover>
     })
 }
 
-fn describe_target(doc: &Document, target: &Target, ty: Option<&str>) -> Option<String> {
+fn describe_target(doc: &Document, index: &Index, target: &Target) -> Option<String> {
     let lib = stdlib();
     match target {
         Target::Builtin(name) => lib.function(name).map(builtin_text),
@@ -53,18 +53,10 @@ fn describe_target(doc: &Document, target: &Target, ty: Option<&str>) -> Option<
         }
         Target::Variable(def) => {
             let name = slice(&doc.text, *def);
-            // The checker's type when the file checked; else what the binding makes evident
-            // (recorded at the binding, so a use looks it up there).
-            let ty = doc.analysis.variable_types.get(def).cloned().or_else(|| ty.map(String::from)).or_else(
-                || {
-                    let index = Index::build(&doc.analysis.file);
-                    index
-                        .occurrences
-                        .iter()
-                        .find(|o| o.span == *def)
-                        .and_then(|o| doc.analysis.variable_type(o))
-                },
-            );
+            // The type is known at the binding (the checker's, else what the binding makes
+            // evident); a use looks it up there.
+            let ty =
+                index.occurrences.iter().find(|o| o.span == *def).and_then(|o| doc.analysis.variable_type(o));
             Some(format!("```symbi\n{name}: {}\n```", ty.unwrap_or_else(|| "Any".into())))
         }
         Target::Trigger(def) => Some(format!(
