@@ -86,16 +86,16 @@ fn syntax_cases() {
     });
 }
 
-#[test]
-fn every_example_parses() {
-    let mut seen = 0;
-    for entry in std::fs::read_dir(root().join("examples")).expect("examples/ exists") {
+/// Parses every file with one of `extensions` in the repository folder `dir`, asserting it
+/// has no diagnostics; returns each file's path and tree.
+fn parse_each(dir: &str, extensions: &[&str]) -> Vec<(std::path::PathBuf, symbi::syntax::ast::File)> {
+    let mut parsed_files = Vec::new();
+    for entry in std::fs::read_dir(root().join(dir)).unwrap_or_else(|e| panic!("{dir}/: {e}")) {
         let path = entry.expect("directory entry").path();
-        if !matches!(path.extension().and_then(|e| e.to_str()), Some("symbi" | "dsl")) {
+        if !path.extension().and_then(|e| e.to_str()).is_some_and(|e| extensions.contains(&e)) {
             continue;
         }
-        seen += 1;
-        let source = std::fs::read_to_string(&path).expect("example is readable");
+        let source = std::fs::read_to_string(&path).expect("file is readable");
         let parsed = parse(&source);
         assert!(
             parsed.diagnostics.is_empty(),
@@ -103,28 +103,21 @@ fn every_example_parses() {
             path.display(),
             listing(&source, &parsed.diagnostics)
         );
-        assert!(!parsed.file.items.is_empty(), "{} has items", path.display());
+        parsed_files.push((path, parsed.file));
     }
-    assert!(seen >= 4, "examples/ holds the seed agent and at least three more");
+    parsed_files
+}
+
+#[test]
+fn every_example_parses() {
+    let examples = parse_each("examples", &["symbi", "dsl"]);
+    for (path, file) in &examples {
+        assert!(!file.items.is_empty(), "{} has items", path.display());
+    }
+    assert!(examples.len() >= 4, "examples/ holds the seed agent and at least three more");
 }
 
 #[test]
 fn every_stdlib_file_parses() {
-    let mut seen = 0;
-    for entry in std::fs::read_dir(root().join("stdlib")).expect("stdlib/ exists") {
-        let path = entry.expect("directory entry").path();
-        if path.extension().is_none_or(|e| e != "symbi") {
-            continue;
-        }
-        seen += 1;
-        let source = std::fs::read_to_string(&path).expect("stdlib file is readable");
-        let parsed = parse(&source);
-        assert!(
-            parsed.diagnostics.is_empty(),
-            "{}:\n{}",
-            path.display(),
-            listing(&source, &parsed.diagnostics)
-        );
-    }
-    assert!(seen > 0);
+    assert!(!parse_each("stdlib", &["symbi"]).is_empty());
 }
