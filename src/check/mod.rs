@@ -38,12 +38,20 @@ pub struct CheckContext<'a> {
     pub tier: TierChoice,
     /// The agent `run --agent` selects; tier rules then apply to it alone.
     pub agent: Option<String>,
+    /// Record each variable's type in [`Checked::variable_types`] (for the language
+    /// server's hover; it costs a third of the checker's time on a large file).
+    pub variable_types: bool,
 }
 
 impl<'a> CheckContext<'a> {
     /// A context with no CLI tier flags and no selected agent.
     pub fn new(config: &'a Config) -> Self {
-        CheckContext { config, tier: TierChoice { cli_tier: None, cli_native: false }, agent: None }
+        CheckContext {
+            config,
+            tier: TierChoice { cli_tier: None, cli_native: false },
+            agent: None,
+            variable_types: false,
+        }
     }
 }
 
@@ -56,7 +64,7 @@ pub struct Checked {
     /// labels in the file come before labels in other sources at the same place.
     pub diagnostics: Vec<Diagnostic>,
     /// The type the checker gave each variable and parameter, by the span of its binding
-    /// (empty when the checker did not run).
+    /// (empty unless [`CheckContext::variable_types`] asks for it, or when the checker did not run).
     pub variable_types: VariableTypes,
 }
 
@@ -73,7 +81,7 @@ pub fn check_source(text: &str, ctx: &CheckContext<'_>) -> Checked {
     let mut diagnostics = parsed.diagnostics;
     let mut variable_types = VariableTypes::new();
     if checkable {
-        let checked = check_file_typed(&parsed.file, ctx, Some(&mut variable_types));
+        let checked = check_file_typed(&parsed.file, ctx, ctx.variable_types.then_some(&mut variable_types));
         diagnostics
             .extend(checked.into_iter().filter(|d| !follow_on(d, text, &parsed.file, &parsed.dropped)));
     }
@@ -108,8 +116,7 @@ pub fn check_file(file: &File, ctx: &CheckContext<'_>) -> Vec<Diagnostic> {
     check_file_typed(file, ctx, None)
 }
 
-/// [`check_file`], also recording the type of every variable in `types` when given (which
-/// costs a third of the checker's time on a large file, so only `check_source` asks).
+/// [`check_file`], also recording the type of every variable in `types` when given.
 fn check_file_typed(
     file: &File,
     ctx: &CheckContext<'_>,

@@ -37,7 +37,7 @@ pub fn run(args: CheckArgs) -> u8 {
         let name = file.display().to_string();
         let (mut diagnostics, sources) = match crate::syntax::read_source(file) {
             Ok(text) => {
-                let ctx = crate::check::CheckContext { config, tier, agent: None };
+                let ctx = crate::check::CheckContext { config, tier, agent: None, variable_types: false };
                 let diagnostics = crate::check::check_source(&text, &ctx).diagnostics;
                 let mut sources = Sources::new(name, text);
                 // Labels may point into the standard library (a builtin's declaration).

@@ -54,7 +54,7 @@ pub fn run(args: RunArgs) -> u8 {
     };
     let transcript = transcript_for(args.format, sources(&name, &source, &cfg));
 
-    let ctx = CheckContext { config: &cfg, tier: choice, agent: args.agent.clone() };
+    let ctx = CheckContext { config: &cfg, tier: choice, agent: args.agent.clone(), variable_types: false };
     let parsed = check_source(&source, &ctx);
     let diagnostics = &parsed.diagnostics;
     for d in diagnostics {

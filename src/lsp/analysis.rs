@@ -30,7 +30,7 @@ impl Analysis {
 /// `--native` or `--sandbox-tier` in an editor: the tier comes from the file and the
 /// configuration).
 pub fn analyze(text: &str, config: &Config) -> Analysis {
-    let checked = check_source(text, &CheckContext::new(config));
+    let checked = check_source(text, &CheckContext { variable_types: true, ..CheckContext::new(config) });
     Analysis { file: checked.file, diagnostics: checked.diagnostics, variable_types: checked.variable_types }
 }
 

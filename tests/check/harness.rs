@@ -74,7 +74,7 @@ pub fn check_path(path: &Path, base: impl FnOnce(&mut Config)) -> Outcome {
         }
     }
     let tier = TierChoice::from_args(&tier_args).expect("header tier flags are valid");
-    let ctx = CheckContext { config: &config, tier, agent };
+    let ctx = CheckContext { config: &config, tier, agent, variable_types: false };
     let parsed = symbi::syntax::parse(&text);
     let mut diagnostics = parsed.diagnostics;
     diagnostics.extend(check_file(&parsed.file, &ctx));
