@@ -27,10 +27,15 @@ pub fn run(args: CheckArgs) -> u8 {
     let (mut errors, mut warnings) = (0usize, 0usize);
     for file in &files {
         let folder = file.parent().map(Path::to_path_buf).unwrap_or_default();
+        // An untrusted config.toml passed over is reported once, with the folder's first file.
+        let mut passed_over = None;
         let config = match configs.entry(folder) {
             Entry::Occupied(found) => found.into_mut(),
             Entry::Vacant(slot) => match crate::config::load_file_for_check(file, &args.tier, args.format) {
-                Ok(config) => slot.insert(config),
+                Ok(config) => {
+                    passed_over = config.ignored_warning();
+                    slot.insert(config)
+                }
                 Err(status) => return status,
             },
         };
@@ -38,7 +43,8 @@ pub fn run(args: CheckArgs) -> u8 {
         let (mut diagnostics, sources) = match crate::syntax::read_source(file) {
             Ok(text) => {
                 let ctx = crate::check::CheckContext { config, tier, agent: None, variable_types: false };
-                let diagnostics = crate::check::check_source(&text, &ctx).diagnostics;
+                let mut diagnostics: Vec<_> = passed_over.into_iter().collect();
+                diagnostics.extend(crate::check::check_source(&text, &ctx).diagnostics);
                 let mut sources = Sources::new(name, text);
                 // Labels may point into the standard library (a builtin's declaration).
                 for (stdlib_name, stdlib_text) in crate::stdlib::stdlib().sources() {
@@ -46,7 +52,7 @@ pub fn run(args: CheckArgs) -> u8 {
                 }
                 (diagnostics, sources)
             }
-            Err(d) => (vec![d], Sources::new(name, String::new())),
+            Err(d) => (passed_over.into_iter().chain([d]).collect(), Sources::new(name, String::new())),
         };
         if args.deny_warnings {
             diagnostics.iter_mut().for_each(|d| d.severity = Severity::Error);

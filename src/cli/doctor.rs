@@ -22,6 +22,10 @@ struct Report {
 #[derive(Serialize)]
 struct ConfigReport {
     file: Option<String>,
+    /// How the file was chosen.
+    found_by: String,
+    /// An untrusted config.toml beside the agent file that was not read.
+    ignored: Option<crate::config::Ignored>,
     values: Vec<Setting>,
 }
 
@@ -38,7 +42,12 @@ struct Setting {
 
 /// Runs `symbi doctor`; returns the exit status.
 pub fn run(args: DoctorArgs) -> u8 {
-    let cfg = match crate::config::load_path_for_cli(args.config.as_deref()) {
+    // With FILE, the configuration `check` and `run` would use for that agent file.
+    let loaded = match &args.file {
+        Some(file) => crate::config::load_file_for_cli(file, &super::TierArgs { config: args.config.clone(), ..Default::default() }),
+        None => crate::config::load_path_for_cli(args.config.as_deref()),
+    };
+    let cfg = match loaded {
         Ok(cfg) => cfg,
         Err(status) => return status,
     };
@@ -74,7 +83,12 @@ fn config_report(cfg: &Config) -> ConfigReport {
         .into_iter()
         .map(|v| Setting { value: json_value(&v.value), text: v.value, key: v.key, origin: v.origin })
         .collect();
-    ConfigReport { file: cfg.path.as_ref().map(|p| p.display().to_string()), values }
+    ConfigReport {
+        file: cfg.path.as_ref().map(|p| p.display().to_string()),
+        found_by: cfg.found_by.clone(),
+        ignored: cfg.ignored.clone(),
+        values,
+    }
 }
 
 /// `2048` -> 2048, `"docker"` -> "docker", `unset` -> null.
@@ -136,8 +150,12 @@ fn human(r: &Report) -> String {
         r.config
             .file
             .as_deref()
-            .map_or("no file: defaults and environment".to_string(), |f| format!("file {f}"))
+            .map_or("no file: defaults and environment".to_string(), |f| format!("file {f}, {}", r.config.found_by))
     ));
+    if let Some(ignored) = &r.config.ignored {
+        s.push_str(&format!("  not read: {} ({})
+", ignored.path.display(), ignored.reason.key().replace('_', " ")));
+    }
     let width = r.config.values.iter().map(|v| v.key.len()).max().unwrap_or(0);
     for v in &r.config.values {
         s.push_str(&format!("  {:<width$} = {}  ({})\n", v.key, v.text, origin_text(&v.origin)));

@@ -4,8 +4,10 @@ mod check;
 mod doctor;
 mod explain;
 mod fmt;
+mod limit_flags;
 mod lsp;
 mod run;
+mod trust;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -42,12 +44,15 @@ pub enum Command {
     Doctor(DoctorArgs),
     /// Explain a diagnostic code (`symbi explain E0301`).
     Explain(ExplainArgs),
+    /// Trust the config.toml of a folder, so it is read beside the agent files there.
+    Trust(TrustArgs),
 }
 
 /// Flags that choose the tier and limits; `check` takes them too so it agrees with `run`.
 #[derive(clap::Args, Debug, Clone, Default)]
 pub struct TierArgs {
-    /// Configuration file (else $SYMBIONT_CONFIG, else ./config.toml, else defaults).
+    /// Configuration file (else $SYMBIONT_CONFIG, else ./config.toml, else the agent's folder's
+    /// config.toml if trusted with `symbi trust`, else ~/.config/symbi/config.toml, else defaults).
     #[arg(long, value_name = "P")]
     pub config: Option<PathBuf>,
     /// Run on tier None (native execution) and consent to it.
@@ -101,14 +106,14 @@ pub struct RunArgs {
     /// The trigger's payload: JSON text, or @path to a JSON file.
     #[arg(long, value_name = "JSON|@FILE")]
     pub input: Option<String>,
-    /// Memory limit in MiB (narrows the configuration).
-    #[arg(long, value_name = "MB")]
+    /// Memory limit in MiB, 1 or more (narrows the configuration).
+    #[arg(long, value_name = "MB", value_parser = limit_flags::memory_mb)]
     pub max_memory: Option<u64>,
-    /// CPU cores.
-    #[arg(long, value_name = "CORES")]
+    /// CPU cores, a number above 0 (narrows the configuration).
+    #[arg(long, value_name = "CORES", value_parser = limit_flags::cpu_cores, allow_negative_numbers = true)]
     pub max_cpu: Option<f64>,
-    /// Wall-clock timeout of each execution, in seconds.
-    #[arg(long, value_name = "SECONDS")]
+    /// Wall-clock timeout of each execution, 1 to 604800 seconds (narrows the configuration).
+    #[arg(long, value_name = "SECONDS", value_parser = limit_flags::timeout_seconds)]
     pub timeout: Option<u64>,
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
@@ -158,6 +163,23 @@ pub struct DoctorArgs {
     /// Configuration file.
     #[arg(long, value_name = "P")]
     pub config: Option<PathBuf>,
+    /// An agent file: report the configuration `check` and `run` would use for it.
+    #[arg(value_name = "FILE")]
+    pub file: Option<PathBuf>,
+}
+
+/// Arguments of `symbi trust`.
+#[derive(clap::Args, Debug)]
+pub struct TrustArgs {
+    /// The folder whose config.toml to trust (default: the current directory).
+    #[arg(value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// Forget the folder instead.
+    #[arg(long, conflicts_with = "list")]
+    pub revoke: bool,
+    /// List the trusted folders and whether each config.toml is unchanged.
+    #[arg(long, conflicts_with = "dir")]
+    pub list: bool,
 }
 
 /// Arguments of `symbi explain`.
@@ -184,6 +206,7 @@ pub fn main() -> ExitCode {
         Command::Lsp(args) => lsp::run(args),
         Command::Doctor(args) => doctor::run(args),
         Command::Explain(args) => explain::run(args),
+        Command::Trust(args) => trust::run(args),
     };
     ExitCode::from(status)
 }

@@ -10,7 +10,7 @@ use crate::check::{CheckContext, check_source};
 use crate::config::{self, Config, EnvVars};
 use crate::diag::{Diagnostic, Sources};
 use crate::eval::transcript::{HumanTranscript, JsonTranscript};
-use crate::eval::{AuditLog, Cancel, Flow, Interpreter, RunSetup, Transcript, target};
+use crate::eval::{AuditLog, Cancel, Event, Flow, IgnoredConfig, Interpreter, RunSetup, Transcript, target};
 use crate::sandbox;
 use crate::security::Tier;
 use crate::security::policy::{self, LimitOverrides, TierChoice, TierSource};
@@ -53,6 +53,12 @@ pub fn run(args: RunArgs) -> u8 {
         }
     };
     let transcript = transcript_for(args.format, sources(&name, &source, &cfg));
+    // The header names the configuration before anything else, so a refusal further down is
+    // read knowing which file (or none) it came from.
+    transcript.event(configuration_event(&cfg));
+    if let Some(warning) = cfg.ignored_warning() {
+        transcript.diagnostic(&warning);
+    }
 
     let ctx = CheckContext { config: &cfg, tier: choice, agent: args.agent.clone(), variable_types: false };
     let parsed = check_source(&source, &ctx);
@@ -162,6 +168,19 @@ pub fn run(args: RunArgs) -> u8 {
         Ok(()) => EXIT_OK,
         Err(Flow::Interrupted(sig)) => 128 + (sig as u8 & 0x7f),
         Err(_) => EXIT_FAILURE,
+    }
+}
+
+/// The first event of a run: the configuration file used and the one passed over.
+fn configuration_event(cfg: &Config) -> Event {
+    Event::Configuration {
+        files: cfg.path.iter().map(|p| p.display().to_string()).collect(),
+        found_by: cfg.found_by.clone(),
+        ignored: cfg
+            .ignored
+            .iter()
+            .map(|i| IgnoredConfig { path: i.path.display().to_string(), reason: i.reason.key().to_string() })
+            .collect(),
     }
 }
 

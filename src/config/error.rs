@@ -20,6 +20,10 @@ pub const E_BAD_VALUE: &str = "E0505";
 pub const E_BAD_ENV: &str = "E0506";
 /// A key set both in `[native_execution]` and in `[security.native_execution]`.
 pub const E_CONFLICT: &str = "E0507";
+/// `symbi trust` cannot record or revoke a folder (no `config.toml`, no trust store).
+pub const E_TRUST: &str = "E0508";
+/// A `config.toml` beside the agent file was not read: its folder is not trusted.
+pub const W_UNTRUSTED: &str = "W0501";
 
 /// Why the configuration could not be loaded: the diagnostics (labels point into
 /// `source_text`, named `source_name`), for rendering with exit status 2.

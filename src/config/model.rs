@@ -52,6 +52,13 @@ pub struct Config {
     pub production: bool,
     /// The file this was loaded from, if any.
     pub path: Option<PathBuf>,
+    /// How that file was chosen (`named by --config`, ...), for the run header.
+    pub found_by: String,
+    /// The `config.toml` beside the agent file that was not read because its folder is not
+    /// trusted (or it changed since): every command that loads it warns with [`W0501`].
+    ///
+    /// [`W0501`]: super::W_UNTRUSTED
+    pub ignored: Option<super::Ignored>,
     /// Where each set value came from, by dotted key (`native_execution.max_memory_mb`).
     /// Keys absent here have their default.
     pub origins: BTreeMap<String, Origin>,
@@ -186,6 +193,8 @@ impl Default for Config {
             },
             production: false,
             path: None,
+            found_by: "no file: the built-in defaults".into(),
+            ignored: None,
             origins: BTreeMap::new(),
         }
     }

@@ -10,6 +10,16 @@ use std::sync::{Arc, Mutex};
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum Event {
+    /// The configuration of the run, its first event: the file used, how it was chosen, and
+    /// an untrusted `config.toml` beside the agent file that was not read.
+    Configuration {
+        /// The configuration files applied, in order (empty: the built-in defaults).
+        files: Vec<String>,
+        /// How the file was chosen (`named by --config`, ...).
+        found_by: String,
+        /// Files that were not read.
+        ignored: Vec<IgnoredConfig>,
+    },
     /// A trigger's handler starts (the one the CLI chose, or one reached through `emit`).
     TriggerStarted {
         /// The agent's name.
@@ -103,6 +113,15 @@ pub enum Event {
         /// As in `trigger_started`.
         depth: u32,
     },
+}
+
+/// A configuration file that was not read, in [`Event::Configuration`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct IgnoredConfig {
+    /// The file.
+    pub path: String,
+    /// `not_trusted`, `changed`, `no_trust_store` or `unreadable`.
+    pub reason: String,
 }
 
 /// Where the events of a run go: the terminal (human or JSON) or, in tests, a list.

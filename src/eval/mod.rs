@@ -24,7 +24,7 @@ mod value;
 pub use audit::{AuditEntry, AuditLog};
 pub use cancel::Cancel;
 pub use error::{Eval, Flow};
-pub use events::{Event, RecordingTranscript, Transcript};
+pub use events::{Event, IgnoredConfig, RecordingTranscript, Transcript};
 pub use scope::Scope;
 pub use value::{Value, format_duration};
 

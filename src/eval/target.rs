@@ -69,17 +69,22 @@ pub fn choose<'f>(
     Ok((chosen, handler))
 }
 
+/// The largest `--input @FILE` payload read (64 MiB).
+pub const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
+
 /// The payload of `--input`: JSON text, or `@path` to a file of JSON; none is `null`.
 pub fn parse_input(arg: Option<&str>) -> Result<Value, Diagnostic> {
     let Some(arg) = arg else { return Ok(Value::Null) };
     let (text, from) = match arg.strip_prefix('@') {
-        Some(path) => match std::fs::read_to_string(path) {
+        // Only a regular file, read without blocking and up to a cap: `@/dev/zero` or a FIFO
+        // is refused at once rather than filling memory or waiting for a writer.
+        Some(path) => match crate::config::read_regular_file(std::path::Path::new(path), MAX_INPUT_BYTES)
+            .and_then(|bytes| String::from_utf8(bytes).map_err(|_| "it is not UTF-8 text".to_string()))
+        {
             Ok(text) => (text, format!("the file `{path}`")),
-            Err(e) => {
-                return Err(Diagnostic::error(
-                    BAD_INPUT,
-                    format!("cannot read the --input file `{path}`: {e}"),
-                ));
+            Err(why) => {
+                return Err(Diagnostic::error(BAD_INPUT, format!("cannot read the --input file `{path}`: {why}"))
+                    .with_help("give `--input @FILE` a regular JSON file, or the JSON text itself"));
             }
         },
         None => (arg.to_string(), "--input".to_string()),

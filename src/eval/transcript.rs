@@ -79,6 +79,13 @@ fn tier_source_phrase(key: &str) -> &str {
 impl Transcript for HumanTranscript {
     fn event(&self, event: Event) {
         match event {
+            Event::Configuration { files, found_by, ignored } => {
+                let used = if files.is_empty() { "none".to_string() } else { files.join(", ") };
+                self.say(&format!("configuration: {used} ({found_by})"));
+                for file in ignored {
+                    self.say(&format!("configuration not read: {} ({})", file.path, file.reason.replace('_', " ")));
+                }
+            }
             Event::TriggerStarted { agent, trigger, tier, tier_source, limits, working_directory, depth } => {
                 if depth == 0 {
                     self.say(&format!(

@@ -36,7 +36,8 @@ pub fn analyze(text: &str, config: &Config) -> Analysis {
 
 /// The configuration for the document at `file` (`None` when unsaved), and a diagnostic
 /// for the document when the configuration has problems (it is then checked with the
-/// defaults, so the editor still shows the file's own problems).
+/// defaults, so the editor still shows the file's own problems) or when an untrusted
+/// `config.toml` beside it was passed over (W0501).
 pub fn load_config(
     choice: &ConfigChoice,
     file: Option<&Path>,
@@ -44,7 +45,11 @@ pub fn load_config(
 ) -> (Config, Option<Diagnostic>) {
     let result = config::load_discovered(choice.discover(file, env), env);
     match result {
-        Ok(config) => (config, None),
+        // An untrusted config.toml beside the file is reported as `symbi check` does (W0501).
+        Ok(config) => {
+            let warning = config.ignored_warning().map(|d| d.with_primary(Span::point(0), "checked without it"));
+            (config, warning)
+        }
         Err(error) => {
             let first = error.diagnostics.first();
             let code = first.map_or("E0501", |d| d.code);

@@ -1,16 +1,14 @@
 //! Which configuration a document is checked with.
 //!
-//! `symbi check FILE` run from a folder uses `--config P`, else `$SYMBIONT_CONFIG`, else
-//! `./config.toml`, else a `config.toml` beside the file, else the defaults
-//! ([`config::discover_for_file`]). An editor has no command line and its working directory
-//! is arbitrary, so the workspace folder that holds the file plays the part of `.`, and
+//! The same discovery as `symbi check FILE` run from a folder ([`config::discover_file_in`]):
+//! `--config P`, else `$SYMBIONT_CONFIG`, else `./config.toml`, else a `config.toml` beside
+//! the file in a folder trusted with `symbi trust`, else the user's configuration file, else
+//! the defaults. An editor has no command line and its working directory is arbitrary, so
+//! the workspace folder that holds the file plays the part of `.`, and
 //! `initializationOptions.config` the part of `--config` (a relative path is resolved
 //! against the first workspace folder).
 
-use crate::config::{self, Discovered, EnvVars};
-
-/// The name of the configuration file looked for.
-const CONFIG_FILE: &str = "config.toml";
+use crate::config::{self, Discovery, EnvVars};
 use std::path::{Path, PathBuf};
 
 /// The workspace facts from `initialize` that decide the configuration.
@@ -23,30 +21,21 @@ pub struct ConfigChoice {
 }
 
 impl ConfigChoice {
-    /// Which configuration file the document at `file` (`None` when unsaved) is checked with.
-    pub fn discover(&self, file: Option<&Path>, env: &EnvVars) -> Discovered {
-        if let Some(explicit) = &self.explicit {
-            let path = match self.roots.first() {
-                Some(root) if explicit.is_relative() => root.join(explicit),
-                _ => explicit.clone(),
-            };
-            return Discovered::Named { path, by: "initializationOptions.config" };
-        }
+    /// Which configuration file the document at `file` (`None` when unsaved) is checked with,
+    /// and the untrusted `config.toml` beside it that was passed over.
+    pub fn discover(&self, file: Option<&Path>, env: &EnvVars) -> Discovery {
+        let explicit = self.explicit.as_ref().map(|explicit| match self.roots.first() {
+            Some(root) if explicit.is_relative() => root.join(explicit),
+            _ => explicit.clone(),
+        });
         // The innermost workspace folder holding the file stands for the current directory.
         let root = match file {
             Some(f) => self.roots.iter().filter(|r| f.starts_with(r)).max_by_key(|r| r.as_os_str().len()),
             None => self.roots.first(),
         };
-        let found = match root {
-            Some(root) => config::discover_in(root, None, env),
-            None => config::discover_in(Path::new("."), None, env),
-        };
-        // Then a config.toml beside the file, as `discover_for_file` does.
-        let beside = file.and_then(Path::parent).map(|dir| dir.join(CONFIG_FILE));
-        match (found, beside) {
-            (Discovered::Defaults, Some(beside)) if beside.is_file() => Discovered::Local(beside),
-            (found, _) => found,
-        }
+        let dir = root.map_or(Path::new("."), PathBuf::as_path);
+        let named = explicit.as_deref().map(|p| (p, "initializationOptions.config"));
+        config::discover_file_in(dir, file, named, env)
     }
 }
 
@@ -54,25 +43,33 @@ impl ConfigChoice {
 mod tests {
     use super::*;
 
-    fn path_of(found: Discovered) -> Option<PathBuf> {
-        match found {
-            Discovered::Named { path, .. } | Discovered::Local(path) => Some(path),
-            Discovered::Defaults => None,
-        }
+    fn path_of(found: Discovery) -> Option<PathBuf> {
+        found.found.path().map(Path::to_path_buf)
     }
 
     #[test]
-    fn the_workspace_folder_first_then_beside_the_file() -> std::io::Result<()> {
-        let ws = tempfile::tempdir()?;
+    fn the_workspace_folder_first_then_beside_the_file_when_trusted() -> Result<(), String> {
+        let ws = tempfile::tempdir().map_err(|e| e.to_string())?;
         let root = ws.path().to_path_buf();
-        std::fs::create_dir_all(root.join("agents"))?;
+        let write = |path: PathBuf, text: &str| std::fs::write(path, text).map_err(|e| e.to_string());
+        std::fs::create_dir_all(root.join("agents")).map_err(|e| e.to_string())?;
         let choice = ConfigChoice { roots: vec![root.clone()], explicit: None };
-        let env = EnvVars::default();
+        // The trust store lives in a HOME of this test's own.
+        let home = root.join("home");
+        let env = EnvVars::from_pairs([("HOME", home.to_str().unwrap_or_default())]);
         let file = root.join("agents/a.symbi");
         assert_eq!(path_of(choice.discover(Some(&file), &env)), None);
-        std::fs::write(root.join("agents/config.toml"), "")?;
+        write(root.join("agents/config.toml"), "")?;
+        // Beside the file but not trusted: passed over, and said so.
+        let found = choice.discover(Some(&file), &env);
+        assert_eq!(found.ignored.map(|i| i.path), Some(root.join("agents/config.toml")));
+        assert_eq!(found.found, config::Discovered::Defaults);
+        let mut store = config::trust::TrustStore::open(&env)?;
+        let folder = std::fs::canonicalize(root.join("agents")).map_err(|e| e.to_string())?;
+        store.trust(folder, config::sha256_hex(b""));
+        store.save()?;
         assert_eq!(path_of(choice.discover(Some(&file), &env)), Some(root.join("agents/config.toml")));
-        std::fs::write(root.join("config.toml"), "")?;
+        write(root.join("config.toml"), "")?;
         assert_eq!(path_of(choice.discover(Some(&file), &env)), Some(root.join("config.toml")));
         Ok(())
     }
