@@ -65,7 +65,7 @@ impl Discovered {
         match self {
             Discovered::Named { by, .. } => format!("named by {by}"),
             Discovered::Local(_) => "in the current directory".into(),
-            Discovered::Trusted { .. } => "beside the agent file, in a folder trusted with `symbi trust`".into(),
+            Discovered::Trusted { .. } => "beside the agent file, in a trusted folder".into(),
             Discovered::User(_) => "your configuration directory".into(),
             Discovered::Defaults => "no file: the built-in defaults".into(),
         }

@@ -183,15 +183,23 @@ fn an_unwritable_audit_log_is_a_warning_not_a_failure() {
 
 #[test]
 fn the_readme_example_runs_with_its_process_py_wherever_it_is() {
+    // The README's first command, as written there, in a fresh checkout by a new user: no
+    // configuration of their own, no trusted folder.
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap_or_default();
+    let line = readme.lines().find(|l| l.starts_with("cargo run --release -- run ")).unwrap_or_default();
+    let args: Vec<&str> = line.split_whitespace().skip(4).collect();
+    assert!(args.first() == Some(&"run"), "the README names its first command: {line:?}");
     let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let examples = tmp.path().join("examples");
     let _ = std::fs::create_dir_all(&examples);
     for name in ["native_worker.symbi", "process.py", "config.toml"] {
         let _ = std::fs::copy(root().join("examples").join(name), examples.join(name));
     }
-    let mut cmd = symbi_run(tmp.path(), &examples.join("native_worker.symbi"), &[]);
-    // The example's own config.toml chooses the working directory, as on a fresh machine.
-    cmd.env_remove("SYMBIONT_NATIVE_WORKING_DIR");
+    let mut cmd = Command::new(symbi_bin());
+    cmd.args(&args).current_dir(tmp.path()).env("NO_COLOR", "1").env("HOME", tmp.path().join("home"));
+    for (k, _) in std::env::vars().filter(|(k, _)| k.starts_with("SYMBIONT_") || k.starts_with("XDG_")) {
+        cmd.env_remove(k);
+    }
     let out = cmd.output().unwrap_or_else(|e| panic!("{e}"));
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -199,4 +207,7 @@ fn the_readme_example_runs_with_its_process_py_wherever_it_is() {
     assert!(stdout.contains("process.py: python"), "{stdout}");
     let canonical = std::fs::canonicalize(&examples).unwrap_or_default();
     assert!(stderr.contains(&format!("working directory: {}", canonical.display())), "{stderr}");
+    // The header names the configuration file the README's command names.
+    assert!(stderr.contains("configuration: examples/config.toml (named by --config)"), "{stderr}");
+    assert!(!stderr.contains("W0501"), "{stderr}");
 }
