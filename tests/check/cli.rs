@@ -18,8 +18,9 @@ fn the_seed_example_checks_clean_with_native_consent_and_not_without() {
     let out = symbi(&["check", "--format", "json", &seed]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stdout(&out).contains("\"code\":\"E0301\""), "{}", stdout(&out));
-    // Beside its folder's configuration, which consents, it checks clean as it is.
-    let out = symbi(&["check", "examples/native_worker.symbi"]);
+    // With its folder's configuration, which consents, it checks clean as it is; that file
+    // is named, since a config.toml beside an agent is not read from an untrusted folder.
+    let out = symbi(&["check", "--config", "examples/config.toml", "examples/native_worker.symbi"]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
 }
 

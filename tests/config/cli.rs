@@ -45,7 +45,7 @@ fn a_malformed_env_var_is_exit_2_naming_it() {
 }
 
 #[test]
-fn a_config_beside_the_agent_file_is_used_by_check() {
+fn a_config_beside_the_agent_file_is_used_by_check_only_once_trusted() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("agent.symbi"),
@@ -54,7 +54,21 @@ fn a_config_beside_the_agent_file_is_used_by_check() {
     .unwrap();
     std::fs::write(dir.path().join("config.toml"), "[security]\nallow_native_exection = true\n").unwrap();
     let file = dir.path().join("agent.symbi");
-    let (status, stderr) = check_with(&[file.to_str().unwrap_or_default()], &[]);
+    let home = dir.path().join("home");
+    let home = home.to_str().unwrap_or_default();
+    let env = [("HOME", home), ("XDG_DATA_HOME", ""), ("XDG_CONFIG_HOME", "")];
+    // Untrusted: not read at all (so its error is not reported either), and said so.
+    let (status, stdout, _) = check_out(&[file.to_str().unwrap_or_default()], &env);
+    assert_eq!(status, Some(0), "{stdout}");
+    assert!(stdout.contains("warning[W0501]"), "{stdout}");
+    assert!(!stdout.contains("E0503"), "{stdout}");
+    // Trusted (by writing the store the way `symbi trust` does): read, so its error counts.
+    let user = symbi::config::EnvVars::from_pairs([("HOME", home)]);
+    let mut store = symbi::config::trust::TrustStore::open(&user).unwrap();
+    let text = std::fs::read(dir.path().join("config.toml")).unwrap();
+    store.trust(std::fs::canonicalize(dir.path()).unwrap(), symbi::config::sha256_hex(&text));
+    store.save().unwrap();
+    let (status, stderr) = check_with(&[file.to_str().unwrap_or_default()], &env);
     assert_eq!(status, Some(2), "{stderr}");
     assert!(stderr.contains("E0503"), "{stderr}");
 }

@@ -7,6 +7,9 @@ mod precedence;
 mod report;
 mod robust;
 mod seed;
+mod special_files;
+mod trust;
+mod limit_flags;
 
 use std::path::{Path, PathBuf};
 use symbi::config::{Config, ConfigError, EnvVars, load};

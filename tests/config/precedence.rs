@@ -2,8 +2,10 @@
 
 use super::{case, load_case};
 use std::path::PathBuf;
+use symbi::config::trust::TrustStore;
 use symbi::config::{
-    Discovered, EnvVars, Origin, discover, discover_for_file, discover_in, load, load_for_file, load_in,
+    Discovered, EnvVars, Ignored, IgnoredReason, Origin, discover, discover_for_file, discover_in, load,
+    load_discovered, load_for_file, load_in, sha256_hex, user_config,
 };
 use symbi::security::Tier;
 
@@ -112,29 +114,75 @@ fn local_config_toml_is_found_and_named_files_beat_it() {
 }
 
 #[test]
-fn config_beside_the_agent_file_counts_only_when_nothing_else_names_one() {
+fn config_beside_the_agent_file_counts_only_in_a_trusted_folder_and_when_nothing_else_names_one() {
     let dir = tempfile::tempdir().unwrap();
     let agent = dir.path().join("agent.symbi");
-    let none = EnvVars::default();
-    assert_eq!(discover_for_file(&agent, None, &none), Discovered::Defaults);
-    assert_eq!(discover_for_file(std::path::Path::new("agent.symbi"), None, &none), Discovered::Defaults);
+    // A HOME of this test's own holds the trust store.
+    let home = dir.path().join("home").display().to_string();
+    let user = EnvVars::from_pairs([("HOME", home.as_str())]);
+    assert_eq!(discover_for_file(&agent, None, &user), Discovered::Defaults.into());
+    assert_eq!(discover_for_file(std::path::Path::new("agent.symbi"), None, &user), Discovered::Defaults.into());
 
     let beside = dir.path().join("config.toml");
     let text =
         "[native_execution]\nworking_directory = \"work\"\n[storage]\naudit_log = \"logs/audit.jsonl\"\n";
     std::fs::write(&beside, text).unwrap();
-    assert_eq!(discover_for_file(&agent, None, &none), Discovered::Local(beside.clone()));
-    let cfg = load_for_file(&agent, None, &none).unwrap();
+    // Not trusted: not read, and reported.
+    let found = discover_for_file(&agent, None, &user);
+    assert_eq!(found.found, Discovered::Defaults);
+    assert_eq!(found.ignored, Some(Ignored { path: beside.clone(), reason: IgnoredReason::NotTrusted }));
+    let cfg = load_for_file(&agent, None, &user).unwrap();
+    assert_eq!(cfg.path, None);
+    assert_eq!(cfg.storage.audit_log, PathBuf::from(&home).join(".local/state/symbi/audit.jsonl"));
+    assert!(cfg.ignored_warning().is_some_and(|d| d.code == "W0501"));
+    // Without a home there is no trust store: still not read, and the reason says so.
+    let found = discover_for_file(&agent, None, &EnvVars::default());
+    assert!(matches!(found.ignored.map(|i| i.reason), Some(IgnoredReason::NoTrustStore(_))));
+
+    let mut store = TrustStore::open(&user).unwrap();
+    store.trust(std::fs::canonicalize(dir.path()).unwrap(), sha256_hex(text.as_bytes()));
+    store.save().unwrap();
+    let found = discover_for_file(&agent, None, &user);
+    assert!(matches!(&found.found, Discovered::Trusted { path, .. } if *path == beside), "{found:?}");
+    let cfg = load_for_file(&agent, None, &user).unwrap();
     // A relative working directory is relative to the config file's folder.
     assert_eq!(cfg.native_execution.working_directory, dir.path().join("work"));
     assert_eq!(cfg.storage.audit_log, dir.path().join("logs/audit.jsonl"));
-    assert_eq!(cfg.path, Some(beside));
+    assert_eq!(cfg.path, Some(beside.clone()));
+    assert_eq!(cfg.ignored, None);
+
+    // A file swapped after discovery is not read with the trust discovery found.
+    let swapped = discover_for_file(&agent, None, &user);
+    std::fs::write(&beside, "[security]\nallow_native_execution = true\n").unwrap();
+    let cfg = load_discovered(swapped, &user).unwrap();
+    assert!(!cfg.security.allow_native_execution);
+    assert_eq!(cfg.ignored.map(|i| i.reason), Some(IgnoredReason::Changed));
 
     let named = case("seed_option1.toml");
     assert_eq!(
-        discover_for_file(&agent, Some(&named), &none),
-        Discovered::Named { path: named.clone(), by: "--config" }
+        discover_for_file(&agent, Some(&named), &user),
+        Discovered::Named { path: named.clone(), by: "--config" }.into()
     );
     let env = EnvVars::from_pairs([("SYMBIONT_CONFIG", COMPLETE)]);
-    assert!(matches!(discover_for_file(&agent, None, &env), Discovered::Named { by: "SYMBIONT_CONFIG", .. }));
+    assert!(matches!(discover_for_file(&agent, None, &env).found, Discovered::Named { by: "SYMBIONT_CONFIG", .. }));
+}
+
+#[test]
+fn the_user_configuration_directory_comes_after_every_other_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().display().to_string();
+    let env = EnvVars::from_pairs([("HOME", home.as_str())]);
+    let user = dir.path().join(".config/symbi/config.toml");
+    assert_eq!(user_config(&env), Some(user.clone()));
+    assert_eq!(discover_in(dir.path(), None, &env), Discovered::Defaults);
+    std::fs::create_dir_all(user.parent().unwrap()).unwrap();
+    std::fs::write(&user, "[docker]\nimage = \"mine:1\"\n").unwrap();
+    assert_eq!(discover_in(dir.path(), None, &env), Discovered::User(user.clone()));
+    assert_eq!(load_in(dir.path(), None, &env).unwrap().docker.image, "mine:1");
+    let xdg = EnvVars::from_pairs([("HOME", home.as_str()), ("XDG_CONFIG_HOME", "/xdg")]);
+    assert_eq!(user_config(&xdg), Some(PathBuf::from("/xdg/symbi/config.toml")));
+    // ./config.toml comes first.
+    let local = dir.path().join("config.toml");
+    std::fs::write(&local, "").unwrap();
+    assert_eq!(discover_in(dir.path(), None, &env), Discovered::Local(local));
 }

@@ -54,7 +54,10 @@ pub fn transcript(case: &Path) -> String {
     }
     cmd.env("NO_COLOR", "1")
         .env("SYMBIONT_NATIVE_WORKING_DIR", &work)
-        .env("XDG_STATE_HOME", tmp.path().join("state"));
+        .env("XDG_STATE_HOME", tmp.path().join("state"))
+        // No configuration or trusted folder of the machine's user takes part.
+        .env("XDG_CONFIG_HOME", tmp.path().join("config-home"))
+        .env("XDG_DATA_HOME", tmp.path().join("data"));
     if !h.config.is_empty() {
         let path = tmp.path().join("config.toml");
         let _ = std::fs::write(&path, h.config.join("\n") + "\n");
