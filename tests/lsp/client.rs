@@ -46,9 +46,15 @@ pub struct Client {
 impl Client {
     /// Starts the server in `dir` (its working directory).
     pub fn spawn(dir: &std::path::Path) -> Client {
+        Client::spawn_with(dir, &[])
+    }
+
+    /// [`Client::spawn`] with extra environment variables (a HOME of the test's own).
+    pub fn spawn_with(dir: &std::path::Path, env: &[(&str, &std::path::Path)]) -> Client {
         let mut child = Command::new(crate::support::symbi_bin())
             .arg("lsp")
             .current_dir(dir)
+            .envs(env.iter().copied())
             .env_remove("SYMBIONT_CONFIG")
             .env_remove("SYMBIONT_ENV")
             .stdin(Stdio::piped())

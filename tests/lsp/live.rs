@@ -80,3 +80,34 @@ fn the_configuration_near_the_file_decides_like_symbi_check() {
     client.initialize(dir.path(), json!({}), json!({"config": "strict.toml"}));
     assert!(codes(&mut client, &uri).contains(&"E0301".to_string()));
 }
+
+#[test]
+fn an_untrusted_config_beside_the_file_is_reported_and_not_read_as_symbi_check_does() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (ws, agents, home) = (dir.path().join("ws"), dir.path().join("ws/agents"), dir.path().join("home"));
+    std::fs::create_dir_all(&agents).expect("mkdir");
+    std::fs::write(agents.join("config.toml"), "[security]\nallow_native_execution = true\n").expect("write");
+    let text = "agent A {\n  security { tier: None }\n  on trigger \"go\" { print(\"hi\") }\n}\n";
+    let uri = file_uri(&agents.join("a.symbi"));
+    let codes = || -> Vec<String> {
+        let mut client = Client::spawn_with(&ws, &[("HOME", &home), ("XDG_DATA_HOME", &home.join("data"))]);
+        client.initialize(&ws, json!({}), Value::Null);
+        client.open(&uri, text);
+        let diags = client.diagnostics_for(&uri)["diagnostics"].clone();
+        diags.as_array().into_iter().flatten().filter_map(|d| d["code"].as_str().map(String::from)).collect()
+    };
+    // The folder is not trusted: its consent does not count, and the editor says why.
+    let seen = codes();
+    assert!(seen.contains(&"W0501".to_string()) && seen.contains(&"E0301".to_string()), "{seen:?}");
+    // Trusted the way `symbi trust` records it: read, as `symbi check` and `symbi run` read it.
+    let out = std::process::Command::new(crate::support::symbi_bin())
+        .arg("trust")
+        .arg(&agents)
+        .env("HOME", &home)
+        .env("XDG_DATA_HOME", home.join("data"))
+        .output()
+        .expect("symbi trust runs");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let seen = codes();
+    assert!(!seen.contains(&"W0501".to_string()) && !seen.contains(&"E0301".to_string()), "{seen:?}");
+}
