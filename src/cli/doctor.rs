@@ -44,7 +44,10 @@ struct Setting {
 pub fn run(args: DoctorArgs) -> u8 {
     // With FILE, the configuration `check` and `run` would use for that agent file.
     let loaded = match &args.file {
-        Some(file) => crate::config::load_file_for_cli(file, &super::TierArgs { config: args.config.clone(), ..Default::default() }),
+        Some(file) => crate::config::load_file_for_cli(
+            file,
+            &super::TierArgs { config: args.config.clone(), ..Default::default() },
+        ),
         None => crate::config::load_path_for_cli(args.config.as_deref()),
     };
     let cfg = match loaded {
@@ -147,14 +150,18 @@ fn human(r: &Report) -> String {
     ));
     s.push_str(&format!(
         "\nConfiguration ({})\n",
-        r.config
-            .file
-            .as_deref()
-            .map_or("no file: defaults and environment".to_string(), |f| format!("file {f}, {}", r.config.found_by))
+        r.config.file.as_deref().map_or("no file: defaults and environment".to_string(), |f| format!(
+            "file {f}, {}",
+            r.config.found_by
+        ))
     ));
     if let Some(ignored) = &r.config.ignored {
-        s.push_str(&format!("  not read: {} ({})
-", ignored.path.display(), ignored.reason.key().replace('_', " ")));
+        s.push_str(&format!(
+            "  not read: {} ({})
+",
+            ignored.path.display(),
+            ignored.reason.key().replace('_', " ")
+        ));
     }
     let width = r.config.values.iter().map(|v| v.key.len()).max().unwrap_or(0);
     for v in &r.config.values {

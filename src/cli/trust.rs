@@ -7,8 +7,8 @@
 use super::{EXIT_OK, EXIT_USAGE, TrustArgs};
 use crate::config::trust::{TrustStore, Verdict};
 use crate::config::{
-    CONFIG_FILE, ConfigError, Discovered, E_TRUST, EnvVars, MAX_CONFIG_BYTES, load_discovered, read_regular_file,
-    sha256_hex,
+    CONFIG_FILE, ConfigError, Discovered, E_TRUST, EnvVars, MAX_CONFIG_BYTES, load_discovered,
+    read_regular_file, sha256_hex,
 };
 use crate::diag::Diagnostic;
 use crate::diag::render::color_enabled;
@@ -69,13 +69,15 @@ fn trust(dir: &Path, env: &EnvVars) -> Result<String, ConfigError> {
     })?;
     // A file with errors is not trusted: every command would refuse it anyway, and the user
     // should see what they consent to before it counts.
-    let cfg = load_discovered(Discovered::Named { path: path.clone(), by: "symbi trust" }, &EnvVars::default())?;
+    let cfg =
+        load_discovered(Discovered::Named { path: path.clone(), by: "symbi trust" }, &EnvVars::default())?;
     let sha256 = sha256_hex(&bytes);
     let mut store = open_store(env)?;
     store.trust(folder.clone(), sha256.clone());
     store.save().map_err(|why| refusal(why, "check that your data folder is writable"))?;
     let sets: Vec<&str> = cfg.origins.keys().map(String::as_str).collect();
-    let sets = if sets.is_empty() { "nothing (every value is the default)".to_string() } else { sets.join(", ") };
+    let sets =
+        if sets.is_empty() { "nothing (every value is the default)".to_string() } else { sets.join(", ") };
     Ok(format!(
         "trusted {folder}: its {CONFIG_FILE} (sha256 {short}) is now read for agent files there\n\
          it sets: {sets}\n\
@@ -87,7 +89,8 @@ fn trust(dir: &Path, env: &EnvVars) -> Result<String, ConfigError> {
 
 fn revoke(dir: &Path, env: &EnvVars) -> Result<String, ConfigError> {
     // A folder that no longer exists can still be forgotten by the path it had.
-    let folder = std::fs::canonicalize(dir).or_else(|_| std::path::absolute(dir)).unwrap_or(dir.to_path_buf());
+    let folder =
+        std::fs::canonicalize(dir).or_else(|_| std::path::absolute(dir)).unwrap_or(dir.to_path_buf());
     let mut store = open_store(env)?;
     if !store.revoke(&folder) {
         return Ok(format!("{} was not trusted\n", folder.display()));
@@ -106,7 +109,9 @@ fn list(env: &EnvVars) -> Result<String, ConfigError> {
         let state = match read_regular_file(&entry.folder.join(CONFIG_FILE), MAX_CONFIG_BYTES) {
             Ok(text) => match store.verdict(&entry.folder, &text) {
                 Verdict::Trusted => "trusted".to_string(),
-                _ => format!("changed since, not trusted until `symbi trust {}` again", entry.folder.display()),
+                _ => {
+                    format!("changed since, not trusted until `symbi trust {}` again", entry.folder.display())
+                }
             },
             Err(why) => format!("{CONFIG_FILE} cannot be read: {why}"),
         };

@@ -238,7 +238,8 @@ pub fn load_discovered(found: impl Into<Discovery>, env: &EnvVars) -> Result<Con
         match read(path, by) {
             // The trusted file is read once and used only if it is still the content that was
             // trusted: a file swapped after discovery gets no more trust than a new one.
-            Ok(text) if matches!(&found, Discovered::Trusted { sha256, .. } if *sha256 != sha256_hex(text.as_bytes())) => {
+            Ok(text) if matches!(&found, Discovered::Trusted { sha256, .. } if *sha256 != sha256_hex(text.as_bytes())) =>
+            {
                 ignored = Some(Ignored { path: path.to_path_buf(), reason: IgnoredReason::Changed });
                 cfg.found_by = Discovered::Defaults.describe();
             }

@@ -24,11 +24,11 @@ pub use cli::{load_file_for_check, load_file_for_cli, load_for_cli, load_path_fo
 pub use env::{CONFIG_VAR, ENV_VAR, EnvVars, OVERRIDES, default_audit_log, is_production};
 pub use error::*;
 pub use load::{
-    CONFIG_FILE, Discovered, Discovery, Ignored, IgnoredReason, discover, discover_file_in, discover_for_file,
-    discover_in, load, load_discovered, load_for_file, load_in, load_text, user_config,
+    CONFIG_FILE, Discovered, Discovery, Ignored, IgnoredReason, discover, discover_file_in,
+    discover_for_file, discover_in, load, load_discovered, load_for_file, load_in, load_text, user_config,
 };
+pub use model::*;
 pub use regular::{MAX_CONFIG_BYTES, io_reason as regular_io_reason, read_regular_file};
+pub use report::{EffectiveValue, effective_values, value_of};
 pub use sha256::sha256_hex;
 pub use untrusted::untrusted_warning;
-pub use model::*;
-pub use report::{EffectiveValue, effective_values, value_of};

@@ -60,7 +60,9 @@ impl TrustStore {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 return Ok(TrustStore { path, entries: Vec::new() });
             }
-            Err(e) => return Err(format!("cannot read the trust store `{}`: {}", path.display(), io_reason(&e))),
+            Err(e) => {
+                return Err(format!("cannot read the trust store `{}`: {}", path.display(), io_reason(&e)));
+            }
         };
         let euid = nix::unistd::geteuid().as_raw();
         if meta.uid() != euid || meta.mode() & 0o022 != 0 {
@@ -111,7 +113,9 @@ impl TrustStore {
     /// Writes the store: a private file (0600) in a private folder (0700), replaced at once
     /// by a rename so a reader never sees half of it.
     pub fn save(&self) -> Result<(), String> {
-        let fail = |e: std::io::Error| format!("cannot write the trust store `{}`: {}", self.path.display(), io_reason(&e));
+        let fail = |e: std::io::Error| {
+            format!("cannot write the trust store `{}`: {}", self.path.display(), io_reason(&e))
+        };
         let dir = self.path.parent().ok_or_else(|| fail(std::io::Error::other("it has no folder")))?;
         std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir).map_err(fail)?;
         let text = serde_json::to_string_pretty(&StoreFile { version: 1, folders: self.entries.clone() })
@@ -191,7 +195,8 @@ mod tests {
         let mut store = TrustStore::open(&env)?;
         store.trust(PathBuf::from("/x"), "00".into());
         store.save()?;
-        std::fs::set_permissions(store.path(), std::fs::Permissions::from_mode(0o666)).map_err(|e| e.to_string())?;
+        std::fs::set_permissions(store.path(), std::fs::Permissions::from_mode(0o666))
+            .map_err(|e| e.to_string())?;
         assert!(TrustStore::open(&env).is_err_and(|e| e.contains("writable by others")));
         assert!(TrustStore::open(&EnvVars::default()).is_err());
         Ok(())

@@ -31,19 +31,24 @@ pub fn untrusted_warning(ignored: &Ignored, used: Option<&Path>) -> Diagnostic {
     let (message, help) = match &ignored.reason {
         IgnoredReason::NotTrusted => (
             format!("`{path}` was not read: its folder is not trusted"),
-            format!("if you trust this folder, run `symbi trust {folder}`; or name the file with `--config {path}`"),
+            format!(
+                "if you trust this folder, run `symbi trust {folder}`; or name the file with `--config {path}`"
+            ),
         ),
         IgnoredReason::Changed => (
             format!("`{path}` was not read: it changed since its folder was trusted"),
-            format!("review the file, then run `symbi trust {folder}` again; or name it with `--config {path}`"),
+            format!(
+                "review the file, then run `symbi trust {folder}` again; or name it with `--config {path}`"
+            ),
         ),
         IgnoredReason::NoTrustStore(why) => (
             format!("`{path}` was not read: the trust store cannot be used ({why})"),
             format!("name the file with `--config {path}`"),
         ),
-        IgnoredReason::Unreadable(why) => {
-            (format!("`{path}` was not read: {why}"), format!("name a configuration file with `--config PATH`"))
-        }
+        IgnoredReason::Unreadable(why) => (
+            format!("`{path}` was not read: {why}"),
+            "name a configuration file with `--config PATH`".to_string(),
+        ),
     };
     Diagnostic::warning(W_UNTRUSTED, message).with_note(why).with_note(instead).with_help(help)
 }

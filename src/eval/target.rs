@@ -83,8 +83,11 @@ pub fn parse_input(arg: Option<&str>) -> Result<Value, Diagnostic> {
         {
             Ok(text) => (text, format!("the file `{path}`")),
             Err(why) => {
-                return Err(Diagnostic::error(BAD_INPUT, format!("cannot read the --input file `{path}`: {why}"))
-                    .with_help("give `--input @FILE` a regular JSON file, or the JSON text itself"));
+                return Err(Diagnostic::error(
+                    BAD_INPUT,
+                    format!("cannot read the --input file `{path}`: {why}"),
+                )
+                .with_help("give `--input @FILE` a regular JSON file, or the JSON text itself"));
             }
         },
         None => (arg.to_string(), "--input".to_string()),

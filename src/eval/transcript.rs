@@ -83,7 +83,11 @@ impl Transcript for HumanTranscript {
                 let used = if files.is_empty() { "none".to_string() } else { files.join(", ") };
                 self.say(&format!("configuration: {used} ({found_by})"));
                 for file in ignored {
-                    self.say(&format!("configuration not read: {} ({})", file.path, file.reason.replace('_', " ")));
+                    self.say(&format!(
+                        "configuration not read: {} ({})",
+                        file.path,
+                        file.reason.replace('_', " ")
+                    ));
                 }
             }
             Event::TriggerStarted { agent, trigger, tier, tier_source, limits, working_directory, depth } => {

@@ -47,7 +47,8 @@ pub fn load_config(
     match result {
         // An untrusted config.toml beside the file is reported as `symbi check` does (W0501).
         Ok(config) => {
-            let warning = config.ignored_warning().map(|d| d.with_primary(Span::point(0), "checked without it"));
+            let warning =
+                config.ignored_warning().map(|d| d.with_primary(Span::point(0), "checked without it"));
             (config, warning)
         }
         Err(error) => {

@@ -3,13 +3,13 @@
 mod cli;
 mod docs;
 mod errors;
+mod limit_flags;
 mod precedence;
 mod report;
 mod robust;
 mod seed;
 mod special_files;
 mod trust;
-mod limit_flags;
 
 use std::path::{Path, PathBuf};
 use symbi::config::{Config, ConfigError, EnvVars, load};

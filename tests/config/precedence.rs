@@ -121,7 +121,10 @@ fn config_beside_the_agent_file_counts_only_in_a_trusted_folder_and_when_nothing
     let home = dir.path().join("home").display().to_string();
     let user = EnvVars::from_pairs([("HOME", home.as_str())]);
     assert_eq!(discover_for_file(&agent, None, &user), Discovered::Defaults.into());
-    assert_eq!(discover_for_file(std::path::Path::new("agent.symbi"), None, &user), Discovered::Defaults.into());
+    assert_eq!(
+        discover_for_file(std::path::Path::new("agent.symbi"), None, &user),
+        Discovered::Defaults.into()
+    );
 
     let beside = dir.path().join("config.toml");
     let text =
@@ -164,7 +167,10 @@ fn config_beside_the_agent_file_counts_only_in_a_trusted_folder_and_when_nothing
         Discovered::Named { path: named.clone(), by: "--config" }.into()
     );
     let env = EnvVars::from_pairs([("SYMBIONT_CONFIG", COMPLETE)]);
-    assert!(matches!(discover_for_file(&agent, None, &env).found, Discovered::Named { by: "SYMBIONT_CONFIG", .. }));
+    assert!(matches!(
+        discover_for_file(&agent, None, &env).found,
+        Discovered::Named { by: "SYMBIONT_CONFIG", .. }
+    ));
 }
 
 #[test]

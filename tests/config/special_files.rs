@@ -29,7 +29,8 @@ fn bounded(dir: &std::path::Path, args: &[&str]) -> Output {
 
 fn fifo_in(dir: &std::path::Path) -> String {
     let fifo = dir.join("fifo");
-    nix::unistd::mkfifo(&fifo, nix::sys::stat::Mode::from_bits_truncate(0o600)).unwrap_or_else(|e| panic!("{e}"));
+    nix::unistd::mkfifo(&fifo, nix::sys::stat::Mode::from_bits_truncate(0o600))
+        .unwrap_or_else(|e| panic!("{e}"));
     fifo.display().to_string()
 }
 
@@ -45,7 +46,9 @@ fn config_dev_zero_and_a_fifo_are_refused_at_once() {
     let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let fifo = fifo_in(tmp.path());
     let agent = agent_in(tmp.path());
-    for (config, what) in [("/dev/zero", "it is a character device, not a regular file"), (fifo.as_str(), "FIFO")] {
+    for (config, what) in
+        [("/dev/zero", "it is a character device, not a regular file"), (fifo.as_str(), "FIFO")]
+    {
         for sub in [&["check", &agent][..], &["run", &agent][..], &["doctor"][..]] {
             let mut args = sub.to_vec();
             args.extend(["--config", config]);
@@ -73,6 +76,14 @@ fn input_at_dev_zero_and_at_a_fifo_are_refused_at_once() {
     // A regular file is still read.
     let payload = tmp.path().join("p.json");
     std::fs::write(&payload, "{\"n\": 7}").unwrap_or_else(|e| panic!("{e}"));
-    let out = bounded(tmp.path(), &["run", &agent, "--sandbox-tier", "tier1", "--input", &format!("@{}", payload.display())]);
-    assert!(String::from_utf8_lossy(&out.stdout).contains("\"n\": 7") || String::from_utf8_lossy(&out.stdout).contains("\"n\":7"), "{}", String::from_utf8_lossy(&out.stdout));
+    let out = bounded(
+        tmp.path(),
+        &["run", &agent, "--sandbox-tier", "tier1", "--input", &format!("@{}", payload.display())],
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("\"n\": 7")
+            || String::from_utf8_lossy(&out.stdout).contains("\"n\":7"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
 }

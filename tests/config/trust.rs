@@ -102,7 +102,10 @@ fn a_config_shipped_beside_the_agent_does_not_consent_lift_limits_or_move_the_au
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("error[E0301]") || stderr.contains("[E0301]"), "{stderr}");
-    assert!(stderr.contains(&format!("warning[W0501]: `{shipped}` was not read: its folder is not trusted")), "{stderr}");
+    assert!(
+        stderr.contains(&format!("warning[W0501]: `{shipped}` was not read: its folder is not trusted")),
+        "{stderr}"
+    );
     let folder = m.path("downloaded").display().to_string();
     assert!(stderr.contains(&format!("symbi trust {folder}")), "{stderr}");
     assert!(stderr.contains(&format!("--config {shipped}")), "{stderr}");
@@ -149,7 +152,12 @@ fn a_trusted_folder_is_used_and_named_then_untrusted_again_once_edited() {
     let out = m.symbi(&["run", &m.agent()]);
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
-    assert!(stderr.contains(&format!("symbi: configuration: {shipped} (beside the agent file, in a trusted folder)")), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "symbi: configuration: {shipped} (beside the agent file, in a trusted folder)"
+        )),
+        "{stderr}"
+    );
     assert!(!stderr.contains("W0501"), "{stderr}");
     assert!(text(&out.stdout).contains("ran"));
     let out = m.symbi(&["run", &m.agent(), "--format", "json"]);
@@ -167,7 +175,10 @@ fn a_trusted_folder_is_used_and_named_then_untrusted_again_once_edited() {
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("E0301"), "{stderr}");
-    assert!(stderr.contains(&format!("`{shipped}` was not read: it changed since its folder was trusted")), "{stderr}");
+    assert!(
+        stderr.contains(&format!("`{shipped}` was not read: it changed since its folder was trusted")),
+        "{stderr}"
+    );
     assert!(stderr.contains(&format!("run `symbi trust {}` again", folder.display())), "{stderr}");
     let listed = text(&m.symbi(&["trust", "--list"]).stdout);
     assert!(listed.contains("changed since"), "{listed}");
@@ -211,7 +222,11 @@ fn config_flag_symbiont_config_cwd_and_the_user_directory_still_count() {
     assert!(stderr.contains(&format!("symbi: configuration: {shipped} (named by --config)")), "{stderr}");
     assert!(!stderr.contains("W0501"), "{stderr}");
     // So does SYMBIONT_CONFIG.
-    let out = m.command(&["run", &m.agent()]).env("SYMBIONT_CONFIG", &shipped).output().unwrap_or_else(|e| panic!("{e}"));
+    let out = m
+        .command(&["run", &m.agent()])
+        .env("SYMBIONT_CONFIG", &shipped)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(stderr.contains("(named by SYMBIONT_CONFIG)"), "{stderr}");
@@ -229,11 +244,20 @@ fn config_flag_symbiont_config_cwd_and_the_user_directory_still_count() {
     assert_eq!(event(&ev, "trigger_started")["limits"]["max_output_bytes"], 10_485_760);
     // XDG_CONFIG_HOME moves it.
     let xdg = m.path("xdg");
-    let out = m.command(&["run", &m.agent()]).env("XDG_CONFIG_HOME", &xdg).output().unwrap_or_else(|e| panic!("{e}"));
+    let out = m
+        .command(&["run", &m.agent()])
+        .env("XDG_CONFIG_HOME", &xdg)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(out.status.code(), Some(1), "no file under XDG_CONFIG_HOME: no consent");
     // ./config.toml of the folder symbi runs in is the user's choice too.
-    std::fs::write(m.path("cwd/config.toml"), "[security]\nallow_native_execution = true\n").unwrap_or_else(|e| panic!("{e}"));
-    let out = m.command(&["run", &m.agent()]).env("XDG_CONFIG_HOME", &xdg).output().unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(m.path("cwd/config.toml"), "[security]\nallow_native_execution = true\n")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let out = m
+        .command(&["run", &m.agent()])
+        .env("XDG_CONFIG_HOME", &xdg)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(stderr.contains("symbi: configuration: config.toml (in the current directory)"), "{stderr}");
@@ -275,7 +299,8 @@ fn trust_refuses_a_folder_without_a_sound_config_toml() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("E0508"), "{}", text(&out.stderr));
     // A file with errors is not trusted: the user would be consenting to something unread.
-    std::fs::write(m.shipped_config(), "[security]\nallow_native_exection = true\n").unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(m.shipped_config(), "[security]\nallow_native_exection = true\n")
+        .unwrap_or_else(|e| panic!("{e}"));
     let out = m.symbi(&["trust", &m.path("downloaded").display().to_string()]);
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("E0503"), "{}", text(&out.stderr));
@@ -294,10 +319,10 @@ fn a_trust_store_others_can_write_trusts_nothing() {
     let m = Machine::new();
     assert_eq!(m.symbi(&["trust", &m.path("downloaded").display().to_string()]).status.code(), Some(0));
     let store = m.path("home/.local/share/symbi/trusted.json");
-    std::fs::set_permissions(&store, std::fs::Permissions::from_mode(0o666)).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::set_permissions(&store, std::fs::Permissions::from_mode(0o666))
+        .unwrap_or_else(|e| panic!("{e}"));
     let out = m.symbi(&["run", &m.agent()]);
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("the trust store cannot be used"), "{stderr}");
 }
-
