@@ -190,10 +190,12 @@ fn sources(name: &str, text: &str, cfg: &Config) -> Sources {
     for (std_name, std_text) in crate::stdlib::stdlib().sources() {
         sources.insert(std_name, std_text);
     }
+    // Read the way the loader read it (a regular file, capped), since the path may have been
+    // swapped for a FIFO since.
     if let Some(path) = &cfg.path
-        && let Ok(text) = std::fs::read_to_string(path)
+        && let Ok(bytes) = config::read_regular_file(path, config::MAX_CONFIG_BYTES)
     {
-        sources.insert(path.display().to_string(), text);
+        sources.insert(path.display().to_string(), String::from_utf8_lossy(&bytes).into_owned());
     }
     sources
 }
