@@ -5,7 +5,9 @@
 //! whatever other tests run at the same time.
 
 mod allowlist;
+mod code_files;
 mod containment;
+mod env_policy;
 mod environment;
 mod isolated;
 mod leaks;
