@@ -112,9 +112,7 @@ pub fn check(env: &BTreeMap<String, String>, allowed: &[String]) -> Result<(), S
                 "E0412",
                 format!("the environment variable `{name}` is refused: {why}"),
             )
-            .with_note(
-                "such a variable would let an allowed program run code the allowlist never allowed",
-            )
+            .with_note("such a variable would let an allowed program run code the allowlist never allowed")
             .with_help(format!(
                 "remove `{name}` from the call's env, or, if every agent may set it, add \"{name}\" to \
                  `native_execution.allowed_env` in the configuration"

@@ -23,7 +23,11 @@ fn attacks(dir: &Path, marker: &Path) -> Vec<Attack> {
     std::fs::write(&startup, format!("open({:?}, 'w')\n", marker.display().to_string()))
         .unwrap_or_else(|e| panic!("{e}"));
     vec![
-        Attack { name: "BASH_ENV", vars: vec![("BASH_ENV", script.display().to_string())], argv: &["bash", "-c", "true"] },
+        Attack {
+            name: "BASH_ENV",
+            vars: vec![("BASH_ENV", script.display().to_string())],
+            argv: &["bash", "-c", "true"],
+        },
         Attack {
             name: "PYTHONSTARTUP",
             vars: vec![("PYTHONSTARTUP", startup.display().to_string())],
@@ -96,10 +100,12 @@ async fn the_configurations_allowed_env_reaches_the_runner_of_tier_none() {
     let mut cfg = symbi::config::Config::default();
     let mut req = request(&["sh", "-c", "echo \"$PYTHONPATH\""]);
     req.env.insert("PYTHONPATH".into(), "/opt/agent-lib".into());
-    let plain = symbi::sandbox::for_tier(symbi::security::Tier::None, &cfg).unwrap_or_else(|e| panic!("{e:?}"));
+    let plain =
+        symbi::sandbox::for_tier(symbi::security::Tier::None, &cfg).unwrap_or_else(|e| panic!("{e:?}"));
     assert_eq!(plain.execute(req.clone()).await.err().map(|e| e.code), Some("E0412"));
     cfg.native_execution.allowed_env = vec!["PYTHONPATH".into()];
-    let allowing = symbi::sandbox::for_tier(symbi::security::Tier::None, &cfg).unwrap_or_else(|e| panic!("{e:?}"));
+    let allowing =
+        symbi::sandbox::for_tier(symbi::security::Tier::None, &cfg).unwrap_or_else(|e| panic!("{e:?}"));
     let r = allowing.execute(req).await.unwrap_or_else(|e| panic!("{e:?}"));
     assert_eq!(r.stdout, "/opt/agent-lib\n");
 }

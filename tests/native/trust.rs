@@ -37,7 +37,9 @@ fn plant(home: &Path, marker: &Path) {
     std::fs::write(home.join(".gitconfig"), alias).unwrap_or_else(|e| panic!("{e}"));
 }
 
-fn refusal(result: Result<symbi::sandbox::ExecResult, symbi::sandbox::SandboxError>) -> symbi::sandbox::SandboxError {
+fn refusal(
+    result: Result<symbi::sandbox::ExecResult, symbi::sandbox::SandboxError>,
+) -> symbi::sandbox::SandboxError {
     match result {
         Err(e) => e,
         Ok(r) => panic!("the call ran: {r:?}"),

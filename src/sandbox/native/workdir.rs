@@ -174,8 +174,7 @@ pub fn trust(dir: &Path) -> Result<(), String> {
         return Err(format!("it is writable by group or others (mode {:04o})", meta.mode() & 0o7777));
     }
     for parent in dir.ancestors().skip(1) {
-        let meta =
-            std::fs::symlink_metadata(parent).map_err(|e| format!("`{}`: {e}", parent.display()))?;
+        let meta = std::fs::symlink_metadata(parent).map_err(|e| format!("`{}`: {e}", parent.display()))?;
         if meta.uid() != euid && meta.uid() != 0 {
             return Err(format!(
                 "its parent `{}` is owned by {} (mode {:04o}), neither root nor the user symbi runs as",
@@ -204,18 +203,16 @@ fn user(uid: u32) -> String {
 }
 
 fn untrusted(path: &Path, canonical: &Path, why: String) -> SandboxError {
-    let mut e = SandboxError::new(
-        "E0411",
-        format!("working directory `{}` is not trusted: {why}", path.display()),
-    )
-    .with_note(
-        "the program runs there with HOME set to it, so whoever can write there can plant start-up \
+    let mut e =
+        SandboxError::new("E0411", format!("working directory `{}` is not trusted: {why}", path.display()))
+            .with_note(
+                "the program runs there with HOME set to it, so whoever can write there can plant start-up \
          files (.gitconfig, .bashrc, python .pth files) that it would run",
-    )
-    .with_help(
-        "use a directory owned by the user symbi runs as and writable only by it (chmod go-w), \
+            )
+            .with_help(
+                "use a directory owned by the user symbi runs as and writable only by it (chmod go-w), \
          inside parents owned by that user or root; or remove it and let symbi create it",
-    );
+            );
     if canonical != path {
         e = e.with_note(format!("`{}` resolves to `{}`", path.display(), canonical.display()));
     }
