@@ -75,6 +75,8 @@ pub const UNKNOWN_RESOURCE_KEY: &str = "E0311";
 pub const INVALID_SETTING: &str = "E0312";
 /// A literal command line that cannot be split into argv (an unclosed quote).
 pub const UNSPLITTABLE_COMMAND: &str = "E0313";
+/// A literal `env` of `execute_native`/`execute_code` setting a refused variable.
+pub const ENV_VARIABLE_REFUSED: &str = "E0314";
 
 /// A variable that is never read.
 pub const UNUSED_VARIABLE: &str = "W0001";
@@ -88,7 +90,7 @@ pub const UNKNOWN_CAPABILITY: &str = "W0004";
 pub const NETWORK_NOT_DENIABLE: &str = "W0005";
 
 /// Every code of the checker, for the documentation test.
-pub const ALL: [&str; 42] = [
+pub const ALL: [&str; 43] = [
     UNKNOWN_VARIABLE,
     UNKNOWN_FUNCTION,
     UNKNOWN_METHOD,
@@ -126,6 +128,7 @@ pub const ALL: [&str; 42] = [
     UNKNOWN_RESOURCE_KEY,
     INVALID_SETTING,
     UNSPLITTABLE_COMMAND,
+    ENV_VARIABLE_REFUSED,
     UNUSED_VARIABLE,
     UNREACHABLE_CODE,
     UNINSPECTED_RESULT,

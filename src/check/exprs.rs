@@ -239,12 +239,18 @@ impl<'a> Walker<'a> {
                 {
                     self.diags.extend(facts.check_command(&text, arg.span));
                 }
+                if let Some(Expr { kind: ExprKind::Map(entries), .. }) = literal(1) {
+                    self.diags.extend(facts.check_env(entries));
+                }
             }
             "execute_code" => {
                 if let Some(arg) = literal(1)
                     && let Some(text) = arg.as_plain_str()
                 {
                     self.diags.extend(facts.check_executable(&text, arg.span));
+                }
+                if let Some(Expr { kind: ExprKind::Map(entries), .. }) = literal(2) {
+                    self.diags.extend(facts.check_env(entries));
                 }
             }
             "emit" => {

@@ -11,7 +11,7 @@ use crate::diag::{Diagnostic, Fix, Label, Span};
 use crate::security::policy::{self, ConsentRefusal, EffectiveTier, TierSource};
 use crate::security::{KNOWN_CAPABILITIES, Tier};
 use crate::stdlib::Builtin;
-use crate::syntax::ast::Agent;
+use crate::syntax::ast::{Agent, Expr, MapKey};
 
 /// What the checker knows about one agent's security while checking its bodies.
 pub struct AgentFacts<'a> {
@@ -25,6 +25,8 @@ pub struct AgentFacts<'a> {
     pub allowlist: Option<Vec<String>>,
     /// Tier-dependent rules apply (false for agents other than the one `--agent` selects).
     pub tier_rules: bool,
+    /// Variables the configuration lets a call's `env` set although they are refused.
+    pub allowed_env: Vec<String>,
 }
 
 impl<'a> AgentFacts<'a> {
@@ -42,7 +44,8 @@ impl<'a> AgentFacts<'a> {
         let has_own_list = security.is_some_and(|s| s.allowed_executables.is_some());
         let allowlist = (effective.tier == Tier::None || has_own_list)
             .then(|| policy::allowed_executables(ctx.config, Some(agent)));
-        let facts = AgentFacts { agent, effective, declared, allowlist, tier_rules };
+        let allowed_env = ctx.config.native_execution.allowed_env.clone();
+        let facts = AgentFacts { agent, effective, declared, allowlist, tier_rules, allowed_env };
         facts.capability_rules(diags);
         if tier_rules {
             facts.tier_rules(ctx, diags);
@@ -237,6 +240,32 @@ impl<'a> AgentFacts<'a> {
                 .with_note(format!("allowed executables: {list}"))
                 .with_help(help),
         )
+    }
+
+    /// E0314 for each key of a literal `env` map that the runner would refuse (E0412): the
+    /// same table ([`env_policy`](crate::sandbox::env_policy)), on every tier.
+    pub fn check_env(&self, entries: &[(MapKey, Expr)]) -> Vec<Diagnostic> {
+        let refused = entries.iter().filter(|(key, _)| !self.allowed_env.contains(&key.name));
+        refused
+            .filter_map(|(key, _)| {
+                let why = crate::sandbox::env_policy::denied(&key.name)?;
+                Some(
+                    Diagnostic::error(
+                        codes::ENV_VARIABLE_REFUSED,
+                        format!("the environment variable `{}` is refused", key.name),
+                    )
+                    .with_primary(key.span, why)
+                    .with_note(
+                        "such a variable would let an allowed program run code the allowlist never allowed",
+                    )
+                    .with_help(format!(
+                        "remove it, or, if every agent may set it, add \"{}\" to \
+                         `native_execution.allowed_env` in the configuration",
+                        key.name
+                    )),
+                )
+            })
+            .collect()
     }
 
     /// E0206 for `emit` of a trigger this agent does not have.

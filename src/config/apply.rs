@@ -48,6 +48,7 @@ pub fn apply(cfg: &mut Config, key: &str, value: Value) {
         ("native_execution.max_cpu_cores", Cores(c)) => n.max_cpu_cores = c,
         ("native_execution.max_execution_time_seconds", Int(i)) => n.max_execution_time_seconds = i,
         ("native_execution.allowed_executables", List(l)) => n.allowed_executables = l,
+        ("native_execution.allowed_env", List(l)) => n.allowed_env = l,
         ("native_execution.max_output_bytes", Int(i)) => n.max_output_bytes = i,
         ("native_execution.max_file_size_mb", Limit(l)) => n.max_file_size_mb = l,
         ("native_execution.max_open_files", Limit(l)) => n.max_open_files = l,

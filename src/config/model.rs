@@ -94,6 +94,9 @@ pub struct NativeExecutionConfig {
     pub max_execution_time_seconds: u64,
     /// Executables that may run (names resolved through the fixed PATH, or paths).
     pub allowed_executables: Vec<String>,
+    /// Variables a request's `env` may set although
+    /// [`env_policy`](crate::sandbox::env_policy) refuses them by default (exact names).
+    pub allowed_env: Vec<String>,
     /// Bytes kept per output stream of one call.
     pub max_output_bytes: u64,
     /// RLIMIT_FSIZE in MiB.
@@ -164,13 +167,14 @@ impl Default for Config {
             native_execution: NativeExecutionConfig {
                 enabled: false,
                 default_executable: "bash".into(),
-                working_directory: PathBuf::from("/tmp/symbiont-native"),
+                working_directory: default_working_directory(),
                 enforce_resource_limits: true,
                 max_memory_mb: Some(2048),
                 max_cpu_seconds: Some(300),
                 max_cpu_cores: Some(4.0),
                 max_execution_time_seconds: 300,
                 allowed_executables: ["bash", "sh", "python3", "python", "node"].map(String::from).to_vec(),
+                allowed_env: Vec::new(),
                 max_output_bytes: 10 * 1024 * 1024,
                 max_file_size_mb: Some(1024),
                 max_open_files: Some(1024),
@@ -198,6 +202,15 @@ impl Default for Config {
             origins: BTreeMap::new(),
         }
     }
+}
+
+/// The default working directory of native calls: `/tmp/symbi-<euid>/native`. A directory
+/// per user, created 0700 by the runner; every part below `/tmp` must be owned by that user
+/// (the runner checks), so another user who created it first gets a refusal (E0411), never
+/// a say in what runs there. Not under `$HOME` (as root that is `/root`, a refused root) nor
+/// under `/run` (a small tmpfs that the system itself needs).
+pub fn default_working_directory() -> PathBuf {
+    PathBuf::from(format!("/tmp/symbi-{}/native", nix::unistd::geteuid().as_raw()))
 }
 
 impl Config {

@@ -76,6 +76,9 @@ pub fn value_of(cfg: &Config, key: &str) -> Option<String> {
         "native_execution.allowed_executables" => {
             format!("[{}]", n.allowed_executables.iter().map(|e| text(e)).collect::<Vec<_>>().join(", "))
         }
+        "native_execution.allowed_env" => {
+            format!("[{}]", n.allowed_env.iter().map(|e| text(e)).collect::<Vec<_>>().join(", "))
+        }
         "native_execution.max_output_bytes" => n.max_output_bytes.to_string(),
         "native_execution.max_file_size_mb" => limit(n.max_file_size_mb),
         "native_execution.max_open_files" => limit(n.max_open_files),

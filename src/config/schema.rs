@@ -90,6 +90,7 @@ pub const NATIVE_EXECUTION: &[Key] = &[
     key("max_cpu_cores", Kind::Cores),
     key("max_execution_time_seconds", int(1, 7 * 24 * 3600)),
     key("allowed_executables", Kind::StrList),
+    key("allowed_env", Kind::StrList),
     key("max_output_bytes", int(1, i64::MAX as u64)),
     key("max_file_size_mb", Kind::Limit),
     key("max_open_files", Kind::Limit),

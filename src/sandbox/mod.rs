@@ -5,6 +5,7 @@
 
 pub mod availability;
 pub mod docker;
+pub mod env_policy;
 pub mod firecracker;
 pub mod gvisor;
 
@@ -98,7 +99,8 @@ pub struct ExecRequest {
     /// What to run.
     pub program: Program,
     /// The child's environment beyond the fixed PATH, HOME and LANG. Nothing of the host's
-    /// environment is added.
+    /// environment is added; names that make a program run other code are refused
+    /// ([`env_policy`]).
     pub env: BTreeMap<String, String>,
     /// Bytes for the child's stdin; `None` means `/dev/null`.
     pub stdin: Option<Vec<u8>>,

@@ -14,7 +14,9 @@ use std::sync::Arc;
 pub fn for_tier(tier: Tier, cfg: &Config) -> Result<Arc<dyn Sandbox>, SandboxError> {
     let docker_host = std::env::var("DOCKER_HOST").ok();
     match tier {
-        Tier::None => Ok(Arc::new(NativeSandbox::new())),
+        Tier::None => {
+            Ok(Arc::new(NativeSandbox::new().with_allowed_env(cfg.native_execution.allowed_env.clone())))
+        }
         Tier::Tier1 => Ok(Arc::new(DockerSandbox::tier1(cfg, docker_host.as_deref())?)),
         Tier::Tier2 => Ok(Arc::new(super::gvisor::sandbox(cfg, docker_host.as_deref())?)),
         Tier::Tier3 => Ok(Arc::new(FirecrackerSandbox::new(&cfg.firecracker)?)),

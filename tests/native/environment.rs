@@ -64,10 +64,24 @@ async fn sensitive_working_directories_are_refused_and_never_created() {
         "/lib64",
         "/var/run/symbi-test",
         "/var/lib/docker/symbi-test",
+        "/var/lib/symbi-test",
+        "/var/spool/symbi-test",
+        "/var/log/symbi-test",
+        "/tmp",
+        "/var/tmp",
+        "/home",
     ] {
         assert_eq!(refused_dir(dir).await, "E0406", "{dir}");
     }
-    for dir in ["/etc/symbi-test", "/var/lib/docker/symbi-test", "/var/run/symbi-test", "/root/work"] {
+    for dir in [
+        "/etc/symbi-test",
+        "/var/lib/docker/symbi-test",
+        "/var/run/symbi-test",
+        "/root/work",
+        "/var/lib/symbi-test",
+        "/var/spool/symbi-test",
+        "/var/log/symbi-test",
+    ] {
         assert!(!PathBuf::from(dir).exists(), "{dir} was created");
     }
     assert_eq!(refused_dir("relative/dir").await, "E0405");

@@ -5,10 +5,13 @@
 //! whatever other tests run at the same time.
 
 mod allowlist;
+mod code_files;
 mod containment;
+mod env_policy;
 mod environment;
 mod isolated;
 mod leaks;
 mod limits;
 mod output;
 mod support;
+mod trust;

@@ -4,7 +4,7 @@ use super::cgroup::{self, CallGroup, GroupLimits, Hierarchies};
 use super::code::CodeFile;
 use super::limits::{self, ChildSetup};
 use super::output::{self, Shared};
-use super::{active, argv, resolve, sweep, workdir};
+use super::{active, argv, environment, resolve, sweep, workdir};
 use crate::sandbox::{Containment, ExecRequest, ExecResult, Program, SandboxError, Stream};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::process::{ExitStatus, Stdio};
@@ -19,9 +19,15 @@ use tokio::task::JoinHandle;
 const DRAIN_GRACE: Duration = Duration::from_secs(1);
 
 /// Runs `request` natively.
-pub async fn run(request: ExecRequest, use_cgroups: bool) -> Result<ExecResult, SandboxError> {
+pub async fn run(
+    request: ExecRequest,
+    use_cgroups: bool,
+    allowed_env: &[String],
+) -> Result<ExecResult, SandboxError> {
     let started = Instant::now();
+    environment::check(&request.env, allowed_env)?;
     let workdir = workdir::prepare(&request.working_dir)?;
+    let vars = environment::for_child(&request.env, &workdir);
     let (words, _code_file) = words_of(&request.program)?;
     let Some(first) = words.first() else {
         return Err(SandboxError::new("E0404", "the command is empty")
@@ -63,10 +69,7 @@ pub async fn run(request: ExecRequest, use_cgroups: bool) -> Result<ExecResult, 
         .arg0(first)
         .args(&words[1..])
         .env_clear()
-        .env("PATH", resolve::FIXED_PATH)
-        .env("HOME", &workdir)
-        .env("LANG", "C.UTF-8")
-        .envs(&request.env)
+        .envs(vars)
         .current_dir(&workdir)
         .stdin(if request.stdin.is_some() { Stdio::piped() } else { Stdio::null() })
         .stdout(Stdio::piped())

@@ -10,13 +10,15 @@
 //! Codes: E0401 executable not allowed, E0402 executable not found, E0403 command line
 //! cannot be split, E0404 empty command, E0405 working directory not absolute, E0406
 //! working directory refused, E0407 working directory unusable, E0408 process could not be
-//! started, E0410 program text cannot be staged.
+//! started, E0410 program text cannot be staged, E0411 working directory not trusted (owner or
+//! mode), E0412 environment variable refused.
 
 mod active;
 pub mod argv;
 mod call;
 pub mod cgroup;
 mod code;
+mod environment;
 pub mod limits;
 pub mod output;
 mod probe;
@@ -35,6 +37,8 @@ use crate::security::Tier;
 pub struct NativeSandbox {
     /// Use the host's cgroups when they are usable.
     use_cgroups: bool,
+    /// Refused variable names the configuration allows (`native_execution.allowed_env`).
+    allowed_env: Vec<String>,
 }
 
 impl Default for NativeSandbox {
@@ -46,14 +50,21 @@ impl Default for NativeSandbox {
 impl NativeSandbox {
     /// A runner that uses every containment mechanism the host offers.
     pub fn new() -> Self {
-        NativeSandbox { use_cgroups: true }
+        NativeSandbox { use_cgroups: true, allowed_env: Vec::new() }
     }
 
     /// A runner that never touches cgroups: process counts fall back to RLIMIT_NPROC, cores
     /// to CPU affinity and teardown to process-group kill plus a subreaper sweep. For hosts
     /// where symbi must not create cgroups, and to exercise the fallback.
     pub fn without_cgroups() -> Self {
-        NativeSandbox { use_cgroups: false }
+        NativeSandbox { use_cgroups: false, allowed_env: Vec::new() }
+    }
+
+    /// The same runner, letting requests set these otherwise refused variables
+    /// ([`env_policy`](crate::sandbox::env_policy)).
+    pub fn with_allowed_env(mut self, names: Vec<String>) -> Self {
+        self.allowed_env = names;
+        self
     }
 }
 
@@ -64,6 +75,7 @@ impl Sandbox for NativeSandbox {
 
     fn execute(&self, request: ExecRequest) -> BoxFuture<'_, Result<ExecResult, SandboxError>> {
         let use_cgroups = self.use_cgroups;
-        Box::pin(async move { call::run(request, use_cgroups).await })
+        let allowed_env = self.allowed_env.clone();
+        Box::pin(async move { call::run(request, use_cgroups, &allowed_env).await })
     }
 }

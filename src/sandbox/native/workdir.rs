@@ -1,17 +1,21 @@
 //! The working-directory rules of a native call.
 //!
-//! The directory must be absolute; it is created when missing and canonicalised, and it is
-//! refused when it is, or lies inside, a sensitive host root. `/` itself is refused only as
-//! that exact path (everything lies inside `/`). The rules are checked twice: on the path as
-//! it would resolve before anything is created (so nothing is ever created inside `/etc`),
-//! and on the canonical path after creation (so a symlink cannot lead there).
+//! The directory must be absolute; it is created when missing (mode 0700) and canonicalised,
+//! and it is refused when it is, or lies inside, a sensitive host root, or when it is exactly
+//! one of the shared directories (`/tmp`, `/home`, ...) whose subdirectories are fine. The
+//! rules are checked twice: on the path as it would resolve before anything is created (so
+//! nothing is ever created inside `/etc`), and on the canonical path after creation (so a
+//! symlink cannot lead there). Then its ownership is checked ([`trust`]): the child runs in it
+//! with `HOME` pointing at it, so a directory another user could write to would let that
+//! user plant start-up files (`.gitconfig`, a `.pth` file) that the child runs as symbi's user.
 
 use crate::sandbox::SandboxError;
+use std::os::unix::fs::{DirBuilderExt, MetadataExt};
 use std::path::{Component, Path, PathBuf};
 use std::sync::OnceLock;
 
 /// Host roots a native call may not work in (nor anywhere below).
-pub const SENSITIVE_ROOTS: [&str; 14] = [
+pub const SENSITIVE_ROOTS: [&str; 20] = [
     "/etc",
     "/boot",
     "/proc",
@@ -25,13 +29,25 @@ pub const SENSITIVE_ROOTS: [&str; 14] = [
     "/lib32",
     "/lib64",
     "/var/run",
-    "/var/lib/docker",
+    "/run",
+    "/var/lib",
+    "/var/spool",
+    "/var/log",
+    "/var/cache",
+    "/var/mail",
+    "/var/backups",
 ];
+
+/// Shared directories refused as themselves: a directory of one's own inside them is fine.
+pub const SHARED_DIRS: [&str; 8] = ["/tmp", "/var/tmp", "/home", "/var", "/srv", "/opt", "/mnt", "/media"];
 
 /// Whether `path` (absolute, normalised) is `/`, a sensitive root, or inside one.
 fn refusal_reason(path: &Path) -> Option<String> {
     if path == Path::new("/") {
         return Some("it is the root directory `/`".into());
+    }
+    if SHARED_DIRS.iter().any(|shared| path == Path::new(shared)) {
+        return Some("it is a shared directory itself; use a directory of its own inside it".into());
     }
     for candidate in sensitive_candidates() {
         if path.starts_with(candidate) {
@@ -98,29 +114,36 @@ fn refused(path: &Path, shown: &Path, reason: String) -> SandboxError {
         format!("working directory `{}` is refused: {reason}", path.display()),
     )
     .with_help(
-        "set `native_execution.working_directory` to a directory of its own, such as /tmp/symbiont-native",
+        "set `native_execution.working_directory` to a directory of its own, such as /srv/agents/work",
     );
     if shown != path {
         e = e.with_note(format!("`{}` resolves to `{}`", path.display(), shown.display()));
     }
-    e.with_note(format!("refused: `/` itself and everything under {}", SENSITIVE_ROOTS.join(", ")))
+    e.with_note(format!(
+        "refused: `/`, {} themselves, and everything under {}",
+        SHARED_DIRS.join(", "),
+        SENSITIVE_ROOTS.join(", ")
+    ))
 }
 
 /// Applies the rules to `path` and returns the canonical directory to run in, creating it
-/// when missing.
+/// (and any missing parent, each mode 0700) when missing.
 pub fn prepare(path: &Path) -> Result<PathBuf, SandboxError> {
     if !path.is_absolute() {
         return Err(SandboxError::new(
             "E0405",
             format!("working directory `{}` is not absolute", path.display()),
         )
-        .with_help("give an absolute path, such as /tmp/symbiont-native"));
+        .with_help("give an absolute path, such as /srv/agents/work"));
     }
     let prospective = resolve_prospective(path).map_err(|why| unusable(path, why))?;
     if let Some(reason) = refusal_reason(&prospective) {
         return Err(refused(path, &prospective, reason));
     }
-    std::fs::create_dir_all(&prospective)
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(&prospective)
         .map_err(|e| unusable(path, format!("it cannot be created: {e}")))?;
     let canonical = std::fs::canonicalize(&prospective).map_err(|e| unusable(path, e.to_string()))?;
     if let Some(reason) = refusal_reason(&canonical) {
@@ -129,7 +152,71 @@ pub fn prepare(path: &Path) -> Result<PathBuf, SandboxError> {
     if !canonical.is_dir() {
         return Err(unusable(path, "it is not a directory".into()));
     }
+    trust(&canonical).map_err(|why| untrusted(path, &canonical, why))?;
     Ok(canonical)
+}
+
+/// Checks that `dir` (canonical) is owned by the effective user and writable by nobody else,
+/// and that each parent up to `/` is owned by that user or root and writable by nobody else
+/// unless its sticky bit is set (as on `/tmp`, where no one can replace another's entry).
+pub fn trust(dir: &Path) -> Result<(), String> {
+    let euid = nix::unistd::geteuid().as_raw();
+    let meta = std::fs::symlink_metadata(dir).map_err(|e| format!("`{}`: {e}", dir.display()))?;
+    if meta.uid() != euid {
+        return Err(format!(
+            "it is owned by {} (mode {:04o}), not by the user symbi runs as ({})",
+            user(meta.uid()),
+            meta.mode() & 0o7777,
+            user(euid)
+        ));
+    }
+    if meta.mode() & 0o022 != 0 {
+        return Err(format!("it is writable by group or others (mode {:04o})", meta.mode() & 0o7777));
+    }
+    for parent in dir.ancestors().skip(1) {
+        let meta = std::fs::symlink_metadata(parent).map_err(|e| format!("`{}`: {e}", parent.display()))?;
+        if meta.uid() != euid && meta.uid() != 0 {
+            return Err(format!(
+                "its parent `{}` is owned by {} (mode {:04o}), neither root nor the user symbi runs as",
+                parent.display(),
+                user(meta.uid()),
+                meta.mode() & 0o7777
+            ));
+        }
+        if meta.mode() & 0o022 != 0 && meta.mode() & 0o1000 == 0 {
+            return Err(format!(
+                "its parent `{}` is writable by group or others without the sticky bit (mode {:04o})",
+                parent.display(),
+                meta.mode() & 0o7777
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `uid 65534 (nobody)`, or `uid N` when the name is unknown.
+fn user(uid: u32) -> String {
+    match nix::unistd::User::from_uid(nix::unistd::Uid::from_raw(uid)) {
+        Ok(Some(u)) => format!("uid {uid} ({})", u.name),
+        _ => format!("uid {uid}"),
+    }
+}
+
+fn untrusted(path: &Path, canonical: &Path, why: String) -> SandboxError {
+    let mut e =
+        SandboxError::new("E0411", format!("working directory `{}` is not trusted: {why}", path.display()))
+            .with_note(
+                "the program runs there with HOME set to it, so whoever can write there can plant start-up \
+         files (.gitconfig, .bashrc, python .pth files) that it would run",
+            )
+            .with_help(
+                "use a directory owned by the user symbi runs as and writable only by it (chmod go-w), \
+         inside parents owned by that user or root; or remove it and let symbi create it",
+            );
+    if canonical != path {
+        e = e.with_note(format!("`{}` resolves to `{}`", path.display(), canonical.display()));
+    }
+    e
 }
 
 fn unusable(path: &Path, why: String) -> SandboxError {
@@ -143,11 +230,31 @@ mod tests {
 
     #[test]
     fn sensitive_roots_and_their_insides_are_refused() {
-        for p in ["/", "/etc", "/etc/ssl", "/usr/lib", "/lib64/x", "/libexec", "/proc/1", "/var/lib/docker/v"]
-        {
+        for p in [
+            "/",
+            "/etc",
+            "/etc/ssl",
+            "/usr/lib",
+            "/lib64/x",
+            "/libexec",
+            "/proc/1",
+            "/var/lib/docker/v",
+            "/var/lib",
+            "/var/lib/postgresql",
+            "/var/spool/cron",
+            "/var/log",
+            "/var/cache/apt",
+            "/var/mail",
+            "/run/user/0",
+            "/tmp",
+            "/var/tmp",
+            "/home",
+            "/var",
+            "/srv",
+        ] {
             assert!(refusal_reason(Path::new(p)).is_some(), "{p} should be refused");
         }
-        for p in ["/tmp", "/tmp/etc", "/home/x", "/var/tmp", "/srv/usr", "/opt/library"] {
+        for p in ["/tmp/x", "/tmp/etc", "/home/x", "/var/tmp/x", "/srv/usr", "/opt/library", "/var/www"] {
             assert_eq!(refusal_reason(Path::new(p)), None, "{p} should be allowed");
         }
     }
