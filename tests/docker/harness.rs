@@ -89,7 +89,8 @@ pub fn sandbox_with(tier: Tier, cfg: &Config) -> DockerSandbox {
 pub fn workspace(owner: (u32, u32), mode: u32) -> tempfile::TempDir {
     use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir_in("/var/tmp").unwrap_or_else(|e| panic!("tempdir: {e}"));
-    std::os::unix::fs::chown(dir.path(), Some(owner.0), Some(owner.1)).unwrap_or_else(|e| panic!("chown: {e}"));
+    std::os::unix::fs::chown(dir.path(), Some(owner.0), Some(owner.1))
+        .unwrap_or_else(|e| panic!("chown: {e}"));
     std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(mode))
         .unwrap_or_else(|e| panic!("chmod: {e}"));
     dir

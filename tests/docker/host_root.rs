@@ -67,12 +67,17 @@ per_tier!(a_setuid_binary_planted_in_the_workspace_gives_nothing_on_the_host, |t
     // The test's own control: a root-owned setuid copy does give root, so the check works.
     let control = dir.path().join("control");
     std::fs::copy("/usr/bin/cat", &control).unwrap_or_else(|e| panic!("{e}"));
-    std::fs::set_permissions(&control, std::fs::Permissions::from_mode(0o4755)).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::set_permissions(&control, std::fs::Permissions::from_mode(0o4755))
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(euid_as_nobody(&control), Some(0), "setuid root works on this file system");
 });
 
 /// `id -u` and `id -g` in a container of `sb` for `req`.
-async fn ids(sb: &dyn symbi::sandbox::Sandbox, mut req: symbi::sandbox::ExecRequest, dir: Option<&Path>) -> String {
+async fn ids(
+    sb: &dyn symbi::sandbox::Sandbox,
+    mut req: symbi::sandbox::ExecRequest,
+    dir: Option<&Path>,
+) -> String {
     if let Some(dir) = dir {
         req.working_dir = dir.to_path_buf();
         req.local_filesystem = true;
@@ -111,7 +116,8 @@ per_tier!(a_planted_program_never_runs_for_an_allowed_name, |tier: Tier| async m
     let dir = harness::workspace((1000, 1000), 0o755);
     let script = dir.path().join("echo");
     std::fs::write(&script, "#!/bin/sh\necho planted\n").unwrap_or_else(|e| panic!("{e}"));
-    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755))
+        .unwrap_or_else(|e| panic!("{e}"));
     let mut req = harness::request(&["echo", "real"]);
     req.working_dir = dir.path().to_path_buf();
     req.local_filesystem = true;

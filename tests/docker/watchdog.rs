@@ -65,7 +65,10 @@ fn a_killed_symbi_leaves_no_container() {
         for id in &left {
             let _ = Command::new("docker").args(["rm", "-f", id]).output();
         }
-        assert!(gone.is_some(), "{tier}: containers of the killed symbi {pid} still there after 10 s: {left:?}");
+        assert!(
+            gone.is_some(),
+            "{tier}: containers of the killed symbi {pid} still there after 10 s: {left:?}"
+        );
         eprintln!("{tier}: the killed symbi's container was removed {:?} after the kill", gone);
     }
 }
@@ -99,7 +102,9 @@ async fn a_dead_owners_leftover_is_removed_at_the_next_start() {
     let dead = planted_leftover(me.pid, "1");
     let live = planted_leftover(me.pid, &me.start);
     let exists = |id: &str| {
-        let out = Command::new("docker").args(["ps", "-aq", "--no-trunc", "--filter", &format!("id={id}")]).output();
+        let out = Command::new("docker")
+            .args(["ps", "-aq", "--no-trunc", "--filter", &format!("id={id}")])
+            .output();
         out.is_ok_and(|o| !o.stdout.is_empty())
     };
     // A new sandbox is a new start: its first call sweeps.

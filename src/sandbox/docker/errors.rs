@@ -134,15 +134,18 @@ pub fn workspace_unusable(path: &std::path::Path, detail: &str) -> SandboxError 
 
 /// E0458: `[docker] user` is root; a container's processes never run as uid 0.
 pub fn root_user(user: &str) -> SandboxError {
-    SandboxError::new(ROOT_USER, format!("`[docker] user = \"{user}\"` names root, and containers never run as root"))
-        .with_note(
-            "files a root process writes into /workspace belong to root on the host, and a setuid bit \
+    SandboxError::new(
+        ROOT_USER,
+        format!("`[docker] user = \"{user}\"` names root, and containers never run as root"),
+    )
+    .with_note(
+        "files a root process writes into /workspace belong to root on the host, and a setuid bit \
              on one of them hands root to every local user",
-        )
-        .with_help(
-            "set `[docker] user` to an unprivileged `uid:gid` (such as \"1000:1000\"), or remove it to run \
+    )
+    .with_help(
+        "set `[docker] user` to an unprivileged `uid:gid` (such as \"1000:1000\"), or remove it to run \
              as the workspace's owner, the image's non-root user, or nobody (65534:65534)",
-        )
+    )
 }
 
 /// E0459: the request sets `PATH` in a container call.
