@@ -1,5 +1,6 @@
 //! The same agent file run on `none`, `tier1` and `tier2` gives the same transcript apart
-//! from tier-specific lines (the tier, its containment, timings, tier None's warning).
+//! from tier-specific lines (the tier, its containment, its working directory, timings, tier
+//! None's warning).
 
 use super::harness::{self, IMAGE};
 use crate::support::symbi_bin;
@@ -42,7 +43,8 @@ fn transcript(dir: &std::path::Path, tier: &str) -> (String, Vec<String>, Option
     let mut lines: Vec<String> = body
         .lines()
         .skip(1)
-        .filter(|l| !l.starts_with("symbi: containment:"))
+        // Each tier has its own working directory (a container's is not root's).
+        .filter(|l| !l.starts_with("symbi: containment:") && !l.starts_with("symbi: working directory:"))
         .map(|l| match l.split_once(" after ") {
             Some((head, _)) if l.starts_with("symbi:") => format!("{head} after _"),
             _ => l.to_string(),
