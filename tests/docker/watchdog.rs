@@ -73,7 +73,9 @@ fn a_killed_symbi_leaves_no_container() {
     }
 }
 
-/// Starts a `sleep 300` container labelled as owned by `pid` started at `start`.
+/// Creates (without starting: another symbi's sweep may remove a dead owner's container at
+/// any moment, even between create and start) a container labelled as owned by `pid`
+/// started at `start`.
 fn planted_leftover(pid: u32, start: &str) -> String {
     let labels = [
         "dev.symbi.managed=true".to_string(),
@@ -81,12 +83,12 @@ fn planted_leftover(pid: u32, start: &str) -> String {
         format!("{}={start}", owner::START_LABEL),
         format!("{}={}", owner::HOST_LABEL, owner::host_id()),
     ];
-    let mut args = vec!["run".to_string(), "-d".into(), "--network".into(), "none".into()];
+    let mut args = vec!["create".to_string(), "--network".into(), "none".into()];
     for l in labels {
         args.extend(["--label".to_string(), l]);
     }
     args.extend([IMAGE.to_string(), "sleep".into(), "300".into()]);
-    let out = Command::new("docker").args(&args).output().unwrap_or_else(|e| panic!("docker run: {e}"));
+    let out = Command::new("docker").args(&args).output().unwrap_or_else(|e| panic!("docker create: {e}"));
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
