@@ -46,6 +46,23 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Trust the config.toml of a folder, so it is read beside the agent files there.
     Trust(TrustArgs),
+    /// Removes a symbi process's containers once it exits (started by symbi itself).
+    #[command(name = "__container-watchdog", hide = true)]
+    ContainerWatchdog(WatchdogArgs),
+}
+
+/// Arguments of the hidden container watchdog (see `sandbox::docker::watchdog`).
+#[derive(clap::Args, Debug)]
+pub struct WatchdogArgs {
+    /// The engine's address.
+    #[arg(long)]
+    pub engine: String,
+    /// The owner's pid.
+    #[arg(long)]
+    pub pid: u32,
+    /// The owner's start time.
+    #[arg(long)]
+    pub start: String,
 }
 
 /// Flags that choose the tier and limits; `check` takes them too so it agrees with `run`.
@@ -207,6 +224,7 @@ pub fn main() -> ExitCode {
         Command::Doctor(args) => doctor::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Trust(args) => trust::run(args),
+        Command::ContainerWatchdog(a) => crate::sandbox::docker::watchdog::run(&a.engine, a.pid, &a.start),
     };
     ExitCode::from(status)
 }

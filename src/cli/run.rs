@@ -12,6 +12,7 @@ use crate::diag::{Diagnostic, Sources};
 use crate::eval::transcript::{HumanTranscript, JsonTranscript};
 use crate::eval::{AuditLog, Cancel, Event, Flow, IgnoredConfig, Interpreter, RunSetup, Transcript, target};
 use crate::sandbox;
+use crate::sandbox::native::workdir::{Owner, prepare_for};
 use crate::security::Tier;
 use crate::security::policy::{self, LimitOverrides, TierChoice, TierSource};
 use std::sync::Arc;
@@ -112,7 +113,8 @@ pub fn run(args: RunArgs) -> u8 {
             return EXIT_FAILURE;
         }
     };
-    let working_dir = match sandbox::native::workdir::prepare(&cfg.native_execution.working_directory) {
+    let owner = if effective.tier == Tier::None { Owner::Symbi } else { Owner::SymbiOrContainerUser };
+    let working_dir = match prepare_for(&cfg.native_execution.working_directory, owner) {
         Ok(dir) => dir,
         Err(e) => {
             let label = "its native calls and file builtins run in the working directory";

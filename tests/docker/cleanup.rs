@@ -125,3 +125,27 @@ async fn inner_fifty_calls() {
     assert!(sockets_after <= sockets_before, "sockets: {sockets_before} before, {sockets_after} after");
     assert!(dangling_volumes() <= volumes_before, "anonymous volumes were left behind");
 }
+
+// The engine writes a container's output into the attach stream and blocks while nobody
+// reads it; a kill awaited without reading used to wedge the call and the engine for good.
+exclusive_per_tier!(a_flood_past_the_cap_ends_every_time, |tier: Tier| async move {
+    let sb = harness::sandbox(tier);
+    for (i, script) in ["yes", "yes >&2"].iter().cycle().take(10).enumerate() {
+        let mut req = sh(script);
+        req.limits.max_output_bytes = 100_000;
+        req.limits.timeout = Duration::from_secs(300);
+        let started = Instant::now();
+        let call = symbi::sandbox::Sandbox::execute(&sb, req);
+        let r = match tokio::time::timeout(Duration::from_secs(60), call).await {
+            Ok(Ok(r)) => r,
+            Ok(Err(e)) => panic!("run {i} ({script}) failed: {e} {:?}", e.notes),
+            Err(_) => panic!("run {i} ({script}) still running after 60 s"),
+        };
+        let truncated = if i % 2 == 0 { r.stdout_truncated } else { r.stderr_truncated };
+        assert!(truncated && !r.timed_out && !r.success, "run {i} ({script}): {r:?}");
+        let kept = if i % 2 == 0 { r.stdout.len() } else { r.stderr.len() };
+        assert_eq!(kept, 100_000, "run {i} ({script}) keeps exactly the cap");
+        eprintln!("run {i} ({script}) on {tier}: {:?}", started.elapsed());
+    }
+    assert_eq!(leftover_containers(), Vec::<String>::new());
+});

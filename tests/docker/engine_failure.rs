@@ -1,12 +1,15 @@
 //! E0454: the engine fails in the middle of a call. A fake engine on a Unix socket answers
 //! the handshake, the image check and the create like a real one, then drops the
 //! connection when asked to attach, as an engine that crashes would. The call must fail
-//! with E0454 naming the step, and the container it created must be removed.
+//! with E0454 naming the step, and the container it created must be removed. A wedged
+//! engine, which holds the attach request open unanswered, must fail the call the same way
+//! within the request deadline.
 
 use super::harness::{self, request, run_err};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 use symbi::sandbox::docker::DockerSandbox;
 
 /// The id the fake engine gives the one container it creates.
@@ -16,8 +19,9 @@ const FAKE_ID: &str = "0123456789abcdef";
 type Log = Arc<Mutex<Vec<String>>>;
 
 /// Serves one connection: HTTP/1.1 requests with keep-alive, until the peer closes or a
-/// request asks to attach, which closes the connection unanswered.
-fn serve(stream: UnixStream, log: &Log) {
+/// request asks to attach, which closes the connection unanswered (`wedged`: holds it open
+/// unanswered, as an engine that hangs does).
+fn serve(stream: UnixStream, log: &Log, wedged: bool) {
     let Ok(write_half) = stream.try_clone() else { return };
     let mut writer = write_half;
     let mut reader = BufReader::new(stream);
@@ -52,6 +56,9 @@ fn serve(stream: UnixStream, log: &Log) {
         }
         let path = line.split_whitespace().nth(1).unwrap_or("");
         let (status, json) = if path.contains("/attach") {
+            if wedged {
+                std::thread::sleep(Duration::from_secs(600));
+            }
             return; // The engine goes away mid-call.
         } else if path.ends_with("/version") {
             ("200 OK", r#"{"Version":"fake","ApiVersion":"1.41","MinAPIVersion":"1.12"}"#.to_string())
@@ -81,14 +88,14 @@ fn serve(stream: UnixStream, log: &Log) {
 
 /// Starts the fake engine on `socket`; it serves connections on threads of its own, so it
 /// keeps answering while the caller blocks (the container guard removes synchronously).
-fn fake_engine(socket: &std::path::Path) -> Log {
+fn fake_engine(socket: &std::path::Path, wedged: bool) -> Log {
     let listener = UnixListener::bind(socket).unwrap_or_else(|e| panic!("bind {}: {e}", socket.display()));
     let log: Log = Arc::default();
     let shared = log.clone();
     std::thread::spawn(move || {
         for stream in listener.incoming().flatten() {
             let log = shared.clone();
-            std::thread::spawn(move || serve(stream, &log));
+            std::thread::spawn(move || serve(stream, &log, wedged));
         }
     });
     log
@@ -98,7 +105,7 @@ fn fake_engine(socket: &std::path::Path) -> Log {
 async fn an_engine_failing_mid_call_is_e0454_and_the_container_is_removed() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
     let socket = dir.path().join("engine.sock");
-    let log = fake_engine(&socket);
+    let log = fake_engine(&socket, false);
     let mut cfg = harness::config();
     cfg.docker.host = Some(format!("unix://{}", socket.display()));
     let sb = DockerSandbox::tier1(&cfg, None).unwrap_or_else(|e| panic!("{e}"));
@@ -115,4 +122,30 @@ async fn an_engine_failing_mid_call_is_e0454_and_the_container_is_removed() {
         requests.iter().any(|r| r.starts_with("DELETE") && r.contains(&format!("/containers/{FAKE_ID}")));
     assert!(removed, "the created container is removed before the error is returned: {requests:?}");
     assert!(!requests.iter().any(|r| r.contains("/start")), "nothing started: {requests:?}");
+}
+
+// Every engine request has a deadline: an engine that never answers one cannot hold a call
+// (and `--timeout`) for the hour bollard's own timeout used to allow.
+#[tokio::test]
+async fn a_wedged_engine_fails_the_call_within_the_request_deadline() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let socket = dir.path().join("engine.sock");
+    let log = fake_engine(&socket, true);
+    let mut cfg = harness::config();
+    cfg.docker.host = Some(format!("unix://{}", socket.display()));
+    let sb = DockerSandbox::tier1(&cfg, None).unwrap_or_else(|e| panic!("{e}"));
+    let started = Instant::now();
+    let call = symbi::sandbox::Sandbox::execute(&sb, request(&["echo", "hi"]));
+    let err = match tokio::time::timeout(Duration::from_secs(60), call).await {
+        Ok(Err(e)) => e,
+        Ok(Ok(r)) => panic!("the wedged engine ran it: {r:?}"),
+        Err(_) => panic!("the call still waits on the wedged engine after 60 s"),
+    };
+    assert_eq!(err.code, "E0454", "{err} {:?}", err.notes);
+    assert!(err.message.contains("attaching to the container"), "{err}");
+    assert!(started.elapsed() >= Duration::from_secs(15), "gave up early: {:?}", started.elapsed());
+    let requests = log.lock().map(|l| l.clone()).unwrap_or_default();
+    let removed =
+        requests.iter().any(|r| r.starts_with("DELETE") && r.contains(&format!("/containers/{FAKE_ID}")));
+    assert!(removed, "the created container is removed: {requests:?}");
 }

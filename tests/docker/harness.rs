@@ -75,9 +75,25 @@ pub fn sandbox_with(tier: Tier, cfg: &Config) -> DockerSandbox {
         _ => DockerSandbox::tier1(cfg, host.as_deref()),
     };
     match made {
-        Ok(s) => s,
+        Ok(mut s) => {
+            // This test binary is not symbi: the watchdog is the real binary's.
+            s.set_watchdog_program(crate::support::symbi_bin());
+            s
+        }
         Err(e) => panic!("cannot create the {tier} sandbox: {e} {:?}", e.notes),
     }
+}
+
+/// A fresh directory under /var/tmp (a file system that honours setuid bits, unlike a
+/// `nosuid` /tmp would), owned by `owner` with `mode`.
+pub fn workspace(owner: (u32, u32), mode: u32) -> tempfile::TempDir {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir_in("/var/tmp").unwrap_or_else(|e| panic!("tempdir: {e}"));
+    std::os::unix::fs::chown(dir.path(), Some(owner.0), Some(owner.1))
+        .unwrap_or_else(|e| panic!("chown: {e}"));
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(mode))
+        .unwrap_or_else(|e| panic!("chmod: {e}"));
+    dir
 }
 
 /// Small, fast limits for tests.

@@ -2,6 +2,7 @@
 
 use super::harness::{self, request, run, sh};
 use crate::per_tier;
+use std::os::unix::fs::MetadataExt;
 use std::time::{Duration, Instant};
 use symbi::security::Tier;
 
@@ -78,7 +79,8 @@ per_tier!(no_capabilities_and_not_root, |tier: Tier| async move {
 
 per_tier!(workspace_only_with_local_filesystem, |tier: Tier| async move {
     let sb = harness::sandbox(tier);
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    // Owned by an unprivileged user, whom the container then runs as.
+    let dir = harness::workspace((1000, 1000), 0o755);
     std::fs::write(dir.path().join("marker.txt"), "host file\n").unwrap_or_else(|e| panic!("{e}"));
     let mut req = sh("cat /workspace/marker.txt");
     req.working_dir = dir.path().to_path_buf();
@@ -91,6 +93,8 @@ per_tier!(workspace_only_with_local_filesystem, |tier: Tier| async move {
     assert_eq!((r.stdout.as_str(), r.exit_code), ("host file\n/workspace\n", Some(0)), "{r:?}");
     let written = std::fs::read_to_string(dir.path().join("out.txt")).unwrap_or_default();
     assert_eq!(written, "written\n");
+    let owner = std::fs::metadata(dir.path().join("out.txt")).map(|m| (m.uid(), m.gid())).ok();
+    assert_eq!(owner, Some((1000, 1000)), "files written there belong to the workspace's owner");
 });
 
 per_tier!(host_env_is_not_visible, |tier: Tier| async move {

@@ -11,5 +11,7 @@ mod doctor;
 mod engine_failure;
 mod errors;
 mod harness;
+mod host_root;
 mod isolation;
 mod same_agent;
+mod watchdog;

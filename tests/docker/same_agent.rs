@@ -1,5 +1,6 @@
 //! The same agent file run on `none`, `tier1` and `tier2` gives the same transcript apart
-//! from tier-specific lines (the tier, its containment, timings, tier None's warning).
+//! from tier-specific lines (the tier, its containment, its working directory, timings, tier
+//! None's warning).
 
 use super::harness::{self, IMAGE};
 use crate::support::symbi_bin;
@@ -28,8 +29,9 @@ const AGENT: &str = r#"agent Same {
 
 /// `(stdout, stderr lines without tier-specific ones, sorted)` of one run.
 fn transcript(dir: &std::path::Path, tier: &str) -> (String, Vec<String>, Option<i32>) {
+    let config = format!("{tier}.toml");
     let out = Command::new(symbi_bin())
-        .args(["run", "agent.symbi", "--config", "config.toml", "--sandbox-tier", tier])
+        .args(["run", "agent.symbi", "--config", &config, "--sandbox-tier", tier])
         .current_dir(dir)
         .env("NO_COLOR", "1")
         .env_remove("SYMBIONT_CONFIG")
@@ -41,7 +43,8 @@ fn transcript(dir: &std::path::Path, tier: &str) -> (String, Vec<String>, Option
     let mut lines: Vec<String> = body
         .lines()
         .skip(1)
-        .filter(|l| !l.starts_with("symbi: containment:"))
+        // Each tier has its own working directory (a container's is not root's).
+        .filter(|l| !l.starts_with("symbi: containment:") && !l.starts_with("symbi: working directory:"))
         .map(|l| match l.split_once(" after ") {
             Some((head, _)) if l.starts_with("symbi:") => format!("{head} after _"),
             _ => l.to_string(),
@@ -60,12 +63,25 @@ fn the_same_agent_runs_alike_on_none_tier1_and_tier2() {
     let _shared = harness::EXCLUSIVE.read();
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     std::fs::write(dir.path().join("agent.symbi"), AGENT).unwrap_or_else(|e| panic!("{e}"));
-    let config = format!(
-        "[security]\nallow_native_execution = true\n\n[native_execution]\nworking_directory = \"{}\"\n\
-         allowed_executables = [\"sh\", \"echo\"]\n\n[docker]\nimage = \"{IMAGE}\"\n",
-        dir.path().join("work").display()
-    );
-    std::fs::write(dir.path().join("config.toml"), config).unwrap_or_else(|e| panic!("{e}"));
+    // Containers never run as root: theirs is a workspace of an unprivileged user, whom
+    // they run as (tier None's stays root's own).
+    let containers = harness::workspace((1000, 1000), 0o755);
+    for (tier, work) in [
+        ("none", dir.path().join("work")),
+        ("tier1", containers.path().join("tier1")),
+        ("tier2", containers.path().join("tier2")),
+    ] {
+        if tier != "none" {
+            std::fs::create_dir(&work).unwrap_or_else(|e| panic!("{e}"));
+            std::os::unix::fs::chown(&work, Some(1000), Some(1000)).unwrap_or_else(|e| panic!("{e}"));
+        }
+        let config = format!(
+            "[security]\nallow_native_execution = true\n\n[native_execution]\nworking_directory = \"{}\"\n\
+             allowed_executables = [\"sh\", \"echo\"]\n\n[docker]\nimage = \"{IMAGE}\"\n",
+            work.display()
+        );
+        std::fs::write(dir.path().join(format!("{tier}.toml")), config).unwrap_or_else(|e| panic!("{e}"));
+    }
     let none = transcript(dir.path(), "none");
     // Children's stdout streams live, interleaved with what the agent prints.
     assert_eq!(

@@ -8,13 +8,45 @@ use super::errors;
 use crate::sandbox::SandboxError;
 use bollard::{API_DEFAULT_VERSION, Docker};
 use std::collections::BTreeMap;
+use std::time::Duration;
 
 /// The socket used when neither the configuration nor `DOCKER_HOST` names an engine.
 pub const DEFAULT_SOCKET: &str = "unix:///var/run/docker.sock";
 
-/// Seconds one engine request may take before bollard gives up on it. Calls are bounded
-/// by their own deadline; this only catches a wedged engine, so it is generous.
-const REQUEST_TIMEOUT_SECS: u64 = 3600;
+/// Seconds bollard lets one request take. Every request symbi makes is also bounded by
+/// [`bounded`] (the streams of a call by the call's own deadline), so this is a backstop.
+const REQUEST_TIMEOUT_SECS: u64 = 120;
+
+/// How long an engine request may take before symbi gives up on it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Bound {
+    /// Inspect, kill, list, remove, the handshake: the engine answers these at once.
+    Short,
+    /// Create and start: the runtime sets the container up (gVisor takes a few seconds).
+    Setup,
+}
+
+impl Bound {
+    /// The deadline.
+    pub fn duration(self) -> Duration {
+        match self {
+            Bound::Short => Duration::from_secs(20),
+            Bound::Setup => Duration::from_secs(90),
+        }
+    }
+}
+
+/// Runs one engine request under `bound`: a wedged engine makes it fail with bollard's
+/// timeout error instead of waiting for ever.
+pub async fn bounded<T>(
+    bound: Bound,
+    request: impl std::future::Future<Output = Result<T, bollard::errors::Error>>,
+) -> Result<T, bollard::errors::Error> {
+    match tokio::time::timeout(bound.duration(), request).await {
+        Ok(result) => result,
+        Err(_) => Err(bollard::errors::Error::RequestTimeoutError),
+    }
+}
 
 /// Where the engine is, and why that address was chosen.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -69,13 +101,10 @@ pub struct EngineFacts {
 
 /// Negotiates the API version and reads the engine's facts.
 pub async fn handshake(docker: Docker, addr: &EngineAddress) -> Result<(Docker, EngineFacts), SandboxError> {
-    let docker = docker
-        .negotiate_version()
-        .await
-        .map_err(|e| errors::engine_unreachable(&addr.address, &e.to_string()))?;
-    let info = docker.info().await.map_err(|e| errors::engine_unreachable(&addr.address, &e.to_string()))?;
-    let version =
-        docker.version().await.map_err(|e| errors::engine_unreachable(&addr.address, &e.to_string()))?;
+    let unreachable = |e: bollard::errors::Error| errors::engine_unreachable(&addr.address, &e.to_string());
+    let docker = bounded(Bound::Short, docker.negotiate_version()).await.map_err(unreachable)?;
+    let info = bounded(Bound::Short, docker.info()).await.map_err(unreachable)?;
+    let version = bounded(Bound::Short, docker.version()).await.map_err(unreachable)?;
     let runtimes: BTreeMap<String, _> = info.runtimes.clone().unwrap_or_default().into_iter().collect();
     let facts = EngineFacts {
         version: version.version.unwrap_or_default(),
@@ -90,7 +119,7 @@ pub async fn handshake(docker: Docker, addr: &EngineAddress) -> Result<(Docker, 
 
 /// Checks that `image` is on the engine; E0451 names it when it is not.
 pub async fn image_present(docker: &Docker, image: &str) -> Result<ImageFacts, SandboxError> {
-    match docker.inspect_image(image).await {
+    match bounded(Bound::Short, docker.inspect_image(image)).await {
         Ok(inspect) => Ok(ImageFacts {
             id: inspect.id.unwrap_or_default(),
             user: inspect.config.and_then(|c| c.user).unwrap_or_default(),

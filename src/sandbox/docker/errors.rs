@@ -24,6 +24,10 @@ pub const EXECUTABLE_NOT_ALLOWED: &str = "E0401";
 pub const EMPTY_COMMAND: &str = "E0404";
 /// The working directory cannot be mounted at `/workspace`.
 pub const WORKSPACE_UNUSABLE: &str = "E0457";
+/// `[docker] user` names root: a container never runs as root.
+pub const ROOT_USER: &str = "E0458";
+/// The request's environment sets `PATH`, which would choose the program a name runs.
+pub const PATH_IN_ENV: &str = "E0459";
 
 /// E0450: nothing answers at `address`.
 pub fn engine_unreachable(address: &str, detail: &str) -> SandboxError {
@@ -126,4 +130,35 @@ pub fn workspace_unusable(path: &std::path::Path, detail: &str) -> SandboxError 
     )
     .with_note(detail.to_string())
     .with_help("set `native_execution.working_directory` to an existing absolute directory")
+}
+
+/// E0458: `[docker] user` is root; a container's processes never run as uid 0.
+pub fn root_user(user: &str) -> SandboxError {
+    SandboxError::new(
+        ROOT_USER,
+        format!("`[docker] user = \"{user}\"` names root, and containers never run as root"),
+    )
+    .with_note(
+        "files a root process writes into /workspace belong to root on the host, and a setuid bit \
+             on one of them hands root to every local user",
+    )
+    .with_help(
+        "set `[docker] user` to an unprivileged `uid:gid` (such as \"1000:1000\"), or remove it to run \
+             as the workspace's owner, the image's non-root user, or nobody (65534:65534)",
+    )
+}
+
+/// E0459: the request sets `PATH` in a container call.
+pub fn path_in_env(value: &str) -> SandboxError {
+    SandboxError::new(PATH_IN_ENV, "a container call cannot set `PATH` in its environment")
+        .with_note(format!("PATH asked: {value}"))
+        .with_note(
+            "the allowlist is checked by name and the engine looks the name up in the container's PATH, \
+             so a PATH of the caller's choice could run a planted program under an allowed name",
+        )
+        .with_help(
+            "drop `PATH` from `env`; the container's PATH is fixed to \
+             /usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin (name a program elsewhere by its \
+             absolute path, and allow that path)",
+        )
 }

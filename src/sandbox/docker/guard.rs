@@ -3,8 +3,11 @@
 //! A [`ContainerGuard`] is created the moment the engine hands out a container id. The
 //! normal path removes the container itself and disarms the guard; on any other path
 //! (an error, a panic, the caller dropping the future on Ctrl-C) `Drop` removes it before
-//! returning.
+//! returning. Removal is forced (it kills a running container) and bounded, so it never
+//! waits on a kill's answer nor on a wedged engine for long; what it cannot remove, the
+//! watchdog or the next start's sweep of dead owners does (see [`super::owner`]).
 
+use super::engine::{Bound, bounded};
 use bollard::Docker;
 use bollard::query_parameters::RemoveContainerOptionsBuilder;
 
@@ -39,10 +42,10 @@ impl ContainerGuard {
     }
 }
 
-/// Force-removes `id` together with its anonymous volumes.
+/// Force-removes `id` together with its anonymous volumes, within a short deadline.
 pub async fn remove(docker: &Docker, id: &str) -> Result<(), bollard::errors::Error> {
     let opts = RemoveContainerOptionsBuilder::new().force(true).v(true).build();
-    docker.remove_container(id, Some(opts)).await
+    bounded(Bound::Short, docker.remove_container(id, Some(opts))).await
 }
 
 impl Drop for ContainerGuard {

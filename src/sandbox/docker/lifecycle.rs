@@ -5,8 +5,15 @@
 //! would otherwise finish before anyone reads its output. Removal is owned by a
 //! [`ContainerGuard`] from the moment the container exists, so an error or a dropped future
 //! removes it too.
+//!
+//! The attach stream is read until the end, even after a kill: the engine writes a
+//! container's output into it and blocks while nobody reads, and a blocked engine answers
+//! neither the kill nor anything else about that container. So a kill is sent from a task
+//! of its own while the loop keeps draining (and discarding past the cap), and every
+//! request has a deadline ([`Bound`]).
 
 use super::capture::Capture;
+use super::engine::{Bound, bounded};
 use super::errors;
 use super::guard::ContainerGuard;
 use crate::sandbox::{Limits, OutputSink, Stream};
@@ -75,8 +82,7 @@ pub async fn run(
     let docker = params.docker;
     let name = unique_name();
     let create_opts = CreateContainerOptionsBuilder::new().name(&name).build();
-    let created = docker
-        .create_container(Some(create_opts), body)
+    let created = bounded(Bound::Setup, docker.create_container(Some(create_opts), body))
         .await
         .map_err(|e| create_error(&e, params.image, params.runtime))?;
     let guard = ContainerGuard::new(docker.clone(), created.id);
@@ -88,13 +94,11 @@ pub async fn run(
         .stdin(params.stdin.is_some())
         .stream(true)
         .build();
-    let attached = docker
-        .attach_container(&id, Some(attach_opts))
+    let attached = bounded(Bound::Short, docker.attach_container(&id, Some(attach_opts)))
         .await
         .map_err(|e| errors::engine_error("attaching to the container", &e.to_string()))?;
     let mut output = attached.output;
-    docker
-        .start_container(&id, None::<StartContainerOptions>)
+    bounded(Bound::Setup, docker.start_container(&id, None::<StartContainerOptions>))
         .await
         .map_err(|e| start_error(&e, params.runtime))?;
 
@@ -121,14 +125,14 @@ pub async fn run(
                 Some(Ok(LogOutput::StdOut { message })) | Some(Ok(LogOutput::Console { message })) => {
                     if capture.push(Stream::Stdout, &message) && !killed {
                         outcome.killed_at_cap = true;
-                        kill(docker, &id, sleep.as_mut()).await;
+                        kill(docker, &id, sleep.as_mut());
                         killed = true;
                     }
                 }
                 Some(Ok(LogOutput::StdErr { message })) => {
                     if capture.push(Stream::Stderr, &message) && !killed {
                         outcome.killed_at_cap = true;
-                        kill(docker, &id, sleep.as_mut()).await;
+                        kill(docker, &id, sleep.as_mut());
                         killed = true;
                     }
                 }
@@ -152,7 +156,7 @@ pub async fn run(
                     break; // The grace after a kill or an exit is over: stop reading.
                 }
                 outcome.timed_out = true;
-                kill(docker, &id, sleep.as_mut()).await;
+                kill(docker, &id, sleep.as_mut());
                 killed = true;
             }
         }
@@ -181,7 +185,8 @@ pub async fn run(
 /// send is looked at a few more times before it is called something else.
 async fn inspect_state(docker: &Docker, id: &str, outcome: &mut Outcome, killed: bool) {
     for attempt in 0..10 {
-        let Ok(inspect) = docker.inspect_container(id, None::<InspectContainerOptions>).await else { return };
+        let request = docker.inspect_container(id, None::<InspectContainerOptions>);
+        let Ok(inspect) = bounded(Bound::Short, request).await else { return };
         let state = inspect.state.unwrap_or_default();
         outcome.oom_killed = state.oom_killed.unwrap_or(false);
         if outcome.status.is_none() {
@@ -195,11 +200,15 @@ async fn inspect_state(docker: &Docker, id: &str, outcome: &mut Outcome, killed:
     }
 }
 
-/// Sends SIGKILL (an already-stopped container is fine) and starts the drain grace.
-async fn kill(docker: &Docker, id: &str, sleep: std::pin::Pin<&mut tokio::time::Sleep>) {
+/// Sends SIGKILL from a task of its own (the caller goes on draining the output, which
+/// the engine needs to answer) and starts the drain grace. An already-stopped container
+/// (409) is fine; a kill that fails or times out is made good by the forced removal.
+fn kill(docker: &Docker, id: &str, sleep: std::pin::Pin<&mut tokio::time::Sleep>) {
     let opts = KillContainerOptionsBuilder::new().signal("SIGKILL").build();
-    // A 409 (not running any more) means it already ended: nothing to do.
-    let _ = docker.kill_container(id, Some(opts)).await;
+    let (docker, id) = (docker.clone(), id.to_string());
+    tokio::spawn(async move {
+        let _ = bounded(Bound::Short, docker.kill_container(&id, Some(opts))).await;
+    });
     sleep.reset(tokio::time::Instant::now() + DRAIN_GRACE);
 }
 

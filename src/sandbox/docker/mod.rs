@@ -6,6 +6,8 @@
 //! - [`lifecycle`] — create, attach, start, wait, kill, remove;
 //! - [`capture`] — output caps and the live sink;
 //! - [`guard`] — removal on every path;
+//! - [`owner`] — which symbi owns a container; removing those of dead owners;
+//! - [`watchdog`] — removing a killed symbi's containers within seconds;
 //! - [`errors`] — E0450-E0479.
 
 pub mod capture;
@@ -13,7 +15,9 @@ pub mod engine;
 pub mod errors;
 pub mod guard;
 pub mod lifecycle;
+pub mod owner;
 pub mod spec;
+pub mod watchdog;
 mod workspace;
 
 #[cfg(test)]
@@ -42,6 +46,9 @@ pub struct DockerSandbox {
     user: Option<String>,
     tmpfs_mb: u64,
     runtime: Option<String>,
+    watchdog: Option<std::path::PathBuf>,
+    /// Refused variable names the configuration allows (`native_execution.allowed_env`).
+    allowed_env: Vec<String>,
     ready: OnceCell<Ready>,
 }
 
@@ -73,8 +80,16 @@ impl DockerSandbox {
             user: cfg.docker.user.clone(),
             tmpfs_mb: cfg.docker.tmpfs_mb,
             runtime,
+            watchdog: watchdog::default_program(),
+            allowed_env: cfg.native_execution.allowed_env.clone(),
             ready: OnceCell::new(),
         })
+    }
+
+    /// Names the program started as the watchdog (`symbi`, which has the hidden
+    /// `__container-watchdog` subcommand); by default this executable when it is symbi.
+    pub fn set_watchdog_program(&mut self, program: std::path::PathBuf) {
+        self.watchdog = Some(program);
     }
 
     /// The engine address this sandbox uses.
@@ -98,6 +113,14 @@ impl DockerSandbox {
                     return Err(errors::runtime_missing(rt, &facts.runtimes));
                 }
                 let image = engine::image_present(&docker, &self.image).await?;
+                // Leftovers of symbi processes that died are removed before this one adds
+                // its own; the watchdog covers this process's death from now on.
+                owner::sweep_dead_owners(&docker).await;
+                if let Some(program) = &self.watchdog {
+                    // Without a watchdog (the executable vanished), the next start's sweep
+                    // still removes what a killed symbi leaves.
+                    let _ = watchdog::ensure_started(program, &self.address, &owner::Owner::me());
+                }
                 Ok(Ready { docker, facts, image })
             })
             .await
@@ -107,6 +130,18 @@ impl DockerSandbox {
         let (argv, stdin) = spec::argv_and_stdin(&request)?;
         let argv0 = argv.first().cloned().unwrap_or_default();
         spec::check_allowed(&argv0, &request.allowed_executables)?;
+        let settings = spec::SpecSettings {
+            image: self.image.clone(),
+            user: self.user.clone(),
+            tmpfs_mb: self.tmpfs_mb,
+            runtime: self.runtime.clone(),
+            engine_cpus: 1,
+            image_user: String::new(),
+        };
+        spec::check_request(&request, &settings)?;
+        // The same variables run code in a container as on the host (an allowed `git` with
+        // GIT_CONFIG_*, `sh` with ENV): one rule for every tier.
+        crate::sandbox::env_policy::check(&request.env, &self.allowed_env)?;
         let ready = self.ready().await?;
         let owner =
             if request.local_filesystem { Some(workspace::prepare(&request.working_dir)?) } else { None };
@@ -115,15 +150,13 @@ impl DockerSandbox {
             request.working_dir = dir.clone();
         }
         let settings = spec::SpecSettings {
-            image: self.image.clone(),
-            user: self.user.clone(),
-            tmpfs_mb: self.tmpfs_mb,
-            runtime: self.runtime.clone(),
             engine_cpus: ready.facts.cpus,
             image_user: ready.image.user.clone(),
+            ..settings
         };
-        let body =
+        let mut body =
             spec::container_body(&request, &settings, argv, stdin.is_some(), owner.map(|(_, ids)| ids));
+        body.labels.get_or_insert_default().extend(owner::Owner::me().labels());
         let params = lifecycle::RunParams {
             docker: &ready.docker,
             image: &self.image,

@@ -83,22 +83,43 @@ pub fn check_allowed(argv0: &str, allowed: &[String]) -> Result<(), SandboxError
     if ok { Ok(()) } else { Err(errors::executable_not_allowed(argv0, allowed)) }
 }
 
-/// The user the container runs as: `[docker] user`; else, with `/workspace`, the owner of
-/// the working directory (so files written there belong to it); else the image's user when
-/// it is not root; else `nobody`.
+/// Whether a user spec (`name`, `uid`, `uid:gid`, `name:group`) names root, as the user or
+/// as the group (a setgid-root file is root's group for whoever runs it).
+pub fn is_root_user(user: &str) -> bool {
+    let mut parts = user.trim().split(':').map(str::trim);
+    let is_root = |p: &str| p == "root" || (!p.is_empty() && p.trim_start_matches('0').is_empty());
+    let who = parts.next().unwrap_or("");
+    who.is_empty() || is_root(who) || parts.any(is_root)
+}
+
+/// The user the container runs as, never root: `[docker] user` (refused earlier by
+/// [`check_request`] when it names root); else, with `/workspace`, the owner of the working
+/// directory when that owner is not root (so files written there belong to it); else the
+/// image's user when it is not root; else `nobody` (65534:65534).
 pub fn choose_user(settings: &SpecSettings, workspace_owner: Option<(u32, u32)>) -> String {
-    if let Some(u) = settings.user.as_ref().filter(|u| !u.is_empty()) {
-        return u.clone();
+    if let Some(u) = settings.user.as_ref().filter(|u| !u.trim().is_empty() && !is_root_user(u)) {
+        return u.trim().to_string();
     }
-    if let Some((uid, gid)) = workspace_owner {
+    if let Some((uid, gid)) = workspace_owner.filter(|(uid, _)| *uid != 0) {
+        // A workspace in root's group still gets no file of root's group from a container.
+        let gid = if gid == 0 { 65534 } else { gid };
         return format!("{uid}:{gid}");
     }
     let image_user = settings.image_user.trim();
-    if image_user.is_empty() || image_user == "root" || image_user == "0" || image_user.starts_with("0:") {
-        FALLBACK_USER.to_string()
-    } else {
-        image_user.to_string()
+    if is_root_user(image_user) { FALLBACK_USER.to_string() } else { image_user.to_string() }
+}
+
+/// Refuses what would let a container call run as root or run another program than the
+/// allowlist checked: `[docker] user` naming root (E0458), and `PATH` in the request's
+/// environment (E0459), since the engine looks `argv[0]` up in the container's `PATH`.
+pub fn check_request(request: &ExecRequest, settings: &SpecSettings) -> Result<(), SandboxError> {
+    if let Some(user) = settings.user.as_ref().filter(|u| !u.trim().is_empty() && is_root_user(u)) {
+        return Err(errors::root_user(user));
     }
+    if request.env.contains_key("PATH") {
+        return Err(errors::path_in_env(request.env.get("PATH").map_or("", String::as_str)));
+    }
+    Ok(())
 }
 
 /// The create body for `request`.
@@ -109,6 +130,8 @@ pub fn container_body(
     with_stdin: bool,
     workspace_owner: Option<(u32, u32)>,
 ) -> ContainerCreateBody {
+    // PATH is always the fixed one: the engine resolves `argv[0]` through it, so a PATH
+    // from the request would choose which program an allowlisted name runs.
     let mut env = vec![format!("PATH={CONTAINER_PATH}"), "HOME=/tmp".to_string(), "LANG=C.UTF-8".to_string()];
     env.extend(
         request
@@ -117,9 +140,6 @@ pub fn container_body(
             .filter(|(k, _)| !matches!(k.as_str(), "PATH" | "HOME" | "LANG"))
             .map(|(k, v)| format!("{k}={v}")),
     );
-    if let Some(path) = request.env.get("PATH") {
-        env[0] = format!("PATH={path}");
-    }
     if let Some(lang) = request.env.get("LANG") {
         env[2] = format!("LANG={lang}");
     }

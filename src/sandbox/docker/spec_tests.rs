@@ -117,6 +117,39 @@ fn user_choice() {
 }
 
 #[test]
+fn never_root() {
+    let mut s = settings(None);
+    s.image_user = "app".into();
+    assert_eq!(choose_user(&s, Some((1000, 100))), "1000:100", "a non-root owner of the workspace");
+    assert_eq!(choose_user(&s, Some((0, 0))), "app", "a root-owned workspace: the image's non-root user");
+    s.image_user = "root".into();
+    assert_eq!(choose_user(&s, Some((0, 0))), FALLBACK_USER, "a root image and a root workspace: nobody");
+    for image_user in ["", "0", "00:0", "root:wheel", " 0 "] {
+        s.image_user = image_user.into();
+        assert_eq!(choose_user(&s, None), FALLBACK_USER, "{image_user:?}");
+    }
+    assert_eq!(choose_user(&s, Some((1000, 0))), "1000:65534", "never root's group either");
+    for user in ["root", "0", "0:0", "000", "root:staff", "100:0", "symbi:root"] {
+        s.user = Some(user.into());
+        assert_eq!(check_request(&request(), &s).err().map(|e| e.code), Some("E0458"), "{user:?}");
+        assert_ne!(choose_user(&s, Some((0, 0))), user, "{user:?}");
+    }
+    s.user = Some("1000:1000".into());
+    assert!(check_request(&request(), &s).is_ok());
+    assert!(!is_root_user("10") && !is_root_user("symbi") && !is_root_user("100:100"));
+}
+
+#[test]
+fn the_request_cannot_choose_path() {
+    let mut req = request();
+    req.env.insert("PATH".into(), "/workspace:/bin".into());
+    assert_eq!(check_request(&req, &settings(None)).err().map(|e| e.code), Some("E0459"));
+    let body = container_body(&req, &settings(None), vec!["echo".into()], false, None);
+    let env = body.env.unwrap_or_default();
+    assert!(env.contains(&format!("PATH={CONTAINER_PATH}")) && !env.iter().any(|e| e.contains("/workspace")));
+}
+
+#[test]
 fn allowlist_by_name_or_exact_path() {
     let allowed = vec!["python3".to_string(), "/usr/bin/env".to_string()];
     assert!(check_allowed("python3", &allowed).is_ok());

@@ -126,9 +126,25 @@ fn refused(path: &Path, shown: &Path, reason: String) -> SandboxError {
     ))
 }
 
+/// Who may own the working directory itself (its parents always follow the same rule).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Owner {
+    /// Tier None: only the user symbi runs as, since programs run there as that user with
+    /// `HOME` pointing at it.
+    Symbi,
+    /// Container tiers: also any other user but root, since the container then runs as that
+    /// user (docs/containers.md) and nothing of the host runs code found there.
+    SymbiOrContainerUser,
+}
+
 /// Applies the rules to `path` and returns the canonical directory to run in, creating it
 /// (and any missing parent, each mode 0700) when missing.
 pub fn prepare(path: &Path) -> Result<PathBuf, SandboxError> {
+    prepare_for(path, Owner::Symbi)
+}
+
+/// [`prepare`] with the owner rule of the tier that will use the directory.
+pub fn prepare_for(path: &Path, owner: Owner) -> Result<PathBuf, SandboxError> {
     if !path.is_absolute() {
         return Err(SandboxError::new(
             "E0405",
@@ -152,7 +168,7 @@ pub fn prepare(path: &Path) -> Result<PathBuf, SandboxError> {
     if !canonical.is_dir() {
         return Err(unusable(path, "it is not a directory".into()));
     }
-    trust(&canonical).map_err(|why| untrusted(path, &canonical, why))?;
+    trust_for(&canonical, owner).map_err(|why| untrusted(path, &canonical, why))?;
     Ok(canonical)
 }
 
@@ -160,9 +176,15 @@ pub fn prepare(path: &Path) -> Result<PathBuf, SandboxError> {
 /// and that each parent up to `/` is owned by that user or root and writable by nobody else
 /// unless its sticky bit is set (as on `/tmp`, where no one can replace another's entry).
 pub fn trust(dir: &Path) -> Result<(), String> {
+    trust_for(dir, Owner::Symbi)
+}
+
+/// [`trust`] with the owner rule of the tier that will use the directory.
+pub fn trust_for(dir: &Path, owner: Owner) -> Result<(), String> {
     let euid = nix::unistd::geteuid().as_raw();
     let meta = std::fs::symlink_metadata(dir).map_err(|e| format!("`{}`: {e}", dir.display()))?;
-    if meta.uid() != euid {
+    let owner_ok = meta.uid() == euid || (owner == Owner::SymbiOrContainerUser && meta.uid() != 0);
+    if !owner_ok {
         return Err(format!(
             "it is owned by {} (mode {:04o}), not by the user symbi runs as ({})",
             user(meta.uid()),
