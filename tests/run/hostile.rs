@@ -242,3 +242,15 @@ fn a_second_sigint_ends_symbi_at_once() {
     assert_eq!(status.code(), Some(130));
     assert!(sent.elapsed() < Duration::from_secs(5), "took {:?}", sent.elapsed());
 }
+
+#[test]
+fn an_argument_cannot_rewrite_the_echoed_command_line() {
+    let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    // A carriage return and "erase line" would hide `sh -c :` behind an innocent text.
+    let body = r#"    execute_native("sh -c : 'x\r\u{1b}[2Kls' '<in' 'a>b'")"#;
+    let (out, _) = run_agent(tmp.path(), body, "");
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(!err.contains('\r') && !err.contains('\u{1b}'), "raw control characters: {err:?}");
+    assert!(err.contains(r"$ sh -c : $'x\r\x1b[2Kls' '<in' 'a>b'"), "{err}");
+}
