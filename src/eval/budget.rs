@@ -142,15 +142,15 @@ pub fn render_within(v: &Value, cap: usize, span: Span) -> Eval<String> {
 }
 
 /// An `io::Write` into a byte buffer that fails past a number of bytes (for JSON text).
-pub struct CappedBytes {
+struct CappedBytes {
     /// The bytes written so far.
-    pub out: Vec<u8>,
+    out: Vec<u8>,
     cap: usize,
 }
 
 impl CappedBytes {
     /// An empty buffer that takes at most [`MAX_STRING_BYTES`].
-    pub fn new() -> Self {
+    fn new() -> Self {
         CappedBytes { out: Vec::new(), cap: MAX_STRING_BYTES }
     }
 }
@@ -180,7 +180,10 @@ pub fn json_text(v: &Value, pretty: bool, span: Span) -> Eval<String> {
     };
     match written {
         Ok(()) => Ok(String::from_utf8(buf.out).unwrap_or_default()),
-        Err(_) => Err(too_large(span, format!("the JSON text of this value is longer than {MAX_STRING_BYTES} bytes"))),
+        Err(_) => Err(too_large(
+            span,
+            format!("the JSON text of this value is longer than {MAX_STRING_BYTES} bytes"),
+        )),
     }
 }
 
@@ -204,6 +207,9 @@ mod tests {
     fn rendering_stops_at_the_cap() {
         let list = Value::List(vec![Value::str("abcdef"); 100]);
         assert!(render_within(&list, 50, Span::default()).is_err());
-        assert_eq!(render_within(&Value::List(vec![Value::Int(1)]), 50, Span::default()).ok(), Some("[1]".into()));
+        assert_eq!(
+            render_within(&Value::List(vec![Value::Int(1)]), 50, Span::default()).ok(),
+            Some("[1]".into())
+        );
     }
 }

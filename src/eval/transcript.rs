@@ -91,7 +91,8 @@ fn quote_arg(a: &str) -> String {
 /// A character that does not show as itself on a terminal: C0 and C1 controls, DEL, and
 /// the formatting characters that reorder or hide text (bidi overrides, zero-width ones).
 fn hidden(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
+    c.is_control()
+        || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
 }
 
 /// `text` with every hidden character escaped, for symbi's own lines.
@@ -99,9 +100,7 @@ fn visible(text: &str) -> String {
     if !text.chars().any(hidden) {
         return text.to_string();
     }
-    text.chars()
-        .map(|c| if hidden(c) { c.escape_default().to_string() } else { c.to_string() })
-        .collect()
+    text.chars().map(|c| if hidden(c) { c.escape_default().to_string() } else { c.to_string() }).collect()
 }
 
 fn tier_source_phrase(key: &str) -> &str {

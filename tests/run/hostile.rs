@@ -215,8 +215,7 @@ fn an_audit_log_that_is_a_fifo_is_refused_promptly() {
     let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let audit = tmp.path().join("audit.fifo");
     mkfifo(&audit);
-    let (out, took) =
-        run_agent(tmp.path(), "    execute_native(\"sh -c true\")", &audit_config(&audit));
+    let (out, took) = run_agent(tmp.path(), "    execute_native(\"sh -c true\")", &audit_config(&audit));
     assert_refused(&out, "E0474");
     assert!(took < Duration::from_secs(10), "took {took:?}");
 }

@@ -3,9 +3,9 @@
 
 use super::super::budget::{MAX_STRING_BYTES, check_items, check_nesting, render_within};
 use super::super::error::{Eval, error, type_error};
-use crate::diag::Span;
 use super::super::{Value, error as codes};
 use super::Args;
+use crate::diag::Span;
 
 pub(super) fn call(receiver: Value, name: &str, args: &mut Args) -> Option<Eval<Value>> {
     Some(match receiver {

@@ -21,12 +21,10 @@ const LEVELS: [&str; 4] = ["debug", "info", "warn", "error"];
 
 pub(super) fn call(interp: &mut Interpreter<'_>, name: &str, args: &mut Args) -> Option<Eval<Value>> {
     Some(match name {
-        "print" => {
-            budget::render(&args.take(0), args.call).map(|text| {
-                interp.setup.transcript.event(Event::Print { text });
-                Value::Null
-            })
-        }
+        "print" => budget::render(&args.take(0), args.call).map(|text| {
+            interp.setup.transcript.event(Event::Print { text });
+            Value::Null
+        }),
         "log" => log(interp, args),
         "env" => args.string(0).map(|n| std::env::var(n).map(Value::Str).unwrap_or(Value::Null)),
         "read_file" => read_file(interp, args),
@@ -91,7 +89,8 @@ fn write_file(interp: &mut Interpreter<'_>, args: &mut Args) -> Eval<Value> {
     }
     // Opened without truncation, checked to be a regular file, then truncated and written:
     // a FIFO or device planted at the path is refused, not written to or waited on.
-    let mut file = regular::open_write(&path, 0o666, false).map_err(|r| refused(r, "write", &rel, args.call))?;
+    let mut file =
+        regular::open_write(&path, 0o666, false).map_err(|r| refused(r, "write", &rel, args.call))?;
     file.set_len(0).map_err(io)?;
     std::io::Write::write_all(&mut file, text.as_bytes()).map_err(io)?;
     Ok(Value::Null)

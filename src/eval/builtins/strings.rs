@@ -1,8 +1,8 @@
 //! Methods of `String`.
 
+use super::super::Value;
 use super::super::budget::{check_items, check_string_len};
 use super::super::error::Eval;
-use super::super::Value;
 use super::Args;
 
 pub(super) fn call(s: &str, name: &str, args: &mut Args) -> Option<Eval<Value>> {

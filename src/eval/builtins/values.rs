@@ -1,7 +1,7 @@
 //! Builtins on values of any type: `len`, JSON, conversions.
 
-use super::super::{Value, budget};
 use super::super::error::{BAD_JSON, CONVERSION, Eval, error};
+use super::super::{Value, budget};
 use super::{Args, cannot};
 
 pub(super) fn call(name: &str, args: &mut Args) -> Option<Eval<Value>> {
