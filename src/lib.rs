@@ -20,3 +20,8 @@ pub mod sandbox;
 pub mod security;
 pub mod stdlib;
 pub mod syntax;
+
+/// Every allocation is counted, so the interpreter can hold a run's values to their heap
+/// budget (see `eval::budget`).
+#[global_allocator]
+static ALLOCATOR: eval::heap::CountingAllocator = eval::heap::CountingAllocator;

@@ -123,6 +123,15 @@ pub fn run(args: RunArgs) -> u8 {
         }
     };
 
+    // Opened once, before anything runs, and refused where the agent could rewrite it.
+    let audit = match AuditLog::open(&cfg.storage.audit_log, &working_dir) {
+        Ok(log) => Arc::new(log),
+        Err(d) => {
+            transcript.diagnostic(&d);
+            return EXIT_FAILURE;
+        }
+    };
+
     let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
@@ -142,7 +151,7 @@ pub fn run(args: RunArgs) -> u8 {
         working_dir,
         default_interpreter: cfg.native_execution.default_executable.clone(),
         bounds: cfg.runtime.clone(),
-        audit: Some(Arc::new(AuditLog::new(cfg.storage.audit_log.clone()))),
+        audit: Some(audit),
         transcript: transcript.clone(),
         cancel,
         handle: runtime.handle().clone(),
@@ -221,6 +230,7 @@ fn source_key(source: &TierSource) -> &'static str {
 
 /// SIGINT and SIGTERM set `cancel`; the handlers are installed before anything starts, so
 /// a signal at any moment ends the run (and the sandbox future, killing the process tree).
+/// A second signal ends symbi at once, whatever the interpreter thread is doing.
 fn watch_signals(runtime: &tokio::runtime::Runtime, cancel: &Cancel) {
     use tokio::signal::unix::{SignalKind, signal};
     let _entered = runtime.enter();
@@ -230,9 +240,17 @@ fn watch_signals(runtime: &tokio::runtime::Runtime, cancel: &Cancel) {
     };
     let cancel = cancel.clone();
     runtime.spawn(async move {
-        tokio::select! {
-            _ = int.recv() => cancel.cancel(libc::SIGINT),
-            _ = term.recv() => cancel.cancel(libc::SIGTERM),
-        }
+        let first = tokio::select! {
+            _ = int.recv() => libc::SIGINT,
+            _ = term.recv() => libc::SIGTERM,
+        };
+        cancel.cancel(first);
+        let second = tokio::select! {
+            _ = int.recv() => libc::SIGINT,
+            _ = term.recv() => libc::SIGTERM,
+        };
+        let name = if second == libc::SIGINT { "SIGINT" } else { "SIGTERM" };
+        eprintln!("symbi: {name} again: exiting now");
+        std::process::exit(128 + second);
     });
 }

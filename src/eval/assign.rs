@@ -48,6 +48,8 @@ impl<'a> Interpreter<'a> {
             }
         };
         steps.reverse();
+        // The value lands `steps` levels down inside the variable.
+        super::budget::check_nesting(&value, steps.len(), span)?;
         let Some(mut place) = scope.get_mut(&root.name) else {
             return Err(error(
                 UNKNOWN_NAME,
@@ -88,16 +90,28 @@ impl<'a> Interpreter<'a> {
         }
         match op {
             AssignOp::Set => *place = value,
-            AssignOp::Add => {
-                let current = std::mem::replace(place, Value::Null);
-                match ops::binary(BinaryOp::Add, current.clone(), value, span) {
-                    Ok(sum) => *place = sum,
-                    Err(e) => {
-                        *place = current;
-                        return Err(e);
+            // Strings and lists grow in place: no copy of what is already there.
+            AssignOp::Add => match (&mut *place, value) {
+                (Value::Str(a), Value::Str(b)) => {
+                    super::budget::check_string_len(a.len() + b.len(), span)?;
+                    a.push_str(&b);
+                }
+                (Value::List(a), Value::List(b)) => {
+                    super::budget::check_items(a.len() + b.len(), span)?;
+                    a.extend(b);
+                }
+                (_, value) => {
+                    // Scalars: cheap to keep for the error case, where the place stays as it was.
+                    let current = std::mem::replace(place, Value::Null);
+                    match ops::binary(BinaryOp::Add, current.clone(), value, span) {
+                        Ok(sum) => *place = sum,
+                        Err(e) => {
+                            *place = current;
+                            return Err(e);
+                        }
                     }
                 }
-            }
+            },
         }
         Ok(())
     }

@@ -1,12 +1,20 @@
 //! The audit log: one JSON line per execution, appended to `storage.audit_log`.
 //!
+//! The log is opened once, before anything runs (`O_APPEND`, `O_NOFOLLOW`, `O_NONBLOCK`,
+//! created 0600, regular files only), and refused when it lies inside the working
+//! directory, where the agent it records could rewrite it.
+//!
 //! Environment variables are recorded by name only, never by value, so the log can be kept
 //! and shared without leaking secrets. A log that cannot be written is a warning for the
 //! run (once), never a reason to stop it.
 
+use super::regular::{self, Refusal};
+use crate::diag::Diagnostic;
 use crate::sandbox::Limits;
 use serde::Serialize;
+use std::fs::File;
 use std::io::Write;
+use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -50,17 +58,73 @@ pub fn now_rfc3339() -> String {
         .unwrap_or_else(|_| String::from("unknown"))
 }
 
-/// An append-only JSON-lines file.
+/// An append-only JSON-lines file, opened once before the run's first execution.
+///
+/// The descriptor is kept for the whole run: replacing the file at the path afterwards
+/// (by a rename or a symbolic link) does not redirect the run's entries.
 #[derive(Debug)]
 pub struct AuditLog {
     path: PathBuf,
+    /// The open log, or why it could not be opened (warned about at the first append).
+    file: Result<File, String>,
     warned: AtomicBool,
 }
 
+/// The audit log's path resolves inside the working directory, is a symbolic link, or names
+/// something other than a regular file.
+pub const AUDIT_LOG_REFUSED: &str = "E0474";
+
 impl AuditLog {
-    /// A log at `path` (created, with its folder, on the first write).
+    /// Opens the log at `path` for a run whose file builtins and processes work in
+    /// `working_dir` (canonical).
+    ///
+    /// Refused (the run must not start): a path inside the working directory (the agent it
+    /// records could rewrite it), a symbolic link, a FIFO, a device or anything else that is
+    /// not a regular file. A log that merely cannot be opened (permissions, no such folder)
+    /// is not refused: each run's first append reports it as a warning.
+    pub fn open(path: &Path, working_dir: &Path) -> Result<Self, Box<Diagnostic>> {
+        let refuse = |why: String, help: &str| {
+            Box::new(
+                Diagnostic::error(AUDIT_LOG_REFUSED, format!("the audit log `{}` {why}", path.display()))
+                    .with_help(help.to_string()),
+            )
+        };
+        let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        let (Some(parent), Some(name)) = (absolute.parent(), absolute.file_name()) else {
+            return Err(refuse("is not a file path".into(), "set `storage.audit_log` to a file path"));
+        };
+        // The folder is created private to the user; an existing one keeps its mode.
+        let _ = std::fs::DirBuilder::new().recursive(true).mode(0o700).create(parent);
+        let resolved = std::fs::canonicalize(parent).map(|p| p.join(name)).unwrap_or(absolute.clone());
+        if resolved.starts_with(working_dir) {
+            return Err(refuse(
+                format!("is inside the working directory `{}`", working_dir.display()),
+                "set `storage.audit_log` to a path outside `native_execution.working_directory`: \
+                 the agent it records can write anywhere in the working directory",
+            ));
+        }
+        let file = match regular::open_write(&resolved, 0o600, true) {
+            Ok(file) => Ok(file),
+            Err(Refusal::NotRegular(kind)) => {
+                return Err(refuse(
+                    format!("is {kind}, not a regular file"),
+                    "set `storage.audit_log` to a regular file (it is created when missing)",
+                ));
+            }
+            Err(Refusal::Io(e)) => Err(e.to_string()),
+            Err(Refusal::TooLarge(..)) => Err("too large".to_string()),
+        };
+        Ok(AuditLog { path: path.to_path_buf(), file, warned: AtomicBool::new(false) })
+    }
+
+    /// A log at `path`, opened now, with no working directory to keep it out of; a refusal
+    /// becomes the warning of the first append.
     pub fn new(path: impl Into<PathBuf>) -> Self {
-        AuditLog { path: path.into(), warned: AtomicBool::new(false) }
+        let path = path.into();
+        match AuditLog::open(&path, Path::new("/nonexistent/symbi")) {
+            Ok(log) => log,
+            Err(d) => AuditLog { path, file: Err(d.message.clone()), warned: AtomicBool::new(false) },
+        }
     }
 
     /// The file's path.
@@ -82,11 +146,8 @@ impl AuditLog {
     fn try_append(&self, entry: &AuditEntry) -> std::io::Result<()> {
         let mut line = serde_json::to_vec(entry).map_err(std::io::Error::other)?;
         line.push(b'\n');
-        if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)?;
-        }
+        let mut file = self.file.as_ref().map_err(|e| std::io::Error::other(e.clone()))?;
         // One write of the whole line with O_APPEND, so concurrent runs do not interleave.
-        let mut file = std::fs::OpenOptions::new().create(true).append(true).open(&self.path)?;
         file.write_all(&line)
     }
 }
@@ -94,6 +155,7 @@ impl AuditLog {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::os::unix::fs::PermissionsExt;
 
     fn entry() -> AuditEntry {
         AuditEntry {
@@ -125,6 +187,31 @@ mod tests {
         assert_eq!(lines.len(), 2);
         assert_eq!(lines[0]["env_keys"], serde_json::json!(["TOKEN"]));
         assert_eq!(lines[0]["limits"]["timeout"], 300_000);
+    }
+
+    #[test]
+    fn a_log_inside_the_working_directory_or_not_a_regular_file_is_refused() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+        let root = std::fs::canonicalize(dir.path()).unwrap_or_default();
+        let work = root.join("work");
+        let _ = std::fs::create_dir_all(&work);
+        let code = |r: Result<AuditLog, Box<Diagnostic>>| r.err().map(|d| d.code);
+        assert_eq!(code(AuditLog::open(&work.join("audit.jsonl"), &work)), Some(AUDIT_LOG_REFUSED));
+        assert_eq!(code(AuditLog::open(&work.join("deeper/a.jsonl"), &work)), Some(AUDIT_LOG_REFUSED));
+        let fifo = root.join("fifo");
+        let _ = nix::unistd::mkfifo(&fifo, nix::sys::stat::Mode::from_bits_truncate(0o600));
+        assert_eq!(code(AuditLog::open(&fifo, &work)), Some(AUDIT_LOG_REFUSED));
+        let link = root.join("link.jsonl");
+        let _ = std::os::unix::fs::symlink(root.join("target.jsonl"), &link);
+        assert_eq!(code(AuditLog::open(&link, &work)), Some(AUDIT_LOG_REFUSED));
+        assert_eq!(code(AuditLog::open(Path::new("/dev/null"), &work)), Some(AUDIT_LOG_REFUSED));
+        // A path that reaches the working directory through a symbolic link is inside it.
+        let _ = std::os::unix::fs::symlink(&work, root.join("alias"));
+        assert_eq!(code(AuditLog::open(&root.join("alias/a.jsonl"), &work)), Some(AUDIT_LOG_REFUSED));
+        let log = AuditLog::open(&root.join("logs/audit.jsonl"), &work);
+        assert!(log.is_ok());
+        let mode = std::fs::metadata(root.join("logs/audit.jsonl")).map(|m| m.permissions().mode() & 0o777);
+        assert_eq!(mode.ok(), Some(0o600));
     }
 
     #[test]

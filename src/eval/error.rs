@@ -44,6 +44,15 @@ pub const NO_SUCH_TARGET: &str = "E0448";
 /// The `--input` payload is not valid JSON (or its file cannot be read).
 pub const BAD_INPUT: &str = "E0449";
 
+/// A file builtin met a FIFO, device, socket, directory or symbolic link.
+pub const NOT_REGULAR: &str = "E0470";
+/// A file is larger than `max_file_size_mb` (or, to read, than the string limit).
+pub const FILE_TOO_LARGE: &str = "E0471";
+/// A value past the size budget (`eval::budget`).
+pub const VALUE_TOO_LARGE: &str = "E0472";
+/// Expressions and calls nested too deeply for the interpreter's stack.
+pub const STACK_EXHAUSTED: &str = "E0473";
+
 /// Why evaluation stopped early.
 #[derive(Debug)]
 pub enum Flow {
@@ -70,6 +79,10 @@ fn label_for(code: &str) -> &'static str {
         EMIT_DEPTH => "this emit is one too deep",
         PATH_OUTSIDE => "this path",
         FILE_IO => "this file operation failed",
+        NOT_REGULAR => "not a regular file",
+        FILE_TOO_LARGE => "this file is too large",
+        VALUE_TOO_LARGE => "this value is too large",
+        STACK_EXHAUSTED => "nested too deeply here",
         BAD_ARGUMENTS => "these arguments",
         BAD_JSON => "this text",
         CONVERSION => "this value",

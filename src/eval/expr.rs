@@ -3,7 +3,7 @@
 use super::error::{
     self, Eval, INDEX_OUT_OF_RANGE, MISSING_KEY, TYPE_ERROR, UNKNOWN_NAME, did_you_mean, error,
 };
-use super::{Interpreter, Scope, Value, ops};
+use super::{Interpreter, Scope, Value, budget, ops};
 use crate::diag::Span;
 use crate::syntax::ast::{BinaryOp, Expr, ExprKind, StrPart};
 use std::collections::BTreeMap;
@@ -11,6 +11,13 @@ use std::collections::BTreeMap;
 impl<'a> Interpreter<'a> {
     /// Evaluates `expr` in `scope`.
     pub(super) fn eval(&mut self, scope: &mut Scope, expr: &'a Expr) -> Eval<Value> {
+        self.check_resources(expr.span)?;
+        let v = self.eval_kind(scope, expr)?;
+        budget::check_shallow(&v, expr.span)?;
+        Ok(v)
+    }
+
+    fn eval_kind(&mut self, scope: &mut Scope, expr: &'a Expr) -> Eval<Value> {
         match &expr.kind {
             ExprKind::Null => Ok(Value::Null),
             ExprKind::Bool(b) => Ok(Value::Bool(*b)),
@@ -21,7 +28,9 @@ impl<'a> Interpreter<'a> {
             ExprKind::List(items) => {
                 let mut out = Vec::with_capacity(items.len());
                 for item in items {
-                    out.push(self.eval(scope, item)?);
+                    let v = self.eval(scope, item)?;
+                    budget::check_nesting(&v, 1, item.span)?;
+                    out.push(v);
                 }
                 Ok(Value::List(out))
             }
@@ -29,6 +38,7 @@ impl<'a> Interpreter<'a> {
                 let mut out = BTreeMap::new();
                 for (key, value) in entries {
                     let v = self.eval(scope, value)?;
+                    budget::check_nesting(&v, 1, value.span)?;
                     out.insert(key.name.clone(), v);
                 }
                 Ok(Value::Map(out))
@@ -94,7 +104,8 @@ impl<'a> Interpreter<'a> {
                 StrPart::Text(t) => out.push_str(t),
                 StrPart::Interp(e) => {
                     let v = self.eval(scope, e)?;
-                    out.push_str(&v.to_string());
+                    let room = budget::MAX_STRING_BYTES.saturating_sub(out.len());
+                    out.push_str(&budget::render_within(&v, room, e.span)?);
                 }
             }
         }
@@ -143,9 +154,8 @@ pub(super) fn index_of(target: Value, index: Value, span: Span) -> Eval<Value> {
             Ok(items.swap_remove(at))
         }
         (Value::Str(s), i) => {
-            let chars: Vec<char> = s.chars().collect();
-            let at = position(&i, chars.len(), span)?;
-            Ok(Value::Str(chars[at].to_string()))
+            let at = position(&i, s.chars().count(), span)?;
+            Ok(Value::Str(s.chars().nth(at).map(String::from).unwrap_or_default()))
         }
         (Value::Map(map), Value::Str(key)) => field_of(Value::Map(map), &key, span),
         (Value::Exec(r), Value::Str(key)) => field_of(Value::Exec(r), &key, span),

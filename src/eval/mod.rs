@@ -7,6 +7,7 @@
 
 mod assign;
 pub mod audit;
+pub mod budget;
 mod builtins;
 mod call;
 mod cancel;
@@ -14,8 +15,11 @@ mod decls;
 pub mod error;
 pub mod events;
 mod expr;
+pub mod heap;
 mod ops;
+pub mod regular;
 mod scope;
+pub mod stack;
 mod stmt;
 pub mod target;
 pub mod transcript;
@@ -79,6 +83,10 @@ pub struct Interpreter<'a> {
     emit_depth: u32,
     triggers: Vec<String>,
     exec_count: u64,
+    /// Where this thread's stack ends, for [`stack::StackGuard::check`].
+    stack: stack::StackGuard,
+    /// The process's live heap when the run started, for [`budget::check_heap`].
+    heap_base: usize,
 }
 
 impl<'a> Interpreter<'a> {
@@ -100,6 +108,8 @@ impl<'a> Interpreter<'a> {
             emit_depth: 0,
             triggers: Vec::new(),
             exec_count: 0,
+            stack: stack::StackGuard::for_current_thread(),
+            heap_base: heap::live_bytes(),
         }
     }
 
@@ -107,6 +117,9 @@ impl<'a> Interpreter<'a> {
     ///
     /// The error is the diagnostic that failed the trigger, or [`Flow::Interrupted`].
     pub fn run_trigger(&mut self, trigger: &str, payload: Value) -> Result<(), Flow> {
+        // The thread that runs the trigger is the one whose stack is guarded.
+        self.stack = stack::StackGuard::for_current_thread();
+        self.heap_base = heap::live_bytes();
         let Some(handler) = self.agent.triggers.iter().find(|t| t.name.value == trigger) else {
             let d = Diagnostic::error(
                 error::NO_SUCH_TARGET,
@@ -172,6 +185,12 @@ impl<'a> Interpreter<'a> {
     /// The name of the trigger whose handler is running (for the audit log).
     fn current_trigger(&self) -> String {
         self.triggers.last().cloned().unwrap_or_default()
+    }
+
+    /// Fails when the stack is nearly used up or the values outgrew the heap budget.
+    fn check_resources(&self, span: crate::diag::Span) -> Eval<()> {
+        self.stack.check(span)?;
+        budget::check_heap(self.heap_base, span)
     }
 
     /// Fails with [`Flow::Interrupted`] once a signal has arrived.

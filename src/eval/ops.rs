@@ -74,10 +74,12 @@ fn as_float(v: &Value) -> Option<f64> {
 fn add(lhs: Value, rhs: Value, span: Span) -> Eval<Value> {
     match (lhs, rhs) {
         (Value::Str(mut a), Value::Str(b)) => {
+            super::budget::check_string_len(a.len() + b.len(), span)?;
             a.push_str(&b);
             Ok(Value::Str(a))
         }
         (Value::List(mut a), Value::List(b)) => {
+            super::budget::check_items(a.len() + b.len(), span)?;
             a.extend(b);
             Ok(Value::List(a))
         }

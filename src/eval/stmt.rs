@@ -30,6 +30,7 @@ impl<'a> Interpreter<'a> {
 
     fn exec_stmt(&mut self, scope: &mut Scope, stmt: &'a Stmt) -> Eval<()> {
         self.check_cancel()?;
+        self.check_resources(stmt.span)?;
         match &stmt.kind {
             StmtKind::Let { name, ty, value } => {
                 let v = self.eval(scope, value)?;
@@ -62,7 +63,10 @@ impl<'a> Interpreter<'a> {
                     (Value::Map(map), Some(_)) => {
                         map.into_iter().map(|(k, v)| (Some(Value::Str(k)), v)).collect()
                     }
-                    (Value::Str(s), None) => s.chars().map(|c| (None, Value::Str(c.to_string()))).collect(),
+                    (Value::Str(s), None) => {
+                        super::budget::check_items(s.chars().count(), iter.span)?;
+                        s.chars().map(|c| (None, Value::Str(c.to_string()))).collect()
+                    }
                     (other, Some(_)) => {
                         return Err(error::type_error(
                             iter.span,

@@ -54,15 +54,53 @@ pub fn describe_limits(l: &Limits) -> String {
 }
 
 /// An argv as a shell would need it typed, for display only.
+///
+/// Every argument with a character a shell treats specially (`<`, `>`, `|`, `;`, `&`, `$`,
+/// quotes, spaces, ...) is quoted, and one with a control or invisible formatting character
+/// is written in `$'...'` form with the character escaped (`\r`, `\x1b`, `\u202e`), so an
+/// argument cannot move the cursor, clear the line or reorder the text the user reads.
 pub fn quote_argv(argv: &[String]) -> String {
-    argv.iter()
-        .map(|a| {
-            let plain =
-                !a.is_empty() && a.chars().all(|c| c.is_ascii_alphanumeric() || "-_./=:,+@%<>".contains(c));
-            if plain { a.clone() } else { format!("'{}'", a.replace('\'', r"'\''")) }
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
+    argv.iter().map(|a| quote_arg(a)).collect::<Vec<_>>().join(" ")
+}
+
+fn quote_arg(a: &str) -> String {
+    let plain = !a.is_empty() && a.chars().all(|c| c.is_ascii_alphanumeric() || "-_./=:,+@%".contains(c));
+    if plain {
+        return a.to_string();
+    }
+    if !a.chars().any(hidden) {
+        return format!("'{}'", a.replace('\'', r"'\''"));
+    }
+    let mut out = String::from("$'");
+    for c in a.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\'' => out.push_str("\\'"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if hidden(c) && (c as u32) < 0x100 => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c if hidden(c) => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('\'');
+    out
+}
+
+/// A character that does not show as itself on a terminal: C0 and C1 controls, DEL, and
+/// the formatting characters that reorder or hide text (bidi overrides, zero-width ones).
+fn hidden(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
+}
+
+/// `text` with every hidden character escaped, for symbi's own lines.
+fn visible(text: &str) -> String {
+    if !text.chars().any(hidden) {
+        return text.to_string();
+    }
+    text.chars().map(|c| if hidden(c) { c.escape_default().to_string() } else { c.to_string() }).collect()
 }
 
 fn tier_source_phrase(key: &str) -> &str {
@@ -97,7 +135,7 @@ impl Transcript for HumanTranscript {
                         tier_source_phrase(&tier_source)
                     ));
                     self.say(&format!("limits: {}", describe_limits(&limits)));
-                    self.say(&format!("working directory: {working_directory}"));
+                    self.say(&format!("working directory: {}", visible(&working_directory)));
                 } else {
                     self.say(&format!("emit: running trigger \"{trigger}\""));
                 }
@@ -200,5 +238,39 @@ impl Transcript for JsonTranscript {
     fn diagnostic(&self, d: &Diagnostic) {
         let diagnostic = serde_json::from_str(&json_line(d, &self.sources)).unwrap_or_default();
         self.event(Event::Diagnostic { diagnostic });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(args: &[&str]) -> String {
+        quote_argv(&args.iter().map(|a| a.to_string()).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn plain_arguments_stay_as_they_are() {
+        assert_eq!(q(&["python3", "process.py", "--x=1", "a/b.txt"]), "python3 process.py --x=1 a/b.txt");
+    }
+
+    #[test]
+    fn shell_special_characters_are_quoted() {
+        assert_eq!(q(&["echo", "a>b", "<in", "x|y", "it's"]), r"echo 'a>b' '<in' 'x|y' 'it'\''s'");
+        assert_eq!(q(&["echo", ""]), "echo ''");
+    }
+
+    #[test]
+    fn control_characters_are_escaped_visibly_and_never_printed_raw() {
+        let shown = q(&["echo", "safe\r\x1b[2Krm -rf /", "a\nb", "tab\there", "\u{202e}txt.exe"]);
+        assert_eq!(shown, r"echo $'safe\r\x1b[2Krm -rf /' $'a\nb' $'tab\there' $'\u202etxt.exe'");
+        assert!(!shown.chars().any(hidden), "{shown:?}");
+        assert_eq!(q(&["x", "it's\x07"]), r"x $'it\'s\x07'");
+    }
+
+    #[test]
+    fn symbis_own_lines_escape_hidden_characters() {
+        assert_eq!(visible("/tmp/a\rb"), r"/tmp/a\rb");
+        assert_eq!(visible("/tmp/ok"), "/tmp/ok");
     }
 }

@@ -64,8 +64,9 @@ fn the_same_agent_runs_alike_on_none_tier1_and_tier2() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     std::fs::write(dir.path().join("agent.symbi"), AGENT).unwrap_or_else(|e| panic!("{e}"));
     // Containers never run as root: theirs is a workspace of an unprivileged user, whom
-    // they run as (tier None's stays root's own).
-    let containers = harness::workspace((1000, 1000), 0o755);
+    // they run as (tier None's stays root's own), inside a parent of root's, since a parent
+    // another user owns could swap the workspace (E0411).
+    let containers = harness::workspace((0, 0), 0o755);
     for (tier, work) in [
         ("none", dir.path().join("work")),
         ("tier1", containers.path().join("tier1")),

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 /// `symbi run FILE --native ARGS` with a clean environment, its working directory and audit
 /// log under `tmp`.
-fn symbi_run(tmp: &Path, file: &Path, args: &[&str]) -> Command {
+pub(super) fn symbi_run(tmp: &Path, file: &Path, args: &[&str]) -> Command {
     let mut cmd = Command::new(symbi_bin());
     cmd.arg("run").arg(file).arg("--native").args(args).current_dir(root());
     for (k, _) in std::env::vars().filter(|(k, _)| k.starts_with("SYMBIONT_")) {
@@ -22,7 +22,7 @@ fn symbi_run(tmp: &Path, file: &Path, args: &[&str]) -> Command {
     cmd
 }
 
-fn write_agent(tmp: &Path, body: &str) -> std::path::PathBuf {
+pub(super) fn write_agent(tmp: &Path, body: &str) -> std::path::PathBuf {
     let path = tmp.join("agent.symbi");
     let text = format!(
         "agent Live {{\n  security {{ tier: None capabilities: [\"network\"] }}\n  on trigger \"t\" {{\n{body}\n  }}\n}}\n"
@@ -31,12 +31,12 @@ fn write_agent(tmp: &Path, body: &str) -> std::path::PathBuf {
     path
 }
 
-fn spawn(mut cmd: Command) -> Child {
+pub(super) fn spawn(mut cmd: Command) -> Child {
     cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap_or_else(|e| panic!("spawn symbi: {e}"))
 }
 
 /// Waits for `child` at most `limit`; kills it and fails the test past that.
-fn wait_at_most(child: &mut Child, limit: Duration) -> std::process::ExitStatus {
+pub(super) fn wait_at_most(child: &mut Child, limit: Duration) -> std::process::ExitStatus {
     let started = Instant::now();
     loop {
         if let Ok(Some(status)) = child.try_wait() {

@@ -5,6 +5,7 @@ mod builtins;
 mod cases;
 mod failure_rule;
 mod fake;
+mod hostile;
 mod live;
 mod runtime_errors;
 mod statements;

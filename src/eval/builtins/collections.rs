@@ -1,9 +1,11 @@
 //! Methods of `List` and `Map`. Values are not shared, so methods return new values
 //! (`xs = xs.push(4)`) rather than changing the receiver.
 
+use super::super::budget::{MAX_STRING_BYTES, check_items, check_nesting, render_within};
 use super::super::error::{Eval, error, type_error};
 use super::super::{Value, error as codes};
 use super::Args;
+use crate::diag::Span;
 
 pub(super) fn call(receiver: Value, name: &str, args: &mut Args) -> Option<Eval<Value>> {
     Some(match receiver {
@@ -20,10 +22,13 @@ pub(super) fn call(receiver: Value, name: &str, args: &mut Args) -> Option<Eval<
                 map.remove(&k);
                 Value::Map(map)
             }),
-            "insert" | "set" => args.string(0).map(|k| {
+            "insert" | "set" => args.string(0).and_then(|k| {
+                let v = args.take(1);
+                check_nesting(&v, 1, args.span(1))?;
                 let mut map = map;
-                map.insert(k, args.take(1));
-                Value::Map(map)
+                map.insert(k, v);
+                check_items(map.len(), args.call)?;
+                Ok(Value::Map(map))
             }),
             _ => return None,
         },
@@ -40,7 +45,11 @@ fn list(mut items: Vec<Value>, name: &str, args: &mut Args) -> Option<Eval<Value
             Ok(Value::Bool(items.iter().any(|v| v.equals(&needle))))
         }
         "push" | "append" => {
-            items.push(args.take(0));
+            let v = args.take(0);
+            if let Err(e) = check_nesting(&v, 1, args.span(0)).and(check_items(items.len() + 1, args.call)) {
+                return Some(Err(e));
+            }
+            items.push(v);
             Ok(Value::List(items))
         }
         "first" => Ok(items.into_iter().next().unwrap_or(Value::Null)),
@@ -58,7 +67,7 @@ fn list(mut items: Vec<Value>, name: &str, args: &mut Args) -> Option<Eval<Value
                 Ok(sep) => sep.unwrap_or_default(),
                 Err(e) => return Some(Err(e)),
             };
-            Ok(Value::Str(items.iter().map(Value::to_string).collect::<Vec<_>>().join(&sep)))
+            join(&items, &sep, args.call)
         }
         "slice" => {
             let len = items.len() as i64;
@@ -102,4 +111,17 @@ fn list(mut items: Vec<Value>, name: &str, args: &mut Args) -> Option<Eval<Value
         }
         _ => return None,
     })
+}
+
+/// `items.join(sep)`, refused as soon as the text would pass the string limit.
+fn join(items: &[Value], sep: &str, span: Span) -> Eval<Value> {
+    let mut out = String::new();
+    for (n, item) in items.iter().enumerate() {
+        if n > 0 {
+            out.push_str(sep);
+        }
+        let room = MAX_STRING_BYTES.saturating_sub(out.len());
+        out.push_str(&render_within(item, room, span)?);
+    }
+    Ok(Value::Str(out))
 }

@@ -8,13 +8,13 @@ use crate::diag::Diagnostic;
 pub(super) fn call(interp: &mut Interpreter<'_>, name: &str, args: &mut Args) -> Option<Eval<Value>> {
     Some(match name {
         "emit" => emit(interp, args),
-        "fail" => {
-            let message = args.take(0).to_string();
-            Err(super::super::Flow::Error(Box::new(
+        "fail" => match super::super::budget::render(&args.take(0), args.call) {
+            Ok(message) => Err(super::super::Flow::Error(Box::new(
                 Diagnostic::error(FAILED, format!("the trigger failed: {message}"))
                     .with_primary(args.call, "`fail` was called here"),
-            )))
-        }
+            ))),
+            Err(e) => Err(e),
+        },
         "sleep" => match args.opt_duration(0) {
             Ok(ms) => {
                 let d = std::time::Duration::from_millis(ms.unwrap_or(0));

@@ -2,11 +2,16 @@
 //!
 //! File paths are relative to the working directory and may not leave it: an absolute path,
 //! a `..` component, or a symbolic link (anywhere on the way) that resolves outside it is
-//! refused before anything is opened.
+//! refused before anything is opened. Only regular files are read or written (see
+//! [`super::super::regular`]), read up to the smaller of `max_file_size_mb` and the string
+//! limit, written up to `max_file_size_mb`.
 
-use super::super::error::{self, Eval, FILE_IO, PATH_OUTSIDE, TYPE_ERROR, error};
+use super::super::error::{
+    self, Eval, FILE_IO, FILE_TOO_LARGE, Flow, NOT_REGULAR, PATH_OUTSIDE, TYPE_ERROR, error,
+};
 use super::super::events::Event;
-use super::super::{Interpreter, Value};
+use super::super::regular::{self, Refusal};
+use super::super::{Interpreter, Value, budget};
 use super::Args;
 use crate::diag::Span;
 use std::path::{Component, Path, PathBuf};
@@ -16,11 +21,10 @@ const LEVELS: [&str; 4] = ["debug", "info", "warn", "error"];
 
 pub(super) fn call(interp: &mut Interpreter<'_>, name: &str, args: &mut Args) -> Option<Eval<Value>> {
     Some(match name {
-        "print" => {
-            let text = args.take(0).to_string();
+        "print" => budget::render(&args.take(0), args.call).map(|text| {
             interp.setup.transcript.event(Event::Print { text });
-            Ok(Value::Null)
-        }
+            Value::Null
+        }),
         "log" => log(interp, args),
         "env" => args.string(0).map(|n| std::env::var(n).map(Value::Str).unwrap_or(Value::Null)),
         "read_file" => read_file(interp, args),
@@ -34,7 +38,7 @@ pub(super) fn call(interp: &mut Interpreter<'_>, name: &str, args: &mut Args) ->
 }
 
 fn log(interp: &mut Interpreter<'_>, args: &mut Args) -> Eval<Value> {
-    let message = args.take(0).to_string();
+    let message = budget::render(&args.take(0), args.call)?;
     let level = match args.take(1) {
         Value::Null => "info".to_string(),
         Value::Str(s) => s.to_ascii_lowercase(),
@@ -54,8 +58,10 @@ fn log(interp: &mut Interpreter<'_>, args: &mut Args) -> Eval<Value> {
 fn read_file(interp: &mut Interpreter<'_>, args: &mut Args) -> Eval<Value> {
     let rel = args.string(0)?;
     let path = confine(&interp.setup.working_dir, &rel, args.span(0))?;
-    let bytes =
-        std::fs::read(&path).map_err(|e| error(FILE_IO, args.call, format!("cannot read `{rel}`: {e}")))?;
+    // The smaller of the file-size limit and the string limit: the text becomes one value.
+    let file_cap = interp.setup.limits.max_file_size_bytes.unwrap_or(u64::MAX);
+    let cap = file_cap.min(budget::MAX_STRING_BYTES as u64);
+    let bytes = regular::read(&path, cap).map_err(|r| refused(r, "read", &rel, args.call))?;
     String::from_utf8(bytes).map(Value::Str).map_err(|e| {
         error(
             FILE_IO,
@@ -69,15 +75,49 @@ fn write_file(interp: &mut Interpreter<'_>, args: &mut Args) -> Eval<Value> {
     let rel = args.string(0)?;
     let text = match args.take(1) {
         Value::Str(s) => s,
-        other => other.to_string(),
+        other => budget::render(&other, args.span(1))?,
     };
     let path = confine(&interp.setup.working_dir, &rel, args.span(0))?;
+    if let Some(cap) = interp.setup.limits.max_file_size_bytes
+        && text.len() as u64 > cap
+    {
+        return Err(refused(Refusal::TooLarge(Some(text.len() as u64), cap), "write", &rel, args.call));
+    }
     let io = |e: std::io::Error| error(FILE_IO, args.call, format!("cannot write `{rel}`: {e}"));
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(io)?;
     }
-    std::fs::write(&path, text).map_err(io)?;
+    // Opened without truncation, checked to be a regular file, then truncated and written:
+    // a FIFO or device planted at the path is refused, not written to or waited on.
+    let mut file =
+        regular::open_write(&path, 0o666, false).map_err(|r| refused(r, "write", &rel, args.call))?;
+    file.set_len(0).map_err(io)?;
+    std::io::Write::write_all(&mut file, text.as_bytes()).map_err(io)?;
     Ok(Value::Null)
+}
+
+/// The runtime error for a file the builtins will not read or write.
+fn refused(r: Refusal, verb: &str, rel: &str, span: Span) -> Flow {
+    match r {
+        Refusal::NotRegular(kind) => error::error_help(
+            NOT_REGULAR,
+            span,
+            format!("cannot {verb} `{rel}`: it is {kind}, not a regular file"),
+            "file builtins read and write regular files only; a FIFO or device could block or \
+             never end",
+        ),
+        Refusal::TooLarge(size, cap) => {
+            let size = size.map(|s| format!(" ({s} bytes)")).unwrap_or_default();
+            error::error_help(
+                FILE_TOO_LARGE,
+                span,
+                format!("cannot {verb} `{rel}`: it is larger than {cap} bytes{size}"),
+                "files are limited by `native_execution.max_file_size_mb` and, when read, by the \
+                 string limit of 64 MiB; process large files with a command instead",
+            )
+        }
+        Refusal::Io(e) => error(FILE_IO, span, format!("cannot {verb} `{rel}`: {e}")),
+    }
 }
 
 /// The path of `rel` under `root` (canonical), or the refusal.

@@ -78,7 +78,9 @@ impl Args {
     pub fn string_map(&mut self, i: usize) -> Eval<BTreeMap<String, String>> {
         match self.take(i) {
             Value::Null => Ok(BTreeMap::new()),
-            Value::Map(map) => Ok(map.into_iter().map(|(k, v)| (k, v.to_string())).collect()),
+            Value::Map(map) => {
+                map.into_iter().map(|(k, v)| super::budget::render(&v, self.call).map(|v| (k, v))).collect()
+            }
             other => Err(self.wrong(i, "a Map", &other)),
         }
     }

@@ -1,24 +1,29 @@
 //! Builtins on values of any type: `len`, JSON, conversions.
 
-use super::super::Value;
 use super::super::error::{BAD_JSON, CONVERSION, Eval, error};
+use super::super::{Value, budget};
 use super::{Args, cannot};
 
 pub(super) fn call(name: &str, args: &mut Args) -> Option<Eval<Value>> {
     Some(match name {
         "len" => len(args.take(0), args),
         "json_parse" => args.string(0).and_then(|text| {
+            if text.len() > budget::MAX_JSON_TEXT {
+                return Err(error(
+                    budget::VALUE_TOO_LARGE,
+                    args.span(0),
+                    format!("`json_parse` takes at most {} bytes of text", budget::MAX_JSON_TEXT),
+                ));
+            }
             serde_json::from_str::<serde_json::Value>(&text)
                 .map(|j| Value::from_json(&j))
                 .map_err(|e| error(BAD_JSON, args.span(0), format!("not valid JSON: {e}")))
         }),
         "json_stringify" => {
-            let v = args.take(0).to_json();
             let pretty = matches!(args.value(1), Value::Bool(true));
-            let text = if pretty { serde_json::to_string_pretty(&v) } else { serde_json::to_string(&v) };
-            Ok(Value::Str(text.unwrap_or_default()))
+            budget::json_text(&args.take(0), pretty, args.call).map(Value::Str)
         }
-        "to_string" => Ok(Value::Str(args.take(0).to_string())),
+        "to_string" => budget::render(&args.take(0), args.call).map(Value::Str),
         "to_int" => to_int(args.take(0), args),
         "to_float" => to_float(args.take(0), args),
         "type_of" => Ok(Value::str(args.take(0).type_name())),
