@@ -258,6 +258,8 @@ pub struct GroupLimits {
     pub max_processes: Option<u64>,
     /// CFS quota in cores.
     pub max_cpu_cores: Option<f64>,
+    /// The groups must also end the call's tree (no PID namespace does).
+    pub teardown: bool,
 }
 
 impl CallGroup {
@@ -269,7 +271,7 @@ impl CallGroup {
         let mut group = CallGroup::default();
         // The pids group is made even without a process limit: it is also the member list
         // that teardown needs, at the cost of one cheap join.
-        if let Some(parent) = &hosts.pids {
+        if let Some(parent) = hosts.pids.as_ref().filter(|_| limits.teardown || limits.max_processes.is_some()) {
             group.teardown.pids = group.join(parent, &name, "tasks", |dir| match limits.max_processes {
                 Some(max) => write(&dir.join("pids.max"), &max.max(1).to_string()),
                 None => true,
@@ -290,12 +292,14 @@ impl CallGroup {
                 })
                 .is_some();
         }
-        if group.teardown.pids.is_none()
+        if limits.teardown
+            && group.teardown.pids.is_none()
             && let Some(parent) = &hosts.freezer
         {
             group.teardown.freezer = group.join(parent, &name, "tasks", |_| true);
         }
-        if group.teardown.mechanism().is_none()
+        if limits.teardown
+            && group.teardown.mechanism().is_none()
             && let Some(parent) = &hosts.unified_kill
         {
             group.teardown.unified = group.join(parent, &name, "cgroup.procs", |_| true);

@@ -19,6 +19,7 @@ pub mod cgroup;
 mod code;
 pub mod limits;
 pub mod output;
+mod pidns;
 mod probe;
 pub mod resolve;
 mod sweep;
@@ -35,6 +36,8 @@ use crate::security::Tier;
 pub struct NativeSandbox {
     /// Use the host's cgroups when they are usable.
     use_cgroups: bool,
+    /// Give each call its own PID and mount namespace when the host allows it.
+    use_namespaces: bool,
 }
 
 impl Default for NativeSandbox {
@@ -46,14 +49,20 @@ impl Default for NativeSandbox {
 impl NativeSandbox {
     /// A runner that uses every containment mechanism the host offers.
     pub fn new() -> Self {
-        NativeSandbox { use_cgroups: true }
+        NativeSandbox { use_cgroups: true, use_namespaces: true }
     }
 
     /// A runner that never touches cgroups: process counts fall back to RLIMIT_NPROC, cores
     /// to CPU affinity and teardown to process-group kill plus a subreaper sweep. For hosts
     /// where symbi must not create cgroups, and to exercise the fallback.
     pub fn without_cgroups() -> Self {
-        NativeSandbox { use_cgroups: false }
+        NativeSandbox { use_cgroups: false, use_namespaces: true }
+    }
+
+    /// This runner without PID and mount namespaces: the containment of a host where symbi
+    /// may not create them (an unprivileged symbi), to exercise that fallback.
+    pub fn without_namespaces(self) -> Self {
+        NativeSandbox { use_namespaces: false, ..self }
     }
 }
 
@@ -63,7 +72,7 @@ impl Sandbox for NativeSandbox {
     }
 
     fn execute(&self, request: ExecRequest) -> BoxFuture<'_, Result<ExecResult, SandboxError>> {
-        let use_cgroups = self.use_cgroups;
-        Box::pin(async move { call::run(request, use_cgroups).await })
+        let (use_cgroups, use_namespaces) = (self.use_cgroups, self.use_namespaces);
+        Box::pin(async move { call::run(request, use_cgroups, use_namespaces).await })
     }
 }
