@@ -49,6 +49,7 @@ impl Default for NativeSandbox {
 impl NativeSandbox {
     /// A runner that uses every containment mechanism the host offers.
     pub fn new() -> Self {
+        pidns::guard_symbi();
         NativeSandbox { use_cgroups: true, use_namespaces: true }
     }
 
@@ -56,6 +57,7 @@ impl NativeSandbox {
     /// to CPU affinity and teardown to process-group kill plus a subreaper sweep. For hosts
     /// where symbi must not create cgroups, and to exercise the fallback.
     pub fn without_cgroups() -> Self {
+        pidns::guard_symbi();
         NativeSandbox { use_cgroups: false, use_namespaces: true }
     }
 

@@ -57,6 +57,17 @@ pub fn available() -> bool {
     own_namespace().is_some()
 }
 
+/// Makes symbi's own process non-dumpable (once): its `/proc/PID/environ`, memory and
+/// descriptors are then readable only with `CAP_SYS_PTRACE`, so a child running as the same
+/// unprivileged user (no namespace possible) cannot read secrets of symbi's environment.
+/// Core dumps of symbi are off as a consequence.
+pub fn guard_symbi() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let _ = nix::sys::prctl::set_dumpable(false);
+    });
+}
+
 /// The calling thread's next child starts a new PID namespace until this is dropped.
 pub struct Entered {
     own: RawFd,
