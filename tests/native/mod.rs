@@ -12,3 +12,4 @@ mod leaks;
 mod limits;
 mod output;
 mod support;
+mod supervisor;

@@ -55,12 +55,7 @@ pub async fn run(
     let containment = Containment {
         processes: processes_report(limits.enforce, wanted.max_processes, group.limits_processes),
         cpu_cores: cores_report(limits.enforce, wanted.max_cpu_cores, group.limits_cpu, affinity.is_some()),
-        teardown: if namespaced {
-            pidns::TEARDOWN
-        } else {
-            group.teardown().mechanism().unwrap_or(if subreaper { "subreaper-sweep" } else { "process-group-kill" })
-        }
-        .to_string(),
+        teardown: teardown_report(namespaced, group.teardown().mechanism(), subreaper),
     };
     let status_pipe = if namespaced { Some(pidns::status_pipe().map_err(spawn_error(&executable, &workdir))?) } else { None };
     let setup = ChildSetup {
@@ -215,6 +210,20 @@ fn signal_name(number: i32) -> String {
     nix::sys::signal::Signal::try_from(number)
         .map(|s| s.as_str().to_string())
         .unwrap_or(format!("signal {number}"))
+}
+
+fn teardown_report(namespaced: bool, cgroup: Option<&str>, subreaper: bool) -> String {
+    match cgroup {
+        _ if namespaced => pidns::TEARDOWN.into(),
+        // A root child may write its own pid to another group's `cgroup.procs` (or mount a
+        // cgroup filesystem of its own): only the namespace closes that.
+        Some(mechanism) if nix::unistd::geteuid().is_root() => {
+            format!("{mechanism} (a root child can leave its cgroup: no PID namespace)")
+        }
+        Some(mechanism) => mechanism.into(),
+        None if subreaper => "subreaper-sweep".into(),
+        None => "process-group-kill".into(),
+    }
 }
 
 fn processes_report(enforce: bool, max: Option<u64>, cgroup: bool) -> String {

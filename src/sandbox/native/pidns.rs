@@ -107,13 +107,33 @@ pub struct InitSetup {
     pub status: RawFd,
     /// The cgroup filesystems, made read-only in the call's mount namespace.
     cgroup_mounts: Vec<CString>,
+    /// Where symbi's environment strings lie (`/proc/self/stat`'s `env_start`, `env_end`).
+    environment: Option<(usize, usize)>,
 }
 
 impl InitSetup {
     /// The setup of one call's init, writing the program's status to `status`.
     pub fn new(status: RawFd) -> InitSetup {
-        InitSetup { parent: std::process::id() as i32, status, cgroup_mounts: cgroup_mounts().clone() }
+        InitSetup {
+            parent: std::process::id() as i32,
+            status,
+            cgroup_mounts: cgroup_mounts().clone(),
+            environment: *environment_area(),
+        }
     }
+}
+
+/// The address range of symbi's environment strings, which `/proc/PID/environ` shows.
+fn environment_area() -> &'static Option<(usize, usize)> {
+    static AREA: OnceLock<Option<(usize, usize)>> = OnceLock::new();
+    AREA.get_or_init(|| {
+        let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+        // Fields 50 and 51 (`env_start`, `env_end`); the third field follows the name.
+        let mut fields = stat.rsplit_once(')')?.1.split_whitespace();
+        let start = fields.nth(50 - 3)?.parse().ok()?;
+        let end = fields.next()?.parse().ok()?;
+        (start < end && end - start < 1 << 24).then_some((start, end))
+    })
 }
 
 /// Every cgroup and cgroup2 mount point of the host, and the tmpfs holding them.
@@ -167,6 +187,17 @@ impl InitSetup {
         // `getppid` says 0 inside the namespace, so ask the host's /proc (still mounted).
         if host_parent().is_some_and(|p| p != self.parent) {
             return Err(io::Error::from_raw_os_error(libc::ESRCH));
+        }
+        // The init is a copy of symbi's memory and environment that never `exec`s: only
+        // `CAP_SYS_PTRACE` (which the program lacks) may read it.
+        nix::sys::prctl::set_dumpable(false)?;
+        // Yet a root reader without it still gets `/proc/1/environ` (current kernels check
+        // only the owner there), and the init's environment is symbi's: blank the copy.
+        // The program's own environment was built before the fork and does not live here.
+        if let Some((start, end)) = self.environment {
+            // SAFETY: the range is this process's environment block (a copy-on-write copy
+            // of symbi's, mapped and writable), which nothing in the init reads again.
+            unsafe { std::ptr::write_bytes(start as *mut u8, 0, end - start) };
         }
         private_mounts(&self.cgroup_mounts)?;
         // A raw clone: glibc's fork would run atfork handlers, not safe in this child.
@@ -332,6 +363,13 @@ mod tests {
     #[test]
     fn the_host_parent_of_this_process_is_its_parent() {
         assert_eq!(host_parent(), Some(nix::unistd::getppid().as_raw()));
+    }
+
+    #[test]
+    fn the_environment_area_holds_this_process_environment() {
+        let (start, end) = environment_area().expect("env_start and env_end are readable");
+        let environ = std::fs::read("/proc/self/environ").unwrap_or_default();
+        assert_eq!(end - start, environ.len());
     }
 
     #[test]
