@@ -11,5 +11,5 @@ mod isolated;
 mod leaks;
 mod limits;
 mod output;
-mod support;
 mod supervisor;
+mod support;

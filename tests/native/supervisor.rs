@@ -35,7 +35,11 @@ impl Run {
     /// `symbi run agent.symbi --native ARGS`, stdout piped.
     fn spawn(&self, args: &[&str], env: &[(&str, &str)]) -> Child {
         let mut cmd = Command::new(symbi_bin());
-        cmd.arg("run").arg(self.tmp.path().join("agent.symbi")).arg("--native").args(args).current_dir(root());
+        cmd.arg("run")
+            .arg(self.tmp.path().join("agent.symbi"))
+            .arg("--native")
+            .args(args)
+            .current_dir(root());
         for (k, _) in std::env::vars().filter(|(k, _)| k.starts_with("SYMBIONT_")) {
             cmd.env_remove(k);
         }
@@ -151,7 +155,9 @@ fn kill_9_of_symbi_at_any_moment_of_its_calls_leaves_nothing() {
     let seconds = unique_seconds();
     // Calls in a row that each start every kind of escapee and return at once: symbi is
     // killed while spawning, while the child runs, and while tearing a call down.
-    let body = format!("    let i = 0\n    while i < 100000 {{\n      execute_native(\"sh s.sh {seconds}\")\n      i = i + 1\n    }}");
+    let body = format!(
+        "    let i = 0\n    while i < 100000 {{\n      execute_native(\"sh s.sh {seconds}\")\n      i = i + 1\n    }}"
+    );
     let run = Run::new(ESCAPEES, &body);
     for delay_ms in [0u64, 3, 10, 30, 70, 150, 300, 500] {
         let symbi = run.spawn(&[], &[]);
@@ -189,7 +195,8 @@ fn a_root_child_can_neither_kill_nor_stop_nor_read_symbi() {
     // A stopped symbi would never end: the bound catches it.
     let status = wait_at_most(&mut symbi, Duration::from_secs(20));
     let mut out = String::new();
-    let _ = std::io::Read::read_to_string(&mut symbi.stdout.take().unwrap_or_else(|| panic!("stdout")), &mut out);
+    let _ =
+        std::io::Read::read_to_string(&mut symbi.stdout.take().unwrap_or_else(|| panic!("stdout")), &mut out);
     assert_eq!(status.code(), Some(0), "symbi was ended from inside: {status:?}\n{out}");
     assert!(started.elapsed() < Duration::from_secs(8), "the 1 s timeout took {:?}", started.elapsed());
     assert!(out.contains("still-here") && out.contains("true"), "the attack did not run to its end:\n{out}");

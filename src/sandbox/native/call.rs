@@ -57,7 +57,11 @@ pub async fn run(
         cpu_cores: cores_report(limits.enforce, wanted.max_cpu_cores, group.limits_cpu, affinity.is_some()),
         teardown: teardown_report(namespaced, group.teardown().mechanism(), subreaper),
     };
-    let status_pipe = if namespaced { Some(pidns::status_pipe().map_err(spawn_error(&executable, &workdir))?) } else { None };
+    let status_pipe = if namespaced {
+        Some(pidns::status_pipe().map_err(spawn_error(&executable, &workdir))?)
+    } else {
+        None
+    };
     let setup = ChildSetup {
         cgroup_joins: group.join_fds(),
         rlimits: if limits.enforce { limits::rlimits(limits) } else { Vec::new() },

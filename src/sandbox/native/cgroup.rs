@@ -328,7 +328,9 @@ impl CallGroup {
         let mut group = CallGroup::default();
         // The pids group is made even without a process limit: it is also the member list
         // that teardown needs, at the cost of one cheap join.
-        if let Some(parent) = hosts.pids.as_ref().filter(|_| limits.teardown || limits.max_processes.is_some()) {
+        if let Some(parent) =
+            hosts.pids.as_ref().filter(|_| limits.teardown || limits.max_processes.is_some())
+        {
             group.teardown.pids = group.join(parent, &name, "tasks", |dir| match limits.max_processes {
                 Some(max) => write(&dir.join("pids.max"), &max.max(1).to_string()),
                 None => true,

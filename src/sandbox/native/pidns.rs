@@ -270,7 +270,8 @@ fn host_parent() -> Option<i32> {
     let ppid = fields.nth(1)?;
     let mut value: i32 = 0;
     for digit in ppid {
-        value = value.checked_mul(10)?.checked_add(i32::from(digit.checked_sub(b'0').filter(|d| *d < 10)?))?;
+        value =
+            value.checked_mul(10)?.checked_add(i32::from(digit.checked_sub(b'0').filter(|d| *d < 10)?))?;
     }
     Some(value)
 }
@@ -303,7 +304,12 @@ fn private_mounts(cgroup_mounts: &[CString]) -> io::Result<()> {
                 std::ptr::null(),
                 mount.as_ptr(),
                 std::ptr::null(),
-                libc::MS_REMOUNT | libc::MS_BIND | libc::MS_RDONLY | libc::MS_NOSUID | libc::MS_NODEV | libc::MS_NOEXEC,
+                libc::MS_REMOUNT
+                    | libc::MS_BIND
+                    | libc::MS_RDONLY
+                    | libc::MS_NOSUID
+                    | libc::MS_NODEV
+                    | libc::MS_NOEXEC,
                 std::ptr::null(),
             ))?;
         }
