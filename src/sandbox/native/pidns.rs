@@ -30,6 +30,8 @@ use std::ffi::CString;
 use std::fs::File;
 use std::io;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::os::unix::process::CommandExt;
+use std::process::Stdio;
 use std::sync::OnceLock;
 
 /// The teardown's name in `ExecResult.containment` and `symbi doctor`.
@@ -44,12 +46,34 @@ fn own_namespace() -> Option<&'static File> {
     static OWN: OnceLock<Option<File>> = OnceLock::new();
     OWN.get_or_init(|| {
         let own = File::open("/proc/self/ns/pid").ok()?;
-        // Probe once: a thread that can create a namespace and return from it.
-        let entered = Entered::enter(&own).ok()?;
-        drop(entered);
-        Some(own)
+        probe(&own).then_some(own)
     })
     .as_ref()
+}
+
+/// Starts one init with the whole setup (namespaces, mounts, capabilities) whose pid 2
+/// exits instead of `exec`ing: whether it all worked. A host may allow the namespace and
+/// refuse a step (a container whose `/proc` has masked paths refuses a new `/proc`
+/// mount); calls then fall back rather than fail.
+fn probe(own: &File) -> bool {
+    let Ok((read, write)) = status_pipe() else { return false };
+    let setup = InitSetup::new(write.as_raw_fd());
+    let mut command = std::process::Command::new("/");
+    command.stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null());
+    // SAFETY: `InitSetup::apply` only makes async-signal-safe system calls; `_exit` too.
+    unsafe {
+        command.pre_exec(move || {
+            setup.apply()?;
+            libc::_exit(0)
+        })
+    };
+    let Ok(entered) = Entered::enter(own) else { return false };
+    let spawned = command.spawn();
+    drop(entered);
+    drop(write);
+    let Ok(mut child) = spawned else { return false };
+    let _ = child.wait();
+    read_status(&read) == Some(0)
 }
 
 /// Whether calls get their own PID namespace on this host.
@@ -376,6 +400,13 @@ mod tests {
         let (start, end) = environment_area().expect("env_start and env_end are readable");
         let environ = std::fs::read("/proc/self/environ").unwrap_or_default();
         assert_eq!(end - start, environ.len());
+    }
+
+    #[test]
+    fn a_root_process_gets_namespaces() {
+        if nix::unistd::geteuid().is_root() {
+            assert!(available());
+        }
     }
 
     #[test]
