@@ -259,3 +259,44 @@ async fn without_namespaces_the_result_says_a_root_child_can_leave_its_cgroup() 
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(r.containment.teardown.contains("a root child can leave"), "{:?}", r.containment);
 }
+
+/// A call group of a symbi that died (planted: a group named for a pid that no longer
+/// exists, with a live process in it) is collected by the next symbi: `symbi doctor` kills
+/// its process, removes it and lists it.
+#[test]
+fn symbi_doctor_collects_and_lists_a_dead_symbis_leftover_group() {
+    let pids = std::path::Path::new("/sys/fs/cgroup/pids");
+    assert!(pids.join("cgroup.procs").exists(), "this host has no v1 pids hierarchy to plant in");
+    // The pid of an exited, reaped child: no process has it now.
+    let dead = {
+        let mut c = Command::new("true").spawn().unwrap_or_else(|e| panic!("{e}"));
+        let _ = c.wait();
+        c.id()
+    };
+    let own = std::fs::read_to_string("/proc/self/cgroup").unwrap_or_default();
+    let parent = own
+        .lines()
+        .find_map(|l| l.split_once(":pids:").map(|(_, p)| p.trim_start_matches('/').to_string()))
+        .unwrap_or_default();
+    let group = pids.join(&parent).join(format!("symbi-{dead}-0"));
+    std::fs::create_dir(&group).unwrap_or_else(|e| panic!("{}: {e}", group.display()));
+    let seconds = unique_seconds();
+    let mut sleeper = Command::new("sleep").arg(&seconds).spawn().unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(group.join("cgroup.procs"), sleeper.id().to_string()).unwrap_or_else(|e| panic!("{e}"));
+    let out = Command::new(symbi_bin())
+        .args(["doctor", "--format", "json"])
+        .current_dir(root())
+        .output()
+        .unwrap_or_else(|e| panic!("symbi doctor: {e}"));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
+    let status = wait_at_most(&mut sleeper, Duration::from_secs(5));
+    let _ = std::fs::remove_dir(&group);
+    let leftovers = &report["native_containment"]["leftover_groups"];
+    let listed =
+        leftovers.as_array().into_iter().flatten().find(|l| l["group"] == group.display().to_string());
+    let listed = listed.unwrap_or_else(|| panic!("not listed: {leftovers}"));
+    assert_eq!((&listed["killed"], &listed["removed"]), (&serde_json::json!(1), &serde_json::json!(true)));
+    assert!(!group.exists());
+    use std::os::unix::process::ExitStatusExt;
+    assert_eq!(status.signal(), Some(libc::SIGKILL));
+}
