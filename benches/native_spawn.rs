@@ -1,7 +1,8 @@
 //! Per-call cost of the native runner against a bare `Command::output()`.
 //!
 //! `cargo bench --bench native_spawn`. The groups: a bare spawn of `/bin/true`; the runner
-//! with every limit on (rlimits, pids and cgroup-kill groups where the host has them); the
+//! with every limit on (rlimits, cgroups where the host has them, and the call's own PID and
+//! mount namespace where symbi may create them); the same without the namespace; the
 //! runner without cgroups (rlimits, process-group kill and the subreaper sweep); and 100
 //! calls at once through the runner.
 
@@ -32,9 +33,11 @@ fn spawn(c: &mut Criterion) {
     group.bench_function("bare_command_output", |b| {
         b.iter(|| std::process::Command::new("/bin/true").output().map(|o| o.status.success()))
     });
-    for (name, sandbox) in
-        [("runner_all_limits", NativeSandbox::new()), ("runner_no_cgroups", NativeSandbox::without_cgroups())]
-    {
+    for (name, sandbox) in [
+        ("runner_all_limits", NativeSandbox::new()),
+        ("runner_no_namespace", NativeSandbox::new().without_namespaces()),
+        ("runner_no_cgroups", NativeSandbox::without_cgroups()),
+    ] {
         let req = request();
         group.bench_function(name, |b| {
             b.iter(|| rt.block_on(sandbox.execute(req.clone())).map(|r| r.success).unwrap_or(false))

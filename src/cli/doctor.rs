@@ -135,6 +135,22 @@ fn human(r: &Report) -> String {
         if n.cgroups.is_empty() { "none writable".into() } else { n.cgroups.join(", ") }
     ));
     s.push_str(&format!(
+        "  supervisor: {}\n",
+        if n.pid_namespace {
+            "each call in its own PID and mount namespace (unreachable from the call; the call dies with symbi)"
+        } else {
+            "no namespaces (a call may signal symbi; only the direct child dies with symbi)"
+        }
+    ));
+    for l in &n.leftover_groups {
+        s.push_str(&format!(
+            "  leftover:   {} of a dead symbi: {} process(es) killed, {}\n",
+            l.group,
+            l.killed,
+            if l.removed { "removed" } else { "could not be removed" }
+        ));
+    }
+    s.push_str(&format!(
         "  as root:    {}\n",
         if n.root { "yes (RLIMIT_NPROC does not apply)" } else { "no" }
     ));

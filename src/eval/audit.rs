@@ -37,6 +37,7 @@ pub struct AuditEntry {
     pub working_directory: String,
     /// The limits it ran under.
     pub limits: Limits,
+    /// `started` (written before the spawn; the outcome follows in a second line),
     /// `exited`, `signaled`, `timed_out`, `refused` (the sandbox would not run it) or
     /// `interrupted` (SIGINT/SIGTERM ended the run while it ran).
     pub outcome: String,

@@ -89,7 +89,7 @@ fn inner_subreaper_fallback() {
         return;
     }
     runtime().block_on(async {
-        let sandbox = NativeSandbox::without_cgroups();
+        let sandbox = NativeSandbox::without_cgroups().without_namespaces();
         // A double-forked `setsid` daemon, and a background grandchild holding the pipe.
         let req =
             request(&["bash", "-c", "setsid -f sleep 300; (setsid sleep 300 &); sleep 300 & echo done"]);

@@ -13,5 +13,6 @@ mod isolated;
 mod leaks;
 mod limits;
 mod output;
+mod supervisor;
 mod support;
 mod trust;

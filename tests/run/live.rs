@@ -58,7 +58,34 @@ fn alive(pid: i32) -> bool {
     }
 }
 
+/// The live descendants of `root` (children, their children, ...), from `/proc`.
+fn descendants(root: i32) -> Vec<i32> {
+    let parent_of = |pid: i32| {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+        stat.rsplit_once(')')?.1.split_whitespace().nth(1)?.parse::<i32>().ok()
+    };
+    let all: Vec<(i32, i32)> = std::fs::read_dir("/proc")
+        .map(|d| d.filter_map(|e| e.ok()?.file_name().to_str()?.parse::<i32>().ok()).collect::<Vec<_>>())
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|pid| Some((pid, parent_of(pid)?)))
+        .collect();
+    let mut found = vec![root];
+    let mut i = 0;
+    while i < found.len() {
+        let parent = found[i];
+        found.extend(all.iter().filter(|(_, p)| *p == parent).map(|(pid, _)| *pid));
+        i += 1;
+    }
+    found.into_iter().skip(1).filter(|p| alive(*p)).collect()
+}
+
+/// The audit log's lines, without the "started" line each execution writes first.
 fn audit_lines(tmp: &Path) -> Vec<serde_json::Value> {
+    all_audit_lines(tmp).into_iter().filter(|l| l["outcome"] != "started").collect()
+}
+
+fn all_audit_lines(tmp: &Path) -> Vec<serde_json::Value> {
     let text = std::fs::read_to_string(tmp.join("state/symbi/audit.jsonl")).unwrap_or_default();
     text.lines().map(|l| serde_json::from_str(l).unwrap_or_default()).collect()
 }
@@ -94,8 +121,11 @@ fn interrupt_with(signal: i32) -> (std::process::ExitStatus, Vec<i32>, Duration,
     let mut out = BufReader::new(child.stdout.take().unwrap_or_else(|| panic!("stdout")));
     let mut line = String::new();
     let _ = out.read_line(&mut line);
-    let pids: Vec<i32> = line.split_whitespace().filter_map(|p| p.parse().ok()).collect();
-    assert_eq!(pids.len(), 2, "pids line: {line:?}");
+    assert_eq!(line.split_whitespace().count(), 2, "pids line: {line:?}");
+    // The pids the child printed are those of its own PID namespace; the host's are found
+    // from symbi's side: its descendants (the namespace's init, `sh` and `sleep`).
+    let pids = descendants(child.id() as i32);
+    assert!(pids.len() >= 2, "the children run before the signal: {pids:?}");
     assert!(pids.iter().all(|p| alive(*p)), "the children run before the signal");
     let sent = Instant::now();
     // SAFETY: kill(2) with the pid of a child this test started; no memory is involved.
@@ -147,6 +177,11 @@ fn the_audit_log_records_every_execution_without_env_values() {
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let raw = std::fs::read_to_string(tmp.path().join("state/symbi/audit.jsonl")).unwrap_or_default();
     assert!(!raw.contains("s3cret-value"), "an env value leaked into the audit log");
+    let all = all_audit_lines(tmp.path());
+    // Each execution has its "started" line before its outcome's.
+    let outcomes: Vec<&str> = all.iter().map(|l| l["outcome"].as_str().unwrap_or("")).collect();
+    assert_eq!(outcomes, ["started", "exited", "started", "refused", "started", "exited"], "{raw}");
+    assert_eq!(all[0]["argv"], all[1]["argv"]);
     let audit = audit_lines(tmp.path());
     assert_eq!(audit.len(), 3, "{raw}");
     let first = &audit[0];

@@ -84,13 +84,8 @@ impl Interpreter<'_> {
             local_filesystem: self.capabilities.contains("local_filesystem"),
             sink: Some(sink.clone()),
         };
-        let time = now_rfc3339();
-        let started = Instant::now();
-        let sandbox = self.setup.sandbox.clone();
-        let outcome = self.block_on(async move { sandbox.execute(request).await });
-        sink.finish();
         let mut entry = AuditEntry {
-            time,
+            time: now_rfc3339(),
             agent: self.agent.name.name.clone(),
             trigger: self.current_trigger(),
             tier,
@@ -98,12 +93,21 @@ impl Interpreter<'_> {
             env_keys,
             working_directory: self.setup.working_dir.display().to_string(),
             limits,
-            outcome: String::new(),
+            outcome: "started".into(),
             exit_code: None,
             signal: None,
-            duration_ms: started.elapsed().as_millis() as u64,
+            duration_ms: 0,
             error: None,
         };
+        // A "started" line before the spawn: a call whose symbi is killed mid-call (by the
+        // call itself, where the host lets it) is on record even without its ending line.
+        self.audit(&entry);
+        let started = Instant::now();
+        let sandbox = self.setup.sandbox.clone();
+        let outcome = self.block_on(async move { sandbox.execute(request).await });
+        sink.finish();
+        entry.outcome = String::new();
+        entry.duration_ms = started.elapsed().as_millis() as u64;
         let (event, result) = match outcome {
             Err(Flow::Interrupted(sig)) => {
                 entry.outcome = "interrupted".into();
@@ -153,13 +157,18 @@ impl Interpreter<'_> {
                 (ended(id, &result, &entry, None), Ok(Value::Exec(Box::new(result))))
             }
         };
+        self.audit(&entry);
+        self.setup.transcript.event(event);
+        result
+    }
+
+    /// Appends `entry` to the audit log, if any; a failure is a warning (once).
+    fn audit(&self, entry: &AuditEntry) {
         if let Some(audit) = &self.setup.audit
-            && let Some(warning) = audit.append(&entry)
+            && let Some(warning) = audit.append(entry)
         {
             self.setup.transcript.diagnostic(&crate::diag::Diagnostic::warning("W0430", warning));
         }
-        self.setup.transcript.event(event);
-        result
     }
 }
 

@@ -4,9 +4,11 @@ use super::cgroup::{self, CallGroup, GroupLimits, Hierarchies};
 use super::code::CodeFile;
 use super::limits::{self, ChildSetup};
 use super::output::{self, Shared};
-use super::{active, argv, environment, resolve, sweep, workdir};
+use super::{active, argv, environment, pidns, resolve, sweep, workdir};
 use crate::sandbox::{Containment, ExecRequest, ExecResult, Program, SandboxError, Stream};
+use std::os::fd::AsRawFd;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::path::Path;
 use std::process::{ExitStatus, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -22,6 +24,7 @@ const DRAIN_GRACE: Duration = Duration::from_secs(1);
 pub async fn run(
     request: ExecRequest,
     use_cgroups: bool,
+    use_namespaces: bool,
     allowed_env: &[String],
 ) -> Result<ExecResult, SandboxError> {
     let started = Instant::now();
@@ -38,12 +41,16 @@ pub async fn run(
     let limits = &request.limits;
     let no_cgroups = Hierarchies::default();
     let hosts = if use_cgroups { cgroup::host() } else { &no_cgroups };
+    // With its own PID namespace the call's teardown is the kernel's (killing the init kills
+    // the namespace), so cgroups are made only for the limits they enforce.
+    let namespaced = use_namespaces && pidns::available();
     let wanted = GroupLimits {
         max_processes: limits.max_processes.filter(|_| limits.enforce),
         max_cpu_cores: limits.max_cpu_cores.filter(|_| limits.enforce),
+        teardown: !namespaced,
     };
     let group = CallGroup::create(hosts, wanted);
-    let subreaper = group.teardown().mechanism().is_none() && sweep::enable_subreaper();
+    let subreaper = !namespaced && group.teardown().mechanism().is_none() && sweep::enable_subreaper();
     let affinity = match wanted.max_cpu_cores {
         Some(cores) if !group.limits_cpu => limits::affinity_for(cores),
         _ => None,
@@ -51,17 +58,19 @@ pub async fn run(
     let containment = Containment {
         processes: processes_report(limits.enforce, wanted.max_processes, group.limits_processes),
         cpu_cores: cores_report(limits.enforce, wanted.max_cpu_cores, group.limits_cpu, affinity.is_some()),
-        teardown: group
-            .teardown()
-            .mechanism()
-            .unwrap_or(if subreaper { "subreaper-sweep" } else { "process-group-kill" })
-            .to_string(),
+        teardown: teardown_report(namespaced, group.teardown().mechanism(), subreaper),
+    };
+    let status_pipe = if namespaced {
+        Some(pidns::status_pipe().map_err(spawn_error(&executable, &workdir))?)
+    } else {
+        None
     };
     let setup = ChildSetup {
         cgroup_joins: group.join_fds(),
         rlimits: if limits.enforce { limits::rlimits(limits) } else { Vec::new() },
         affinity,
         parent: std::process::id() as i32,
+        init: status_pipe.as_ref().map(|(_, write)| pidns::InitSetup::new(write.as_raw_fd())),
     };
 
     let mut command = std::process::Command::new(&executable);
@@ -82,18 +91,19 @@ pub async fn run(
 
     let mut child = {
         let mut in_flight = sweep::lock();
-        let child = command.spawn().map_err(|e| {
-            SandboxError::new("E0408", format!("`{}` could not be started: {e}", executable.display()))
-                .with_note(format!("working directory: {}", workdir.display()))
-                .with_help(
-                    "check that the program runs on this host and that the limits leave it room to start",
-                )
-        })?;
+        // The namespace is this thread's for this one fork only.
+        let entered = if namespaced { pidns::Entered::for_next_child() } else { None };
+        let spawned = command.spawn();
+        drop(entered);
+        let child = spawned.map_err(spawn_error(&executable, &workdir))?;
         if let Some(pid) = child.id() {
             in_flight.insert(pid as i32);
         }
         child
     };
+    // The init keeps its own copy of the write end; symbi's goes, so a read after the init
+    // exited sees only what the init wrote.
+    let status_read = status_pipe.map(|(read, _)| read);
     let pid = child.id().map(|p| p as i32).unwrap_or(0);
     let key = active::record(pid, group.teardown().clone());
     let mut tree = Tree { pid, group, subreaper, reaped: false, key };
@@ -134,6 +144,9 @@ pub async fn run(
         Some(s) => Some(s),
         None => child.wait().await.ok(),
     };
+    // In a namespace the init's status is a copy; the program's own is in the pipe (a killed
+    // init wrote nothing, and its SIGKILL is the call's).
+    let status = status_read.as_ref().and_then(pidns::read_status).map(ExitStatus::from_raw).or(status);
     tree.reaped = true;
     tree.after_reap();
     let readers = async {
@@ -167,6 +180,15 @@ pub async fn run(
     })
 }
 
+/// The refusal of a spawn that failed.
+fn spawn_error<'a>(executable: &'a Path, workdir: &'a Path) -> impl Fn(std::io::Error) -> SandboxError + 'a {
+    move |e| {
+        SandboxError::new("E0408", format!("`{}` could not be started: {e}", executable.display()))
+            .with_note(format!("working directory: {}", workdir.display()))
+            .with_help("check that the program runs on this host and that the limits leave it room to start")
+    }
+}
+
 /// The argument vector of a program, and the code file it needs kept alive.
 fn words_of(program: &Program) -> Result<(Vec<String>, Option<CodeFile>), SandboxError> {
     let split = |line: &str| {
@@ -192,6 +214,20 @@ fn signal_name(number: i32) -> String {
     nix::sys::signal::Signal::try_from(number)
         .map(|s| s.as_str().to_string())
         .unwrap_or(format!("signal {number}"))
+}
+
+fn teardown_report(namespaced: bool, cgroup: Option<&str>, subreaper: bool) -> String {
+    match cgroup {
+        _ if namespaced => pidns::TEARDOWN.into(),
+        // A root child may write its own pid to another group's `cgroup.procs` (or mount a
+        // cgroup filesystem of its own): only the namespace closes that.
+        Some(mechanism) if nix::unistd::geteuid().is_root() => {
+            format!("{mechanism} (a root child can leave its cgroup: no PID namespace)")
+        }
+        Some(mechanism) => mechanism.into(),
+        None if subreaper => "subreaper-sweep".into(),
+        None => "process-group-kill".into(),
+    }
 }
 
 fn processes_report(enforce: bool, max: Option<u64>, cgroup: bool) -> String {

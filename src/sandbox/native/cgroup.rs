@@ -81,24 +81,81 @@ fn detect() -> Hierarchies {
             _ => {}
         }
     }
-    for dir in [&found.unified_kill, &found.pids, &found.cpu, &found.freezer].into_iter().flatten() {
-        remove_stale(dir);
+    let mut swept = Vec::new();
+    for (dir, kind) in [
+        (&found.unified_kill, Kind::Unified),
+        (&found.pids, Kind::Pids),
+        (&found.cpu, Kind::Cpu),
+        (&found.freezer, Kind::Freezer),
+    ] {
+        if let Some(dir) = dir {
+            swept.extend(collect_stale(dir, kind));
+        }
     }
+    let _ = SWEPT.set(swept);
     found
 }
 
-/// Removes empty call groups left by symbi processes that no longer exist (a symbi killed
-/// before it could remove them). Groups with members are left alone: rmdir refuses them.
-fn remove_stale(parent: &Path) {
-    let Ok(entries) = std::fs::read_dir(parent) else { return };
+/// The leftover groups this process collected when it detected the hierarchies.
+static SWEPT: OnceLock<Vec<Leftover>> = OnceLock::new();
+
+/// A call group left behind by a symbi process that no longer exists, and collected.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Leftover {
+    /// The group's directory.
+    pub group: String,
+    /// How many processes were still in it (and were killed).
+    pub killed: usize,
+    /// Whether the group could be removed.
+    pub removed: bool,
+}
+
+/// The leftover groups collected at this process's start (detecting the hierarchies first
+/// if nothing has yet).
+pub fn swept() -> &'static [Leftover] {
+    host();
+    SWEPT.get().map_or(&[], Vec::as_slice)
+}
+
+/// Which hierarchy a parent directory belongs to.
+#[derive(Clone, Copy)]
+enum Kind {
+    Unified,
+    Pids,
+    Cpu,
+    Freezer,
+}
+
+/// Kills the members of call groups left by symbi processes that no longer exist (a symbi
+/// killed before it could end its calls), then removes the groups.
+fn collect_stale(parent: &Path, kind: Kind) -> Vec<Leftover> {
+    let Ok(entries) = std::fs::read_dir(parent) else { return Vec::new() };
+    let mut out = Vec::new();
     for entry in entries.flatten() {
         let name = entry.file_name();
         let Some(rest) = name.to_str().and_then(|n| n.strip_prefix("symbi-")) else { continue };
         let Some(pid) = rest.split('-').next().and_then(|p| p.parse::<u32>().ok()) else { continue };
-        if pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists() {
-            let _ = std::fs::remove_dir(entry.path());
+        if pid == std::process::id() || Path::new(&format!("/proc/{pid}")).exists() {
+            continue;
         }
+        let dir = entry.path();
+        let teardown = match kind {
+            Kind::Pids => Teardown { pids: Some(dir.clone()), ..Teardown::default() },
+            Kind::Freezer => Teardown { freezer: Some(dir.clone()), ..Teardown::default() },
+            Kind::Unified => Teardown { unified: Some(dir.clone()), ..Teardown::default() },
+            // A v1 cpu group has no `cgroup.kill`: its members are killed one by one.
+            Kind::Cpu => Teardown { unified: Some(dir.clone()), ..Teardown::default() },
+        };
+        let killed = teardown.members().len();
+        let deadline = Instant::now() + Duration::from_secs(1);
+        while !teardown.members().is_empty() && Instant::now() < deadline {
+            teardown.kill_all();
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        let removed = std::fs::remove_dir(&dir).is_ok();
+        out.push(Leftover { group: dir.display().to_string(), killed, removed });
     }
+    out
 }
 
 /// The directory of our own group in the hierarchy mounted at `mount`.
@@ -258,6 +315,8 @@ pub struct GroupLimits {
     pub max_processes: Option<u64>,
     /// CFS quota in cores.
     pub max_cpu_cores: Option<f64>,
+    /// The groups must also end the call's tree (no PID namespace does).
+    pub teardown: bool,
 }
 
 impl CallGroup {
@@ -269,7 +328,9 @@ impl CallGroup {
         let mut group = CallGroup::default();
         // The pids group is made even without a process limit: it is also the member list
         // that teardown needs, at the cost of one cheap join.
-        if let Some(parent) = &hosts.pids {
+        if let Some(parent) =
+            hosts.pids.as_ref().filter(|_| limits.teardown || limits.max_processes.is_some())
+        {
             group.teardown.pids = group.join(parent, &name, "tasks", |dir| match limits.max_processes {
                 Some(max) => write(&dir.join("pids.max"), &max.max(1).to_string()),
                 None => true,
@@ -290,12 +351,14 @@ impl CallGroup {
                 })
                 .is_some();
         }
-        if group.teardown.pids.is_none()
+        if limits.teardown
+            && group.teardown.pids.is_none()
             && let Some(parent) = &hosts.freezer
         {
             group.teardown.freezer = group.join(parent, &name, "tasks", |_| true);
         }
-        if group.teardown.mechanism().is_none()
+        if limits.teardown
+            && group.teardown.mechanism().is_none()
             && let Some(parent) = &hosts.unified_kill
         {
             group.teardown.unified = group.join(parent, &name, "cgroup.procs", |_| true);

@@ -4,6 +4,7 @@
 //! makes system calls, checks every return value and fails the spawn (the parent sees the
 //! error from `spawn`) rather than run a program with a limit missing.
 
+use super::pidns::InitSetup;
 use crate::sandbox::Limits;
 use nix::sched::CpuSet;
 use nix::sys::resource::{Resource, getrlimit, setrlimit};
@@ -34,6 +35,9 @@ pub struct ChildSetup {
     /// symbi's pid: the child dies with SIGKILL when symbi does, and checks that symbi was
     /// still alive when it asked for that.
     pub parent: i32,
+    /// The call's own PID namespace: the child is its init, which forks the program and
+    /// stays behind; everything below then runs in the program's process.
+    pub init: Option<InitSetup>,
 }
 
 /// The rlimits `limits` asks for. Hard values never exceed symbi's own hard limits (raising
@@ -90,6 +94,9 @@ pub fn affinity_for(cores: f64) -> Option<CpuSet> {
 impl ChildSetup {
     /// The hook body. Async-signal-safe: system calls only, no allocation, no locks.
     pub fn apply(&self) -> io::Result<()> {
+        if let Some(init) = &self.init {
+            init.apply()?;
+        }
         // First, while RLIMIT_NOFILE still covers every descriptor symbi may hold.
         close_inherited_on_exec()?;
         for fd in &self.cgroup_joins {
@@ -106,10 +113,12 @@ impl ChildSetup {
         if let Some(set) = &self.affinity {
             nix::sched::sched_setaffinity(nix::unistd::Pid::from_raw(0), set)?;
         }
-        nix::sys::prctl::set_pdeathsig(nix::sys::signal::Signal::SIGKILL)?;
-        // symbi may have died between fork and prctl: then nobody would kill this child.
-        if nix::unistd::getppid().as_raw() != self.parent {
-            return Err(io::Error::from_raw_os_error(libc::ESRCH));
+        if self.init.is_none() {
+            nix::sys::prctl::set_pdeathsig(nix::sys::signal::Signal::SIGKILL)?;
+            // symbi may have died between fork and prctl: then nobody would kill this child.
+            if nix::unistd::getppid().as_raw() != self.parent {
+                return Err(io::Error::from_raw_os_error(libc::ESRCH));
+            }
         }
         Ok(())
     }

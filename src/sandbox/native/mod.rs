@@ -4,8 +4,10 @@
 //! which executables may run ([`resolve`]), where ([`workdir`]), with which environment
 //! (a fixed PATH, HOME and LANG plus the request's own variables, nothing of symbi's),
 //! under which limits ([`limits`], [`cgroup`]), and that every process a call starts is
-//! gone when the call ends ([`cgroup`], [`sweep`]). How each was achieved on this host is
-//! reported in [`ExecResult::containment`](crate::sandbox::ExecResult).
+//! gone when the call ends ([`cgroup`], [`sweep`]). Where symbi may create namespaces, each
+//! call runs in its own PID and mount namespace ([`pidns`]): the child cannot reach symbi,
+//! and its whole tree dies with the call and with symbi. How each was achieved on this host
+//! is reported in [`ExecResult::containment`](crate::sandbox::ExecResult).
 //!
 //! Codes: E0401 executable not allowed, E0402 executable not found, E0403 command line
 //! cannot be split, E0404 empty command, E0405 working directory not absolute, E0406
@@ -21,6 +23,7 @@ mod code;
 mod environment;
 pub mod limits;
 pub mod output;
+mod pidns;
 mod probe;
 pub mod resolve;
 mod sweep;
@@ -39,6 +42,8 @@ pub struct NativeSandbox {
     use_cgroups: bool,
     /// Refused variable names the configuration allows (`native_execution.allowed_env`).
     allowed_env: Vec<String>,
+    /// Give each call its own PID and mount namespace when the host allows it.
+    use_namespaces: bool,
 }
 
 impl Default for NativeSandbox {
@@ -50,14 +55,16 @@ impl Default for NativeSandbox {
 impl NativeSandbox {
     /// A runner that uses every containment mechanism the host offers.
     pub fn new() -> Self {
-        NativeSandbox { use_cgroups: true, allowed_env: Vec::new() }
+        pidns::guard_symbi();
+        NativeSandbox { use_cgroups: true, allowed_env: Vec::new(), use_namespaces: true }
     }
 
     /// A runner that never touches cgroups: process counts fall back to RLIMIT_NPROC, cores
     /// to CPU affinity and teardown to process-group kill plus a subreaper sweep. For hosts
     /// where symbi must not create cgroups, and to exercise the fallback.
     pub fn without_cgroups() -> Self {
-        NativeSandbox { use_cgroups: false, allowed_env: Vec::new() }
+        pidns::guard_symbi();
+        NativeSandbox { use_cgroups: false, allowed_env: Vec::new(), use_namespaces: true }
     }
 
     /// The same runner, letting requests set these otherwise refused variables
@@ -65,6 +72,12 @@ impl NativeSandbox {
     pub fn with_allowed_env(mut self, names: Vec<String>) -> Self {
         self.allowed_env = names;
         self
+    }
+
+    /// This runner without PID and mount namespaces: the containment of a host where symbi
+    /// may not create them (an unprivileged symbi), to exercise that fallback.
+    pub fn without_namespaces(self) -> Self {
+        NativeSandbox { use_namespaces: false, ..self }
     }
 }
 
@@ -74,8 +87,8 @@ impl Sandbox for NativeSandbox {
     }
 
     fn execute(&self, request: ExecRequest) -> BoxFuture<'_, Result<ExecResult, SandboxError>> {
-        let use_cgroups = self.use_cgroups;
+        let (use_cgroups, use_namespaces) = (self.use_cgroups, self.use_namespaces);
         let allowed_env = self.allowed_env.clone();
-        Box::pin(async move { call::run(request, use_cgroups, &allowed_env).await })
+        Box::pin(async move { call::run(request, use_cgroups, use_namespaces, &allowed_env).await })
     }
 }
