@@ -6,6 +6,7 @@ mod explain;
 mod fmt;
 mod lsp;
 mod run;
+mod walk;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
