@@ -102,7 +102,13 @@ impl Scopes {
         if let Some(frame) = self.frames.first_mut() {
             // Only called when no scope knows the name, so nothing is shadowed here.
             frame.by_name.insert(name.to_string(), frame.vars.len());
-            frame.vars.push(Some(Var { name: name.to_string(), span, ty: Ty::Any, annotated: false, used: true }));
+            frame.vars.push(Some(Var {
+                name: name.to_string(),
+                span,
+                ty: Ty::Any,
+                annotated: false,
+                used: true,
+            }));
         }
     }
 

@@ -82,6 +82,9 @@ fn cannot_read(path: &Path, e: &std::io::Error) -> Diagnostic {
 
 /// E0001 for a named FIFO, device or socket.
 fn not_regular(path: &Path, meta: &std::fs::Metadata) -> Diagnostic {
-    Diagnostic::error("E0001", format!("`{}` is not a regular file ({})", path.display(), crate::syntax::file_kind(meta)))
-        .with_help("name an agent file or a folder of them")
+    Diagnostic::error(
+        "E0001",
+        format!("`{}` is not a regular file ({})", path.display(), crate::syntax::file_kind(meta)),
+    )
+    .with_help("name an agent file or a folder of them")
 }

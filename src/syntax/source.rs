@@ -10,8 +10,9 @@ use std::path::Path;
 // The shared interface returns the diagnostic itself; reading a file is not a hot path.
 #[allow(clippy::result_large_err)]
 pub fn read_source(path: &Path) -> Result<String, Diagnostic> {
-    let cannot_read =
-        |e: std::io::Error| Diagnostic::error("E0001", format!("cannot read `{}`: {}", path.display(), io_reason(&e)));
+    let cannot_read = |e: std::io::Error| {
+        Diagnostic::error("E0001", format!("cannot read `{}`: {}", path.display(), io_reason(&e)))
+    };
     // Opened without blocking and checked on the open file itself: a FIFO would block the
     // open or the read for ever and a device such as `/dev/zero` never ends, so only a
     // regular file is read, whatever the path turned into since it was listed.

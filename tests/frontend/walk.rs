@@ -57,7 +57,8 @@ fn trap_tree() -> tempfile::TempDir {
     std::fs::write(root.join("sub/b.dsl"), MESSY).expect("write");
     std::fs::write(root.join(".hidden/c.symbi"), MESSY).expect("write");
     std::fs::write(root.join(".d.symbi"), MESSY).expect("write");
-    let link = |target: &str, name: &str| std::os::unix::fs::symlink(target, root.join(name)).expect("symlink");
+    let link =
+        |target: &str, name: &str| std::os::unix::fs::symlink(target, root.join(name)).expect("symlink");
     link("..", "sub/loop");
     link(".", "self");
     link("/dev/zero", "zero.symbi");

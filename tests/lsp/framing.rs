@@ -38,7 +38,10 @@ fn a_large_junk_prefix_is_read_in_bounded_time_and_the_message_after_it_passes()
     let (out, took) = deframe(&input);
     assert!(took < BOUND, "32 MiB of junk took {took:?}");
     assert_eq!(out.last(), Some(&Frame::Message(good)), "the message after the junk passes");
-    assert!(out[..out.len() - 1].iter().all(|f| error_code(f) == Some(-32700)), "junk is answered as a parse error");
+    assert!(
+        out[..out.len() - 1].iter().all(|f| error_code(f) == Some(-32700)),
+        "junk is answered as a parse error"
+    );
 
     // Many empty headers: each skip used to search the whole rest for a `Content-Length`.
     let mut input = b"\r\n\r\n".repeat(200_000);
