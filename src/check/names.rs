@@ -3,6 +3,7 @@
 use super::codes;
 use super::types::Ty;
 use crate::diag::{Diagnostic, Span};
+use std::collections::HashMap;
 
 /// What the checker knows about one variable.
 #[derive(Clone, Debug)]
@@ -19,10 +20,35 @@ pub struct Var {
     pub used: bool,
 }
 
+/// One block scope: its variables in declaration order, and where each name's current
+/// variable sits, so declaring and looking up a name does not scan the scope (a scope with
+/// tens of thousands of `let`s stays linear to check).
+#[derive(Debug, Default)]
+struct Frame {
+    /// Declaration order; a shadowed variable leaves `None` behind (it was judged then).
+    vars: Vec<Option<Var>>,
+    /// The slot in `vars` of the variable each name refers to now.
+    by_name: HashMap<String, usize>,
+}
+
+impl Frame {
+    fn get_mut(&mut self, name: &str) -> Option<&mut Var> {
+        let at = *self.by_name.get(name)?;
+        self.vars.get_mut(at)?.as_mut()
+    }
+
+    /// Adds `var` as the one its name refers to, returning the one it shadows.
+    fn insert(&mut self, var: Var) -> Option<Var> {
+        let old = self.by_name.insert(var.name.clone(), self.vars.len());
+        self.vars.push(Some(var));
+        old.and_then(|at| self.vars.get_mut(at)?.take())
+    }
+}
+
 /// A stack of block scopes inside one function or trigger body.
 #[derive(Debug, Default)]
 pub struct Scopes {
-    frames: Vec<Vec<Var>>,
+    frames: Vec<Frame>,
     /// Every variable declared so far, with the type the checker gave it (for hover);
     /// kept only when `record` is set.
     pub declared: Vec<(Span, Ty)>,
@@ -33,13 +59,13 @@ pub struct Scopes {
 impl Scopes {
     /// Opens a block scope.
     pub fn push(&mut self) {
-        self.frames.push(Vec::new());
+        self.frames.push(Frame::default());
     }
 
     /// Closes the innermost scope and warns about its variables that were never read.
     pub fn pop(&mut self, diags: &mut Vec<Diagnostic>) {
         if let Some(frame) = self.frames.pop() {
-            for var in frame {
+            for var in frame.vars.into_iter().flatten() {
                 report_unused(&var, diags);
             }
         }
@@ -51,15 +77,13 @@ impl Scopes {
         if self.frames.is_empty() {
             self.push();
         }
-        if let Some(frame) = self.frames.last_mut() {
-            if let Some(pos) = frame.iter().position(|v| v.name == var.name) {
-                let old = frame.remove(pos);
-                report_unused(&old, diags);
-            }
-            if self.record {
-                self.declared.push((var.span, var.ty.clone()));
-            }
-            frame.push(var);
+        if self.record {
+            self.declared.push((var.span, var.ty.clone()));
+        }
+        if let Some(frame) = self.frames.last_mut()
+            && let Some(old) = frame.insert(var)
+        {
+            report_unused(&old, diags);
         }
     }
 
@@ -76,18 +100,26 @@ impl Scopes {
             self.push();
         }
         if let Some(frame) = self.frames.first_mut() {
-            frame.push(Var { name: name.to_string(), span, ty: Ty::Any, annotated: false, used: true });
+            // Only called when no scope knows the name, so nothing is shadowed here.
+            frame.by_name.insert(name.to_string(), frame.vars.len());
+            frame.vars.push(Some(Var {
+                name: name.to_string(),
+                span,
+                ty: Ty::Any,
+                annotated: false,
+                used: true,
+            }));
         }
     }
 
     /// Finds the innermost variable called `name`.
     pub fn lookup(&mut self, name: &str) -> Option<&mut Var> {
-        self.frames.iter_mut().rev().flat_map(|f| f.iter_mut().rev()).find(|v| v.name == name)
+        self.frames.iter_mut().rev().find_map(|f| f.get_mut(name))
     }
 
     /// Every visible name, for did-you-mean.
     pub fn visible_names(&self) -> impl Iterator<Item = &str> {
-        self.frames.iter().flat_map(|f| f.iter().map(|v| v.name.as_str()))
+        self.frames.iter().flat_map(|f| f.vars.iter().flatten().map(|v| v.name.as_str()))
     }
 }
 

@@ -11,9 +11,11 @@ use std::path::{Path, PathBuf};
 
 /// Runs `symbi check`; returns the exit status.
 pub fn run(args: CheckArgs) -> u8 {
-    let files = match expand(&args.files) {
+    // A path that cannot be used (missing, a FIFO or device, an unreadable folder) is a
+    // usage error before anything is checked.
+    let files = match super::walk::files(&args.files).into_iter().collect::<Result<Vec<_>, _>>() {
         Ok(files) => files,
-        Err(message) => return usage_error(message),
+        Err(diag) => return usage_error(diag.message),
     };
     // Each file is checked with the configuration `symbi run` would use for it; files of one
     // folder share it.
@@ -86,34 +88,4 @@ fn summary(files: usize, errors: usize, warnings: usize) -> String {
             plural(warnings, "warning")
         )
     }
-}
-
-/// The files to check: each file argument as given, each directory's `.symbi` and `.dsl`
-/// files below it in sorted order. A missing path is a usage error.
-fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
-    let mut files = Vec::new();
-    for path in paths {
-        if path.is_dir() {
-            let before = files.len();
-            walk(path, &mut files).map_err(|e| format!("cannot read directory `{}`: {e}", path.display()))?;
-            files[before..].sort();
-        } else if path.exists() {
-            files.push(path.clone());
-        } else {
-            return Err(format!("no such file or directory: `{}`", path.display()));
-        }
-    }
-    Ok(files)
-}
-
-fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.is_dir() {
-            walk(&path, files)?;
-        } else if path.extension().is_some_and(|e| e == "symbi" || e == "dsl") {
-            files.push(path);
-        }
-    }
-    Ok(())
 }

@@ -7,7 +7,7 @@ use crate::diag::{Diagnostic, Sources};
 use crate::fmt::format_source;
 use crate::syntax::read_source;
 use std::io::{IsTerminal, Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Runs `symbi fmt`; returns the exit status: 0 when all is well, 1 when a file has syntax
 /// errors or (with `--check`) would change, 2 for a missing or unreadable file.
@@ -22,7 +22,7 @@ pub fn run(args: FmtArgs) -> u8 {
         return usage_error("name the files or directories to format, or pass `--stdin`");
     }
     let mut status = EXIT_OK;
-    for path in collect(&args.files) {
+    for path in super::walk::files(&args.files) {
         let file_status = match path {
             Ok(path) => one_file(&path, args.check),
             Err(diag) => {
@@ -59,7 +59,10 @@ fn one_file(path: &Path, check: bool) -> u8 {
         super::print_stdout(&format!("{name}\n"));
         return EXIT_FAILURE;
     }
-    match write_atomically(path, &formatted) {
+    // A file named through a symbolic link is rewritten where the link points; the link
+    // stays a link.
+    let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    match write_atomically(&target, &formatted) {
         Ok(()) => EXIT_OK,
         Err(e) => {
             report(&[Diagnostic::error("E0001", format!("cannot write `{name}`: {e}"))], &name, &text);
@@ -98,42 +101,6 @@ fn stdin() -> u8 {
         Err(diags) => {
             report(&diags, "<stdin>", &text);
             EXIT_FAILURE
-        }
-    }
-}
-
-/// The files to format: each FILE as given, and every `.symbi`/`.dsl` file below each
-/// directory (hidden directories skipped), in a stable order. A path that does not exist
-/// is an E0001 diagnostic in its place.
-fn collect(paths: &[PathBuf]) -> Vec<Result<PathBuf, Diagnostic>> {
-    let mut out = Vec::new();
-    for path in paths {
-        if path.is_dir() {
-            let mut found = Vec::new();
-            walk(path, &mut found);
-            found.sort();
-            out.extend(found.into_iter().map(Ok));
-        } else if path.exists() {
-            out.push(Ok(path.clone()));
-        } else {
-            let message = format!("cannot read `{}`: No such file or directory", path.display());
-            out.push(Err(Diagnostic::error("E0001", message)));
-        }
-    }
-    out
-}
-
-fn walk(dir: &Path, found: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let hidden = entry.file_name().to_string_lossy().starts_with('.');
-        // `file_type` does not follow symbolic links, so a link cannot make the walk loop.
-        let Ok(kind) = entry.file_type() else { continue };
-        if kind.is_dir() && !hidden {
-            walk(&path, found);
-        } else if kind.is_file() && path.extension().is_some_and(|e| e == "symbi" || e == "dsl") {
-            found.push(path);
         }
     }
 }

@@ -8,6 +8,7 @@ mod limit_flags;
 mod lsp;
 mod run;
 mod trust;
+mod walk;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;

@@ -32,9 +32,14 @@ pub fn format_source(text: &str) -> Result<String, Vec<Diagnostic>> {
     let mut printer = printer::Printer::new(text, comments::scan(text));
     printer.file(&parsed.file);
     let output = printer.finish();
+    // One tree at a time: the original's is dropped before the output is parsed, since
+    // a tree takes many times the bytes of its text (a 54 MB file's takes gigabytes).
+    let before = to_sexpr(&parsed.file);
+    drop(parsed);
     let reparsed = parse(&output);
-    let (before, after) = (to_sexpr(&parsed.file), to_sexpr(&reparsed.file));
-    if !reparsed.is_ok() || before != after {
+    let (ok, after) = (reparsed.is_ok(), to_sexpr(&reparsed.file));
+    drop(reparsed);
+    if !ok || before != after {
         return Err(vec![meaning_changed(text, &before, &after)]);
     }
     Ok(output)

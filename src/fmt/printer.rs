@@ -170,6 +170,16 @@ impl<'a> Printer<'a> {
                 break;
             }
             self.next += 1;
+            if c.own_line && c.start < end {
+                // Left inside the element after its last printed token (before a closing
+                // parenthesis the layout drops): nothing of the element follows it, so it
+                // goes on a line of its own at the element's indentation, where formatting
+                // the output finds it again before the next element.
+                self.w.ensure_line_start();
+                self.w.line_comment(&c.text);
+                self.last_end = self.last_end.max(c.end);
+                continue;
+            }
             match c.kind {
                 CommentKind::Line => {
                     if c.own_line {

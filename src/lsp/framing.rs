@@ -27,27 +27,66 @@ pub enum Frame {
     Reject(Vec<u8>),
 }
 
+/// The longest run of bytes without a header end kept while waiting for one; past it, all
+/// but the last [`KEEP_TAIL`] bytes are dropped (and answered once), so junk cannot grow
+/// the buffer without bound.
+const MAX_HEADER: usize = 1024 * 1024;
+/// What is kept of junk that is dropped: enough for the start of a header split across reads.
+const KEEP_TAIL: usize = 1024;
+const LENGTH_NAME: &[u8] = b"Content-Length";
+
 /// Splits a byte stream into frames.
+///
+/// Every search resumes where the last one stopped and consumed bytes are dropped in
+/// batches, so the work is linear in the bytes read however the junk and the reads fall.
 #[derive(Debug, Default)]
 pub struct Deframer {
     buffer: Vec<u8>,
+    /// Bytes before this offset are consumed.
+    start: usize,
+    /// No header end begins in `start..header_from`: the next search resumes there.
+    header_from: usize,
+    /// No `Content-Length` begins in `start + 1..name_from`.
+    name_from: usize,
+    /// The header found at `start`: where it ends and the length it gives, while the body
+    /// is still arriving.
+    pending: Option<(usize, Option<usize>)>,
 }
 
 impl Deframer {
     /// Adds bytes read from the client.
     pub fn push(&mut self, bytes: &[u8]) {
+        if self.start > 0 && self.start >= self.buffer.len() / 2 {
+            // Dropping the consumed prefix costs the bytes kept; doing it only once they are
+            // no more than those consumed keeps it linear overall.
+            let start = self.start;
+            self.buffer.drain(..start);
+            self.start = 0;
+            self.header_from = self.header_from.saturating_sub(start);
+            self.name_from = self.name_from.saturating_sub(start);
+            self.pending = self.pending.map(|(end, length)| (end - start, length));
+        }
         self.buffer.extend_from_slice(bytes);
     }
 
     /// The next complete frame, if the buffer holds one.
     pub fn next_frame(&mut self) -> Option<Frame> {
-        let header_end = find(&self.buffer, HEADER_END)?;
-        let length = content_length(&self.buffer[..header_end]);
+        let (header_end, length) = match self.pending {
+            Some(found) => found,
+            None => {
+                let Some(header_end) = self.find_header_end() else {
+                    return self.drop_long_junk();
+                };
+                let found = (header_end, content_length(&self.buffer[self.start..header_end]));
+                self.pending = Some(found);
+                found
+            }
+        };
         let body_start = header_end + HEADER_END.len();
         let Some(length) = length.filter(|&n| n <= MAX_BODY) else {
             // No usable header: skip to the next thing that looks like one.
-            let skip = find(&self.buffer[1..], b"Content-Length").map_or(body_start, |i| i + 1);
-            self.buffer.drain(..skip);
+            let skip = self.find_length_name().unwrap_or(body_start);
+            self.consume_to(skip);
             return Some(Frame::Reject(error_answer(
                 Value::Null,
                 -32700,
@@ -57,8 +96,53 @@ impl Deframer {
         if self.buffer.len() < body_start + length {
             return None;
         }
-        let body: Vec<u8> = self.buffer.drain(..body_start + length).skip(body_start).collect();
+        let body = self.buffer[body_start..body_start + length].to_vec();
+        self.consume_to(body_start + length);
         Some(classify(body))
+    }
+
+    /// The offset of the next header end, searching only bytes not searched before.
+    fn find_header_end(&mut self) -> Option<usize> {
+        let from = self.header_from.max(self.start);
+        if let Some(i) = find(&self.buffer[from..], HEADER_END) {
+            self.header_from = from + i;
+            return Some(from + i);
+        }
+        // A header end may begin in the last three bytes and finish with the next read.
+        self.header_from = self.buffer.len().saturating_sub(HEADER_END.len() - 1).max(self.start);
+        None
+    }
+
+    /// The offset of the next `Content-Length` after the first byte, searching only bytes
+    /// not searched before.
+    fn find_length_name(&mut self) -> Option<usize> {
+        let from = self.name_from.max(self.start + 1).min(self.buffer.len());
+        if let Some(i) = find(&self.buffer[from..], LENGTH_NAME) {
+            self.name_from = from + i;
+            return Some(from + i);
+        }
+        self.name_from = self.buffer.len().saturating_sub(LENGTH_NAME.len() - 1).max(from);
+        None
+    }
+
+    /// Junk longer than [`MAX_HEADER`] without a header end is dropped, but for its last
+    /// bytes, and answered once; shorter junk waits for more bytes.
+    fn drop_long_junk(&mut self) -> Option<Frame> {
+        if self.buffer.len() - self.start <= MAX_HEADER {
+            return None;
+        }
+        self.consume_to(self.buffer.len() - KEEP_TAIL);
+        Some(Frame::Reject(error_answer(
+            Value::Null,
+            -32700,
+            "Parse error: no message header in the last 1 MiB; those bytes were dropped",
+        )))
+    }
+
+    /// Marks everything before `offset` as read.
+    fn consume_to(&mut self, offset: usize) {
+        self.start = offset.min(self.buffer.len());
+        self.pending = None;
     }
 }
 
@@ -70,7 +154,19 @@ fn classify(body: Vec<u8>) -> Frame {
     let Ok(value) = serde_json::from_str::<Value>(text) else {
         return Frame::Reject(error_answer(Value::Null, -32700, "Parse error: the message is not JSON"));
     };
-    if Request::from_str(text).is_ok() || Response::from_str(text).is_ok() {
+    if let Ok(request) = Request::from_str(text) {
+        // The library drops every `$/` message it does not implement, requests with an id
+        // too, which would leave the client waiting for an answer; LSP wants MethodNotFound.
+        if let Some(id) = request.id()
+            && request.method().starts_with("$/")
+        {
+            let id = serde_json::to_value(id).unwrap_or(Value::Null);
+            let message = format!("Method not found: {}", request.method());
+            return Frame::Reject(error_answer(id, -32601, &message));
+        }
+        return Frame::Message(frame(&body));
+    }
+    if Response::from_str(text).is_ok() {
         return Frame::Message(frame(&body));
     }
     // Answer with the request's id when it has a usable one, as JSON-RPC asks.

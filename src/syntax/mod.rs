@@ -24,7 +24,7 @@ use crate::diag::{Diagnostic, Span};
 
 pub use lower::KEYWORDS;
 pub use sexpr::to_sexpr;
-pub use source::read_source;
+pub use source::{file_kind, read_source};
 
 /// The deepest bracket, string-interpolation or comment nesting the parser accepts.
 pub const MAX_NESTING: usize = 64;

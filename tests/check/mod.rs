@@ -17,4 +17,5 @@ mod cli;
 mod examples;
 mod harness;
 mod recovery;
+mod scale;
 mod stdlib;

@@ -4,3 +4,4 @@ mod cases;
 mod robustness;
 mod sources;
 mod spans;
+mod walk;

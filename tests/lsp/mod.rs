@@ -2,6 +2,7 @@
 
 mod client;
 mod features;
+mod framing;
 mod live;
 mod perf;
 mod protocol;
