@@ -158,10 +158,14 @@ impl Transcript for HumanTranscript {
                     return;
                 }
                 if let Some(c) = containment.filter(|_| id == 1) {
-                    self.say(&format!(
+                    let mut line = format!(
                         "containment: processes by {}, cpu cores by {}, teardown by {}",
                         c.processes, c.cpu_cores, c.teardown
-                    ));
+                    );
+                    if !c.hardening.is_empty() {
+                        line.push_str(&format!(", hardened by {}", c.hardening));
+                    }
+                    self.say(&line);
                 }
                 let mut how = match (exit_code, signal) {
                     (_, Some(sig)) => format!("killed by {sig}"),

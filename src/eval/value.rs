@@ -207,6 +207,7 @@ mod tests {
                 processes: "p".into(),
                 cpu_cores: "c".into(),
                 teardown: "t".into(),
+                hardening: String::new(),
             },
         }
     }

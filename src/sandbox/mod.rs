@@ -128,6 +128,10 @@ pub struct Containment {
     pub cpu_cores: String,
     /// How the process tree is killed at the end (`pids-cgroup-sweep`, `subreaper-sweep`, ...).
     pub teardown: String,
+    /// The kernel confinement of a hardened native call (Landlock ABI, seccomp, ...);
+    /// empty when the call was not hardened.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub hardening: String,
 }
 
 /// The outcome of one call: the `ExecResult` record of the language.

@@ -68,7 +68,7 @@ async fn a_bare_name_never_finds_the_working_directory_or_the_requests_path() {
     // PATH in a request is refused (E0412) unless the configuration allows it; allowed, it
     // is the child's PATH and still never the one names are resolved through.
     assert_eq!(refused(req.clone()).await.code, "E0412");
-    let allowing = symbi::sandbox::native::NativeSandbox::new().with_allowed_env(vec!["PATH".into()]);
+    let allowing = super::support::runner().with_allowed_env(vec!["PATH".into()]);
     let e = symbi::sandbox::Sandbox::execute(&allowing, req).await.err();
     assert_eq!(e.map(|e| e.code), Some("E0402"));
 }

@@ -64,7 +64,7 @@ async fn code_running_variables_are_refused_and_the_planted_code_never_runs() {
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
     let marker = dir.join("marker");
     for attack in attacks(&dir, &marker) {
-        let refused = on(&NativeSandbox::new(), attack_request(&attack)).await;
+        let refused = on(&runner(), attack_request(&attack)).await;
         let e = refused.err().unwrap_or_else(|| panic!("{} was passed", attack.name));
         assert_eq!(e.code, "E0412", "{}", attack.name);
         assert!(e.message.contains(attack.vars[0].0), "{}", e.message);
@@ -74,7 +74,7 @@ async fn code_running_variables_are_refused_and_the_planted_code_never_runs() {
         // Control, and the configuration's way out: allowed by name, the same request runs
         // and the plant does what it was planted for.
         let names = attack.vars.iter().map(|(k, _)| k.to_string()).collect();
-        let allowed = NativeSandbox::new().with_allowed_env(names);
+        let allowed = runner().with_allowed_env(names);
         let r = on(&allowed, attack_request(&attack)).await.unwrap_or_else(|e| panic!("{e:?}"));
         assert!(marker.exists(), "{} allowed by name did not reach the program: {r:?}", attack.name);
         std::fs::remove_file(&marker).unwrap_or_else(|e| panic!("{e}"));
@@ -86,10 +86,10 @@ async fn ld_preload_is_refused_and_reaches_the_loader_only_when_allowed() {
     let missing = workdir("preload").join("planted.so").display().to_string();
     let mut req = request(&["true"]);
     req.env.insert("LD_PRELOAD".into(), missing.clone());
-    let e = on(&NativeSandbox::new(), req.clone()).await.err();
+    let e = on(&runner(), req.clone()).await.err();
     assert_eq!(e.map(|e| e.code), Some("E0412"));
     // Allowed by name, the dynamic loader really acts on it (it reports the missing object).
-    let r = on(&NativeSandbox::new().with_allowed_env(vec!["LD_PRELOAD".into()]), req)
+    let r = on(&runner().with_allowed_env(vec!["LD_PRELOAD".into()]), req)
         .await
         .unwrap_or_else(|e| panic!("{e:?}"));
     assert!(r.stderr.contains("LD_PRELOAD") && r.stderr.contains(&missing), "{r:?}");

@@ -26,7 +26,7 @@ fn inner_ten_thousand_calls() {
         return;
     }
     runtime().block_on(async {
-        let sandbox = NativeSandbox::new();
+        let sandbox = runner();
         let mut req = request(&["true"]);
         req.allowed_executables = vec!["true".into()];
         // Warm up: the runtime's own threads and descriptors appear on first use.

@@ -8,6 +8,7 @@ mod allowlist;
 mod code_files;
 mod containment;
 mod env_policy;
+mod harden;
 mod environment;
 mod isolated;
 mod leaks;

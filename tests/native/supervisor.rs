@@ -252,7 +252,7 @@ echo in $g";
 #[tokio::test]
 async fn without_namespaces_the_result_says_a_root_child_can_leave_its_cgroup() {
     use symbi::sandbox::Sandbox;
-    let r = symbi::sandbox::native::NativeSandbox::new()
+    let r = super::support::runner()
         .without_namespaces()
         .execute(super::support::request(&["true"]))
         .await

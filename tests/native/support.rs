@@ -47,9 +47,19 @@ pub fn mark_of(request: &ExecRequest) -> String {
     request.env.get(MARK).cloned().unwrap_or_default()
 }
 
+/// Test-only: when set, every test of this suite runs on a hardened runner, so the hostile
+/// process tests prove that hardening keeps their containment (`.ci/run` runs both ways).
+pub const HARDEN_ALL: &str = "SYMBI_TEST_HARDEN_ALL";
+
+/// The runner of these tests: the default one, hardened under [`HARDEN_ALL`].
+pub fn runner() -> NativeSandbox {
+    let runner = NativeSandbox::new();
+    if std::env::var_os(HARDEN_ALL).is_some() { runner.hardened(Default::default()) } else { runner }
+}
+
 /// Runs `request` on the default native runner.
 pub async fn run(request: ExecRequest) -> Result<ExecResult, SandboxError> {
-    NativeSandbox::new().execute(request).await
+    runner().execute(request).await
 }
 
 /// Runs `request` and fails the test on a refusal.

@@ -200,6 +200,7 @@ impl DockerSandbox {
                 },
                 cpu_cores: "nano-cpus".into(),
                 teardown: "container-remove".into(),
+                hardening: String::new(),
             },
         }
     }

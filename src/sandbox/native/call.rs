@@ -4,7 +4,7 @@ use super::cgroup::{self, CallGroup, GroupLimits, Hierarchies};
 use super::code::CodeFile;
 use super::limits::{self, ChildSetup};
 use super::output::{self, Shared};
-use super::{active, argv, environment, pidns, resolve, sweep, workdir};
+use super::{active, argv, environment, harden, pidns, resolve, sweep, workdir};
 use crate::sandbox::{Containment, ExecRequest, ExecResult, Program, SandboxError, Stream};
 use std::os::fd::AsRawFd;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
@@ -26,12 +26,13 @@ pub async fn run(
     use_cgroups: bool,
     use_namespaces: bool,
     allowed_env: &[String],
+    hardening: Option<&harden::Settings>,
 ) -> Result<ExecResult, SandboxError> {
     let started = Instant::now();
     environment::check(&request.env, allowed_env)?;
     let workdir = workdir::prepare(&request.working_dir)?;
     let vars = environment::for_child(&request.env, &workdir);
-    let (words, _code_file) = words_of(&request.program)?;
+    let (words, code_file) = words_of(&request.program)?;
     let Some(first) = words.first() else {
         return Err(SandboxError::new("E0404", "the command is empty")
             .with_help("name a program to run, such as `python3 process.py`"));
@@ -55,7 +56,18 @@ pub async fn run(
         Some(cores) if !group.limits_cpu => limits::affinity_for(cores),
         _ => None,
     };
+    let confinement = match hardening {
+        Some(settings) => Some(settings.prepare(&harden::Call {
+            workdir: &workdir,
+            allowed_executables: &request.allowed_executables,
+            code_dir: code_file.as_ref().map(|f| f.dir.path.as_path()),
+            network: request.network,
+            namespaced,
+        })?),
+        None => None,
+    };
     let containment = Containment {
+        hardening: confinement.as_ref().map(|c| c.report.clone()).unwrap_or_default(),
         processes: processes_report(limits.enforce, wanted.max_processes, group.limits_processes),
         cpu_cores: cores_report(limits.enforce, wanted.max_cpu_cores, group.limits_cpu, affinity.is_some()),
         teardown: teardown_report(namespaced, group.teardown().mechanism(), subreaper),
@@ -86,6 +98,13 @@ pub async fn run(
         .process_group(0);
     // SAFETY: `ChildSetup::apply` only makes async-signal-safe system calls.
     unsafe { command.pre_exec(move || setup.apply()) };
+    // Runs after the setup, in the program's own process (the init's child when namespaced).
+    let tmpdir = confinement.map(|harden::Prepared { child, tmpdir, .. }| {
+        command.env("TMPDIR", &tmpdir.path);
+        // SAFETY: `ChildConfinement::apply` only makes async-signal-safe system calls.
+        unsafe { command.pre_exec(move || child.apply()) };
+        tmpdir
+    });
     let mut command = tokio::process::Command::from(command);
     command.kill_on_drop(true);
 
@@ -157,6 +176,7 @@ pub async fn run(
     let _ = tokio::time::timeout(DRAIN_GRACE, readers).await;
     tasks.abort();
     tree.finish().await;
+    drop(tmpdir);
 
     let (out, err) = (output::take(&out), output::take(&err));
     let exit_code = status.and_then(|s| s.code());

@@ -18,42 +18,60 @@ use std::sync::Once;
 /// The start of every code directory's name: `symbi-code-<pid>-<random>`.
 pub const PREFIX: &str = "symbi-code-";
 
-/// A code file that is removed (with its directory) when dropped.
+/// A private folder (mode 0700, an unguessable name) under the system temp directory,
+/// removed with its contents when dropped: a code file's home, and a hardened call's
+/// `TMPDIR`.
+#[derive(Debug)]
+pub struct PrivateDir {
+    /// The folder.
+    pub path: PathBuf,
+}
+
+impl PrivateDir {
+    /// Creates a new folder; `mkdir` fails rather than reuse a name someone created first.
+    pub fn create() -> std::io::Result<PrivateDir> {
+        let base = std::env::temp_dir();
+        static SWEEP: Once = Once::new();
+        SWEEP.call_once(|| sweep_leftovers(&base));
+        let path = base.join(format!("{PREFIX}{}-{:016x}", std::process::id(), random()));
+        std::fs::DirBuilder::new().mode(0o700).create(&path)?;
+        Ok(PrivateDir { path })
+    }
+}
+
+impl Drop for PrivateDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.path);
+    }
+}
+
+/// A code file that is removed (with its folder) when dropped.
 #[derive(Debug)]
 pub struct CodeFile {
-    dir: PathBuf,
+    /// The folder holding it.
+    pub dir: PrivateDir,
     /// The file's path, passed to the interpreter.
     pub path: PathBuf,
 }
 
 impl CodeFile {
-    /// Writes `code` into a new directory (mode 0700) under the system temp directory.
+    /// Writes `code` into a new private folder.
     pub fn write(code: &str) -> Result<CodeFile, SandboxError> {
-        let base = std::env::temp_dir();
-        static SWEEP: Once = Once::new();
-        SWEEP.call_once(|| sweep_leftovers(&base));
-        let dir = base.join(format!("{PREFIX}{}-{:016x}", std::process::id(), random()));
         let fail = |e: std::io::Error| {
             SandboxError::new("E0410", format!("the program text cannot be staged: {e}"))
-                .with_note(format!("in {}", dir.display()))
+                .with_note(format!("in {}", std::env::temp_dir().display()))
                 .with_help("make the temporary directory ($TMPDIR, else /tmp) writable")
         };
-        std::fs::DirBuilder::new().mode(0o700).create(&dir).map_err(fail)?;
-        let file = CodeFile { path: dir.join("program"), dir: dir.clone() };
+        let dir = PrivateDir::create().map_err(fail)?;
+        let path = dir.path.join("program");
         std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
             .mode(0o600)
-            .open(&file.path)
+            .open(&path)
             .and_then(|mut f| f.write_all(code.as_bytes()))
             .map_err(fail)?;
-        Ok(file)
-    }
-}
-
-impl Drop for CodeFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
+        Ok(CodeFile { dir, path })
     }
 }
 

@@ -13,7 +13,8 @@
 //! cannot be split, E0404 empty command, E0405 working directory not absolute, E0406
 //! working directory refused, E0407 working directory unusable, E0408 process could not be
 //! started, E0410 program text cannot be staged, E0411 working directory not trusted (owner or
-//! mode), E0412 environment variable refused.
+//! mode), E0412 environment variable refused; E0480–E0483 a hardened call the host cannot
+//! confine ([`harden`]).
 
 mod active;
 pub mod argv;
@@ -21,6 +22,7 @@ mod call;
 pub mod cgroup;
 mod code;
 mod environment;
+pub mod harden;
 pub mod limits;
 pub mod output;
 mod pidns;
@@ -44,6 +46,8 @@ pub struct NativeSandbox {
     allowed_env: Vec<String>,
     /// Give each call its own PID and mount namespace when the host allows it.
     use_namespaces: bool,
+    /// Confine every call with Landlock, seccomp and no capabilities ([`harden`]).
+    hardening: Option<harden::Settings>,
 }
 
 impl Default for NativeSandbox {
@@ -56,7 +60,7 @@ impl NativeSandbox {
     /// A runner that uses every containment mechanism the host offers.
     pub fn new() -> Self {
         pidns::guard_symbi();
-        NativeSandbox { use_cgroups: true, allowed_env: Vec::new(), use_namespaces: true }
+        NativeSandbox { use_cgroups: true, allowed_env: Vec::new(), use_namespaces: true, hardening: None }
     }
 
     /// A runner that never touches cgroups: process counts fall back to RLIMIT_NPROC, cores
@@ -64,7 +68,7 @@ impl NativeSandbox {
     /// where symbi must not create cgroups, and to exercise the fallback.
     pub fn without_cgroups() -> Self {
         pidns::guard_symbi();
-        NativeSandbox { use_cgroups: false, allowed_env: Vec::new(), use_namespaces: true }
+        NativeSandbox { use_cgroups: false, allowed_env: Vec::new(), use_namespaces: true, hardening: None }
     }
 
     /// The same runner, letting requests set these otherwise refused variables
@@ -79,6 +83,12 @@ impl NativeSandbox {
     pub fn without_namespaces(self) -> Self {
         NativeSandbox { use_namespaces: false, ..self }
     }
+
+    /// This runner, hardened: every call confined by the kernel before `exec`, or refused
+    /// where the host cannot ([`harden`]).
+    pub fn hardened(self, settings: harden::Settings) -> Self {
+        NativeSandbox { hardening: Some(settings), ..self }
+    }
 }
 
 impl Sandbox for NativeSandbox {
@@ -89,6 +99,9 @@ impl Sandbox for NativeSandbox {
     fn execute(&self, request: ExecRequest) -> BoxFuture<'_, Result<ExecResult, SandboxError>> {
         let (use_cgroups, use_namespaces) = (self.use_cgroups, self.use_namespaces);
         let allowed_env = self.allowed_env.clone();
-        Box::pin(async move { call::run(request, use_cgroups, use_namespaces, &allowed_env).await })
+        let hardening = self.hardening.clone();
+        Box::pin(async move {
+            call::run(request, use_cgroups, use_namespaces, &allowed_env, hardening.as_ref()).await
+        })
     }
 }

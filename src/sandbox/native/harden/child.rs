@@ -1,0 +1,120 @@
+//! What the program's process does to itself just before `exec`: empty its capability
+//! sets, set `no_new_privs`, enter its Landlock domain and install the seccomp filters.
+//! Everything that needs memory was prepared in the parent; this only makes system calls
+//! (async-signal-safe), and every failure fails the spawn.
+
+use seccompiler::BpfProgram;
+use std::ffi::CStr;
+use std::io;
+use std::os::fd::{AsRawFd, OwnedFd};
+
+/// The confinement one call's program applies to itself.
+#[derive(Debug)]
+pub struct ChildConfinement {
+    /// The call's Landlock ruleset.
+    pub ruleset: OwnedFd,
+    /// The `/proc` the program may read: the call's own (`/proc`, in its PID namespace), or
+    /// only its own process (`/proc/self`) when `/proc` is the host's.
+    pub proc_path: &'static CStr,
+    /// The Landlock rights on it.
+    pub proc_rights: u64,
+    /// The seccomp programs, installed in order.
+    pub filters: &'static [BpfProgram],
+    /// The highest capability number of this kernel.
+    pub last_cap: u32,
+    /// Emptying the bounding set must succeed (symbi is root); an unprivileged symbi has no
+    /// capability to lose, and `no_new_privs` keeps the program from gaining any.
+    pub must_drop_capabilities: bool,
+}
+
+/// `struct landlock_path_beneath_attr` of the kernel's uapi (packed there too).
+#[repr(C, packed)]
+struct PathBeneathAttr {
+    allowed_access: u64,
+    parent_fd: i32,
+}
+
+/// `LANDLOCK_RULE_PATH_BENEATH`.
+const RULE_PATH_BENEATH: libc::c_int = 1;
+
+fn check(r: libc::c_long) -> io::Result<()> {
+    if r < 0 { Err(io::Error::last_os_error()) } else { Ok(()) }
+}
+
+impl ChildConfinement {
+    /// Applies the confinement to the calling process (between fork and exec).
+    pub fn apply(&self) -> io::Result<()> {
+        self.drop_capabilities()?;
+        self.add_proc_rule();
+        // SAFETY: prctl and the Landlock system calls with integer arguments and a
+        // descriptor this process holds.
+        unsafe {
+            check(libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0).into())?;
+            check(libc::syscall(libc::SYS_landlock_restrict_self, self.ruleset.as_raw_fd(), 0u32))?;
+        }
+        for filter in self.filters {
+            seccompiler::apply_filter(filter).map_err(|_| io::Error::from_raw_os_error(libc::EPERM))?;
+        }
+        Ok(())
+    }
+
+    /// Empties the bounding, ambient and inheritable sets, so that the `exec` of any
+    /// program, root's or setuid, ends with no capability at all.
+    fn drop_capabilities(&self) -> io::Result<()> {
+        for cap in 0..=self.last_cap {
+            // SAFETY: prctl with integer arguments.
+            let r = unsafe { libc::prctl(libc::PR_CAPBSET_DROP, cap as libc::c_ulong, 0, 0, 0) };
+            if r != 0 && self.must_drop_capabilities {
+                return Err(io::Error::last_os_error());
+            }
+        }
+        // SAFETY: prctl with integer arguments.
+        unsafe { libc::prctl(libc::PR_CAP_AMBIENT, libc::PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) };
+        #[repr(C)]
+        struct Header {
+            version: u32,
+            pid: i32,
+        }
+        #[repr(C)]
+        #[derive(Clone, Copy, Default)]
+        struct Sets {
+            effective: u32,
+            permitted: u32,
+            inheritable: u32,
+        }
+        let mut header = Header { version: 0x2008_0522, pid: 0 };
+        let mut sets = [Sets::default(); 2];
+        // SAFETY: capget/capset with a version-3 header and two data words.
+        unsafe {
+            check(libc::syscall(libc::SYS_capget, &mut header, sets.as_mut_ptr()))?;
+            // Root's `exec` keeps what is inheritable: nothing may be.
+            for set in &mut sets {
+                set.inheritable = 0;
+            }
+            check(libc::syscall(libc::SYS_capset, &mut header, sets.as_ptr()))?;
+        }
+        Ok(())
+    }
+
+    /// Lets the program read the `/proc` of its call. Opened here, not in the parent: the
+    /// call's `/proc` exists only in its mount namespace. A failure leaves `/proc` closed.
+    fn add_proc_rule(&self) {
+        // SAFETY: open(2) of a static path; the descriptor is closed below.
+        let fd = unsafe { libc::open(self.proc_path.as_ptr(), libc::O_PATH | libc::O_CLOEXEC) };
+        if fd < 0 {
+            return;
+        }
+        let attr = PathBeneathAttr { allowed_access: self.proc_rights, parent_fd: fd };
+        // SAFETY: the attribute is a live, correctly laid out stack value.
+        unsafe {
+            libc::syscall(
+                libc::SYS_landlock_add_rule,
+                self.ruleset.as_raw_fd(),
+                RULE_PATH_BENEATH,
+                &attr as *const PathBeneathAttr,
+                0u32,
+            );
+            libc::close(fd);
+        }
+    }
+}

@@ -1,0 +1,132 @@
+//! Hardened tier None: every process of a call confined by the kernel before `exec`.
+//!
+//! - writes only beneath the working directory, the call's private `TMPDIR` and the
+//!   configured `writable_paths`; reads only of the system folders, `/etc` without its
+//!   secrets, a few device nodes, the call's own `/proc`, the working directory, the
+//!   installation of each allowed executable and the configured `readable_paths`
+//!   (Landlock, [`ruleset`]);
+//! - no TCP bind or connect (Landlock) and no socket but `AF_UNIX` (seccomp) unless the
+//!   agent declares `network`, which then allows `AF_INET` and `AF_INET6` too;
+//! - `no_new_privs`, every capability gone, and a deny-list of system calls answered with
+//!   `EPERM` ([`syscalls`]).
+//!
+//! The ruleset and the filters are prepared in symbi; the program's process only enforces
+//! them on itself ([`child`]), so its descendants inherit them. A host that cannot enforce
+//! a rule refuses the call ([`host`]): E0480 (Landlock), E0481 (seccomp), E0482 (the
+//! confinement cannot be prepared), E0483 (no private temporary folder).
+
+mod child;
+mod host;
+mod paths;
+mod ruleset;
+mod syscalls;
+
+pub use child::ChildConfinement;
+pub use host::{ABI_WITH_NETWORK, ABI_WITHOUT_NETWORK, HostSupport, PRETEND_NO_LANDLOCK, PRETEND_NO_SECCOMP};
+pub use paths::{DEVICES, ETC_SECRETS, KERNEL_FACTS, SYSTEM};
+pub use syscalls::denied_names;
+
+use super::code::PrivateDir;
+use super::resolve;
+use crate::sandbox::SandboxError;
+use std::path::{Path, PathBuf};
+
+/// The configured part of a hardened runner (`[native_execution]`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Settings {
+    /// `writable_paths`: folders every hardened call may also write.
+    pub writable: Vec<PathBuf>,
+    /// `readable_paths`: folders and files every hardened call may also read.
+    pub readable: Vec<PathBuf>,
+}
+
+/// One call's facts the confinement depends on.
+pub struct Call<'a> {
+    /// The checked working directory.
+    pub workdir: &'a Path,
+    /// The allowlist, whose installations are readable.
+    pub allowed_executables: &'a [String],
+    /// The folder of the call's code file, if it has one.
+    pub code_dir: Option<&'a Path>,
+    /// The agent declared `network`.
+    pub network: bool,
+    /// The call runs in its own PID and mount namespace (its `/proc` is its own).
+    pub namespaced: bool,
+}
+
+/// A call's confinement, ready for the child, and its private temporary folder (removed
+/// when this is dropped, after the call).
+pub struct Prepared {
+    /// What the program applies to itself before `exec`.
+    pub child: ChildConfinement,
+    /// The call's `TMPDIR`.
+    pub tmpdir: PrivateDir,
+    /// The mechanisms, for the transcript's `containment:` line.
+    pub report: String,
+}
+
+impl Settings {
+    /// Prepares the confinement of `call`, or refuses it when the host cannot enforce it.
+    pub fn prepare(&self, call: &Call<'_>) -> Result<Prepared, SandboxError> {
+        let host = HostSupport::get();
+        host.require(call.network)?;
+        let unprepared = |detail: String| {
+            SandboxError::new("E0482", format!("the confinement of this hardened call cannot be prepared: {detail}"))
+                .with_help(
+                    "check that every path in `native_execution.readable_paths` and `writable_paths` exists, \
+                     or run the agent on a container tier",
+                )
+        };
+        let filters = syscalls::programs(call.network).map_err(unprepared)?;
+        let tmpdir = PrivateDir::create().map_err(|e| {
+            SandboxError::new("E0483", format!("the private temporary folder of a hardened call cannot be created: {e}"))
+                .with_note(format!("under {}", std::env::temp_dir().display()))
+                .with_help("make the temporary directory ($TMPDIR, else /tmp) writable by symbi")
+        })?;
+        let mut read: Vec<PathBuf> = installations(call.allowed_executables, call.workdir);
+        read.extend(call.code_dir.map(Path::to_path_buf));
+        read.extend(self.readable.iter().cloned());
+        let mut write = vec![call.workdir, tmpdir.path.as_path()];
+        write.extend(self.writable.iter().map(PathBuf::as_path));
+        let ruleset = ruleset::create(&ruleset::CallPaths { read, write }, call.network).map_err(unprepared)?;
+        let root = nix::unistd::geteuid().is_root();
+        let child = ChildConfinement {
+            ruleset,
+            proc_path: if call.namespaced { c"/proc" } else { c"/proc/self" },
+            proc_rights: ruleset::proc_rights(),
+            filters,
+            last_cap: last_capability(),
+            must_drop_capabilities: root,
+        };
+        let abi = host.landlock_abi.unwrap_or(0);
+        let network = if call.network { "network granted" } else { "network refused" };
+        let report = format!("landlock ABI {abi} ({network}), seccomp deny-list, no_new_privs, no capabilities");
+        Ok(Prepared { child, tmpdir, report })
+    }
+}
+
+/// The installations of the allowed executables that lie outside the system folders.
+fn installations(allowed: &[String], workdir: &Path) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = Vec::new();
+    for entry in allowed {
+        let Some(canonical) = resolve::canonical_executable(entry, workdir) else { continue };
+        if let Some(place) = paths::installation(&canonical)
+            && !out.contains(&place)
+        {
+            out.push(place);
+        }
+    }
+    out
+}
+
+/// The highest capability number this kernel knows (`/proc/sys/kernel/cap_last_cap`), or
+/// the highest libc names when that cannot be read.
+fn last_capability() -> u32 {
+    static LAST: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+    *LAST.get_or_init(|| {
+        std::fs::read_to_string("/proc/sys/kernel/cap_last_cap")
+            .ok()
+            .and_then(|s| s.trim().parse().ok())
+            .unwrap_or(40)
+    })
+}

@@ -1,0 +1,104 @@
+//! The Landlock ruleset of one call. The system paths are opened once per process; a call
+//! adds them, its working directory, its temporary folder and the configured paths to a
+//! fresh ruleset (a few system calls, no path lookups for the system part), which the child
+//! then enforces on itself.
+
+use super::paths;
+use landlock::{
+    ABI, Access, AccessFs, AccessNet, BitFlags, PathBeneath, PathFd, Ruleset, RulesetAttr, RulesetCreatedAttr,
+};
+use std::os::fd::OwnedFd;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+/// The ABI whose rights a ruleset handles: every file system right up to device ioctls
+/// (ABI 5) and TCP bind and connect (ABI 4). On an older kernel the rights it lacks are
+/// left out ([`HostSupport::require`](super::HostSupport::require) refused the call first
+/// if that would leave a rule unenforced).
+const TARGET: ABI = ABI::V5;
+
+/// What a call may do beneath one path.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Grant {
+    /// Read and execute.
+    Read,
+    /// Read, write and truncate a device node.
+    Device,
+    /// Everything: create, write, remove, rename.
+    Write,
+}
+
+impl Grant {
+    /// The Landlock rights of this grant, for a folder or (`file`) a single file.
+    pub fn rights(self, file: bool) -> BitFlags<AccessFs> {
+        let all = match self {
+            Grant::Read => AccessFs::from_read(TARGET),
+            Grant::Device => {
+                AccessFs::ReadFile | AccessFs::WriteFile | AccessFs::Truncate | AccessFs::IoctlDev
+            }
+            Grant::Write => AccessFs::from_all(TARGET),
+        };
+        if file { all & AccessFs::from_file(TARGET) } else { all }
+    }
+}
+
+/// A path opened for a rule, with its grant.
+struct Opened {
+    fd: PathFd,
+    rights: BitFlags<AccessFs>,
+}
+
+impl Opened {
+    fn open(path: &Path, grant: Grant) -> Option<Opened> {
+        let file = !std::fs::metadata(path).ok()?.is_dir();
+        Some(Opened { fd: PathFd::new(path).ok()?, rights: grant.rights(file) })
+    }
+}
+
+/// The system part, opened once: the system folders, `/etc` without its secrets, the
+/// kernel facts and the device nodes. Paths this host lacks are skipped.
+fn system() -> &'static [Opened] {
+    static SYSTEM: OnceLock<Vec<Opened>> = OnceLock::new();
+    SYSTEM.get_or_init(|| {
+        let read = paths::SYSTEM.iter().chain(paths::KERNEL_FACTS).map(PathBuf::from).chain(paths::etc());
+        let read = read.filter_map(|p| Opened::open(&p, Grant::Read));
+        let devices = paths::DEVICES.iter().filter_map(|p| Opened::open(Path::new(p), Grant::Device));
+        read.chain(devices).collect()
+    })
+}
+
+/// One call's extra paths.
+pub struct CallPaths<'a> {
+    /// Folders and files read (working directory's siblings never: only what is listed).
+    pub read: Vec<PathBuf>,
+    /// Folders written.
+    pub write: Vec<&'a Path>,
+}
+
+/// Creates the ruleset of one call: the system part, `paths`, and (unless `network`) no
+/// TCP bind or connect at all. A listed path that cannot be opened is an error naming it.
+pub fn create(paths: &CallPaths<'_>, network: bool) -> Result<OwnedFd, String> {
+    let error = |e: landlock::RulesetError| format!("the Landlock ruleset cannot be built: {e}");
+    let mut ruleset = Ruleset::default().handle_access(AccessFs::from_all(TARGET)).map_err(error)?;
+    if !network {
+        ruleset = ruleset.handle_access(AccessNet::from_all(TARGET)).map_err(error)?;
+    }
+    let mut created = ruleset.create().map_err(error)?;
+    for opened in system() {
+        created = created.add_rule(PathBeneath::new(&opened.fd, opened.rights)).map_err(error)?;
+    }
+    let listed = paths.read.iter().map(|p| (p.as_path(), Grant::Read));
+    for (path, grant) in listed.chain(paths.write.iter().map(|p| (*p, Grant::Write))) {
+        let opened = Opened::open(path, grant)
+            .ok_or_else(|| format!("`{}` cannot be opened for a Landlock rule", path.display()))?;
+        created = created.add_rule(PathBeneath::new(&opened.fd, opened.rights)).map_err(error)?;
+    }
+    let fd: Option<OwnedFd> = created.into();
+    fd.ok_or_else(|| "the kernel did not create a Landlock ruleset".to_string())
+}
+
+/// The rights of `/proc` for the child's own rule (added in the child, where `/proc` is
+/// the call's own), as the raw bits the kernel takes.
+pub fn proc_rights() -> u64 {
+    Grant::Read.rights(false).bits()
+}
