@@ -132,11 +132,12 @@ impl<'a> AgentFacts<'a> {
                 .with_help(refusal.help());
             diags.push(self.with_tier_note(d));
         }
-        if !policy::network_deniable(tier) && !self.declared.contains(&"network") {
+        let hardened = policy::hardened(tier, policy::agent_profile(self.agent), ctx.config);
+        if !policy::network_deniable(tier, hardened) && !self.declared.contains(&"network") {
             let d = Diagnostic::warning(codes::NETWORK_NOT_DENIABLE, format!("tier {tier} cannot deny the network"))
                 .with_primary(span, "the host network stays reachable")
-                .with_note("on tier None processes run on the host, which has the network whether declared or not")
-                .with_help("declare `network` in `capabilities` to say so, or use Tier1 or higher, where the container has no network unless declared");
+                .with_note("unhardened, tier None processes run on the host, which has the network whether declared or not")
+                .with_help("declare `network` in `capabilities` to say so; or harden the agent's calls (`sandbox: Moderate`, or `native_execution.harden = true`), which refuses undeclared network; or use Tier1 or higher");
             diags.push(self.with_tier_note(d));
         }
         let Some(sandbox) = self.agent.security().and_then(|s| s.sandbox.as_ref()) else { return };

@@ -105,7 +105,8 @@ pub fn run(args: RunArgs) -> u8 {
         transcript.diagnostic(&d);
         return EXIT_FAILURE;
     }
-    let sandbox = match sandbox::for_tier(effective.tier, &cfg) {
+    let hardened = policy::hardened(effective.tier, policy::agent_profile(agent), &cfg);
+    let sandbox = match sandbox::for_tier(effective.tier, &cfg, hardened) {
         Ok(sandbox) => sandbox,
         Err(e) => {
             let label = format!("tier {}, {}", effective.tier, effective.source.describe());

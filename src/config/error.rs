@@ -22,6 +22,10 @@ pub const E_BAD_ENV: &str = "E0506";
 pub const E_CONFLICT: &str = "E0507";
 /// `symbi trust` cannot record or revoke a folder (no `config.toml`, no trust store).
 pub const E_TRUST: &str = "E0508";
+/// A relative path in `native_execution.writable_paths` or `readable_paths`.
+pub const E_RELATIVE_CONFINEMENT_PATH: &str = "E0515";
+/// A `native_execution.writable_paths` entry holding system folders (`/`, `/usr`, `/etc`).
+pub const E_WRITABLE_SYSTEM_PATH: &str = "E0516";
 /// A `config.toml` beside the agent file was not read: its folder is not trusted.
 pub const W_UNTRUSTED: &str = "W0501";
 

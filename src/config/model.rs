@@ -97,6 +97,12 @@ pub struct NativeExecutionConfig {
     /// Variables a request's `env` may set although
     /// [`env_policy`](crate::sandbox::env_policy) refuses them by default (exact names).
     pub allowed_env: Vec<String>,
+    /// Confine `Permissive` agents on tier None too, as `Moderate` ones always are.
+    pub harden: bool,
+    /// Folders hardened calls may write besides their working directory and `TMPDIR`.
+    pub writable_paths: Vec<PathBuf>,
+    /// Folders and files hardened calls may read besides the system folders.
+    pub readable_paths: Vec<PathBuf>,
     /// Bytes kept per output stream of one call.
     pub max_output_bytes: u64,
     /// RLIMIT_FSIZE in MiB.
@@ -175,6 +181,9 @@ impl Default for Config {
                 max_execution_time_seconds: 300,
                 allowed_executables: ["bash", "sh", "python3", "python", "node"].map(String::from).to_vec(),
                 allowed_env: Vec::new(),
+                harden: false,
+                writable_paths: Vec::new(),
+                readable_paths: Vec::new(),
                 max_output_bytes: 10 * 1024 * 1024,
                 max_file_size_mb: Some(1024),
                 max_open_files: Some(1024),

@@ -45,6 +45,10 @@ fn text(s: &str) -> String {
     format!("{s:?}")
 }
 
+fn paths(list: &[std::path::PathBuf]) -> String {
+    format!("[{}]", list.iter().map(|p| path(p)).collect::<Vec<_>>().join(", "))
+}
+
 fn path(p: &Path) -> String {
     text(&p.to_string_lossy())
 }
@@ -79,6 +83,9 @@ pub fn value_of(cfg: &Config, key: &str) -> Option<String> {
         "native_execution.allowed_env" => {
             format!("[{}]", n.allowed_env.iter().map(|e| text(e)).collect::<Vec<_>>().join(", "))
         }
+        "native_execution.harden" => n.harden.to_string(),
+        "native_execution.writable_paths" => paths(&n.writable_paths),
+        "native_execution.readable_paths" => paths(&n.readable_paths),
         "native_execution.max_output_bytes" => n.max_output_bytes.to_string(),
         "native_execution.max_file_size_mb" => limit(n.max_file_size_mb),
         "native_execution.max_open_files" => limit(n.max_open_files),

@@ -28,6 +28,9 @@ pub enum Kind {
     Tier,
     /// A list of non-empty strings.
     StrList,
+    /// A list of absolute paths (E0515 for a relative one, E0516 for a writable one that
+    /// would void the confinement of hardened calls).
+    PathList,
     /// `{ Environment = { var_name = "..." } }` or `{ File = { path = "..." } }`.
     KeyProvider,
     /// A nested table with its own keys.
@@ -47,6 +50,7 @@ impl Kind {
             Kind::FilePath => "a path (a string; relative to the config file's folder)",
             Kind::Tier => "a tier name (a string: \"None\", \"Tier1\", \"Tier2\" or \"Tier3\")",
             Kind::StrList => "an array of strings",
+            Kind::PathList => "an array of absolute paths",
             Kind::KeyProvider => "an inline table such as { Environment = { var_name = \"SYMBIONT_KEY\" } }",
             Kind::Table(_) => "a table",
         }
@@ -91,6 +95,9 @@ pub const NATIVE_EXECUTION: &[Key] = &[
     key("max_execution_time_seconds", int(1, 7 * 24 * 3600)),
     key("allowed_executables", Kind::StrList),
     key("allowed_env", Kind::StrList),
+    key("harden", Kind::Bool),
+    key("writable_paths", Kind::PathList),
+    key("readable_paths", Kind::PathList),
     key("max_output_bytes", int(1, i64::MAX as u64)),
     key("max_file_size_mb", Kind::Limit),
     key("max_open_files", Kind::Limit),

@@ -2,7 +2,9 @@
 //! problem is reported at its key or value, all at once.
 
 use super::apply::Value;
-use super::error::{E_BAD_VALUE, E_CONFLICT, E_UNKNOWN_KEY, E_WRONG_TYPE};
+use super::error::{
+    E_BAD_VALUE, E_CONFLICT, E_RELATIVE_CONFINEMENT_PATH, E_UNKNOWN_KEY, E_WRITABLE_SYSTEM_PATH, E_WRONG_TYPE,
+};
 use super::schema::{self, Key, Kind};
 use crate::diag::{Diagnostic, Label, Span};
 use crate::security::Tier;
@@ -223,6 +225,20 @@ impl<'a> Validator<'a> {
                     return None;
                 }
             },
+            (Kind::PathList, DeValue::Array(items)) => {
+                let Value::List(list) = self.value(key, &Key { kind: Kind::StrList, ..*spec }, value, key_span)?
+                else {
+                    return None;
+                };
+                let before = self.diagnostics.len();
+                for (item, path) in items.iter().zip(&list) {
+                    self.confinement_path(key, path, span_of(item));
+                }
+                if self.diagnostics.len() > before {
+                    return None;
+                }
+                Value::List(list)
+            }
             (Kind::StrList, DeValue::Array(items)) => {
                 let mut list = Vec::new();
                 let mut bad = false;
@@ -259,6 +275,28 @@ impl<'a> Validator<'a> {
             }
         };
         Some(out)
+    }
+
+    /// E0515 for a relative path of a hardened call's extra paths; E0516 for a writable one
+    /// that holds the system folders (every program and library would be writable).
+    fn confinement_path(&mut self, key: &str, path: &str, span: Span) {
+        if !path.starts_with('/') {
+            let d = Diagnostic::error(E_RELATIVE_CONFINEMENT_PATH, format!("`{key}` needs absolute paths"))
+                .with_primary_label(self.label(span, format!("`{path}` is relative")))
+                .with_note("a hardened call's paths must not depend on the folder symbi starts in")
+                .with_help(format!("write the full path, such as \"/srv/data/{path}\""));
+            self.diagnostics.push(d);
+            return;
+        }
+        let system = ["/", "/usr", "/bin", "/sbin", "/lib", "/lib64", "/etc", "/boot", "/proc", "/sys", "/dev"];
+        let normal = std::path::Path::new(path);
+        if key.ends_with("writable_paths") && system.iter().any(|s| std::path::Path::new(s).starts_with(normal)) {
+            let d = Diagnostic::error(E_WRITABLE_SYSTEM_PATH, format!("`{path}` cannot be writable by hardened calls"))
+                .with_primary_label(self.label(span, "holds system folders"))
+                .with_note("programs, libraries or the kernel's interfaces would become writable, voiding the confinement")
+                .with_help("name the folder the agent's commands need to write, such as \"/srv/agent-output\"");
+            self.diagnostics.push(d);
+        }
     }
 
     /// `{ Environment = { var_name = "..." } }` or `{ File = { path = "..." } }`: exactly one

@@ -2,7 +2,7 @@
 
 use super::docker::DockerSandbox;
 use super::firecracker::FirecrackerSandbox;
-use super::native::NativeSandbox;
+use super::native::{NativeSandbox, harden};
 use super::{Sandbox, SandboxError};
 use crate::config::Config;
 use crate::security::Tier;
@@ -11,11 +11,23 @@ use std::sync::Arc;
 /// The sandbox that runs calls on `tier`. Each tier either runs for real or fails with a
 /// diagnostic saying why (E0450 no engine, E0455 Tier3 preflight); a tier never falls back
 /// to another, least of all to native execution.
-pub fn for_tier(tier: Tier, cfg: &Config) -> Result<Arc<dyn Sandbox>, SandboxError> {
+///
+/// `hardened` (from [`policy::hardened`](crate::security::policy::hardened)) confines every
+/// native call with the kernel, or refuses it where the host cannot.
+pub fn for_tier(tier: Tier, cfg: &Config, hardened: bool) -> Result<Arc<dyn Sandbox>, SandboxError> {
     let docker_host = std::env::var("DOCKER_HOST").ok();
     match tier {
         Tier::None => {
-            Ok(Arc::new(NativeSandbox::new().with_allowed_env(cfg.native_execution.allowed_env.clone())))
+            let native = &cfg.native_execution;
+            let runner = NativeSandbox::new().with_allowed_env(native.allowed_env.clone());
+            if !hardened {
+                return Ok(Arc::new(runner));
+            }
+            let settings = harden::Settings {
+                writable: native.writable_paths.clone(),
+                readable: native.readable_paths.clone(),
+            };
+            Ok(Arc::new(runner.hardened(settings)))
         }
         Tier::Tier1 => Ok(Arc::new(DockerSandbox::tier1(cfg, docker_host.as_deref())?)),
         Tier::Tier2 => Ok(Arc::new(super::gvisor::sandbox(cfg, docker_host.as_deref())?)),

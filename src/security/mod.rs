@@ -12,7 +12,8 @@ use std::fmt;
 /// An isolation tier, ordered from least to most isolated.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub enum Tier {
-    /// Native execution on the host: rlimits, timeouts and an allowlist, no isolation.
+    /// Native execution on the host: rlimits, timeouts and an allowlist; hardened by the
+    /// kernel (Landlock, seccomp) for `Moderate` agents.
     None,
     /// A one-shot Docker container.
     Tier1,
@@ -74,7 +75,7 @@ impl fmt::Display for Tier {
 pub enum Profile {
     /// Any tier will do.
     Permissive,
-    /// Needs Tier1 or higher.
+    /// Any tier; on tier None every call is hardened (Landlock, seccomp, no capabilities).
     Moderate,
     /// Needs Tier2 or higher.
     Strict,
@@ -107,7 +108,7 @@ impl Profile {
     pub fn minimum_tier(self) -> Tier {
         match self {
             Profile::Permissive => Tier::None,
-            Profile::Moderate => Tier::Tier1,
+            Profile::Moderate => Tier::None,
             Profile::Strict => Tier::Tier2,
         }
     }

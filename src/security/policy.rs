@@ -233,16 +233,28 @@ pub fn capability_available(tier: Tier, capability: &str) -> bool {
     }
 }
 
-/// Whether `profile` can be honoured on `tier` (`Moderate` needs Tier1 or higher, `Strict`
-/// Tier2 or higher).
+/// Whether `profile` can be honoured on `tier` (`Strict` needs Tier2 or higher; `Moderate`
+/// runs anywhere, hardened on tier None).
 pub fn profile_allows(profile: Profile, tier: Tier) -> bool {
     tier >= profile.minimum_tier()
 }
 
-/// Whether a call gets the network: on tier None always (it cannot be withheld), on
-/// container tiers only when the agent declares `network`.
-pub fn network_granted(tier: Tier, declared: bool) -> bool {
-    declared || !network_deniable(tier)
+/// The profile an agent asks for in `security.sandbox`, if it names a valid one.
+pub fn agent_profile(agent: &ast::Agent) -> Option<Profile> {
+    agent.security()?.sandbox.as_ref()?.value
+}
+
+/// Whether native calls are hardened (every process confined by Landlock and seccomp, no
+/// capabilities): on tier None for a `Moderate` or `Strict` agent, and for every agent with
+/// `native_execution.harden`. Never on container tiers, which have their own walls.
+pub fn hardened(tier: Tier, profile: Option<Profile>, cfg: &Config) -> bool {
+    tier == Tier::None && (cfg.native_execution.harden || profile.is_some_and(|p| p >= Profile::Moderate))
+}
+
+/// Whether a call gets the network: when the agent declares `network`, and otherwise only
+/// on unhardened tier None, which cannot withhold it.
+pub fn network_granted(tier: Tier, hardened: bool, declared: bool) -> bool {
+    declared || !network_deniable(tier, hardened)
 }
 
 /// Whether the working directory is reachable by a call: declared `local_filesystem` on a
@@ -253,9 +265,9 @@ pub fn filesystem_granted(tier: Tier, declared: bool) -> bool {
 }
 
 /// Whether the tier can withhold the network from an agent that did not declare `network`
-/// (tier None cannot: the host network stays reachable).
-pub fn network_deniable(tier: Tier) -> bool {
-    tier != Tier::None
+/// (unhardened tier None cannot: the host network stays reachable).
+pub fn network_deniable(tier: Tier, hardened: bool) -> bool {
+    tier != Tier::None || hardened
 }
 
 /// The executables that may run: the configuration's `native_execution.allowed_executables`,

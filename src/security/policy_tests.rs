@@ -158,7 +158,8 @@ fn capabilities_per_tier() {
         assert!(capability_available(tier, "environment"));
         assert!(!capability_available(tier, "telepathy"));
         assert_eq!(capability_available(tier, "local_filesystem"), tier != Tier::Tier3);
-        assert_eq!(network_deniable(tier), tier != Tier::None);
+        assert_eq!(network_deniable(tier, false), tier != Tier::None);
+        assert!(network_deniable(tier, true));
     }
 }
 
@@ -278,18 +279,36 @@ fn widenings_name_the_configured_limit() {
 }
 
 #[test]
+fn tier_none_is_hardened_for_moderate_and_strict_and_with_harden() {
+    use crate::security::Profile;
+    let mut cfg = Config::default();
+    assert!(!hardened(Tier::None, None, &cfg));
+    assert!(!hardened(Tier::None, Some(Profile::Permissive), &cfg));
+    assert!(hardened(Tier::None, Some(Profile::Moderate), &cfg));
+    assert!(hardened(Tier::None, Some(Profile::Strict), &cfg));
+    assert!(!hardened(Tier::Tier1, Some(Profile::Moderate), &cfg));
+    cfg.native_execution.harden = true;
+    assert!(hardened(Tier::None, None, &cfg));
+    assert!(hardened(Tier::None, Some(Profile::Permissive), &cfg));
+    assert!(!hardened(Tier::Tier2, None, &cfg));
+}
+
+#[test]
 fn profiles_network_and_filesystem_per_tier() {
     use crate::security::Profile;
     assert!(profile_allows(Profile::Permissive, Tier::None));
-    assert!(!profile_allows(Profile::Moderate, Tier::None));
+    assert!(profile_allows(Profile::Moderate, Tier::None));
     assert!(profile_allows(Profile::Moderate, Tier::Tier1));
+    assert!(!profile_allows(Profile::Strict, Tier::None));
     assert!(!profile_allows(Profile::Strict, Tier::Tier1));
     assert!(profile_allows(Profile::Strict, Tier::Tier2));
     assert!(profile_allows(Profile::Strict, Tier::Tier3));
 
-    assert!(network_granted(Tier::None, false));
-    assert!(!network_granted(Tier::Tier1, false));
-    assert!(network_granted(Tier::Tier2, true));
+    assert!(network_granted(Tier::None, false, false));
+    assert!(!network_granted(Tier::None, true, false));
+    assert!(network_granted(Tier::None, true, true));
+    assert!(!network_granted(Tier::Tier1, false, false));
+    assert!(network_granted(Tier::Tier2, false, true));
 
     assert!(filesystem_granted(Tier::None, false));
     assert!(!filesystem_granted(Tier::Tier1, false));

@@ -74,7 +74,8 @@ async fn code_running_variables_are_refused_and_the_planted_code_never_runs() {
         // Control, and the configuration's way out: allowed by name, the same request runs
         // and the plant does what it was planted for.
         let names = attack.vars.iter().map(|(k, _)| k.to_string()).collect();
-        let allowed = runner().with_allowed_env(names);
+        // Unhardened: the plant writes its marker outside the working directory.
+        let allowed = NativeSandbox::new().with_allowed_env(names);
         let r = on(&allowed, attack_request(&attack)).await.unwrap_or_else(|e| panic!("{e:?}"));
         assert!(marker.exists(), "{} allowed by name did not reach the program: {r:?}", attack.name);
         std::fs::remove_file(&marker).unwrap_or_else(|e| panic!("{e}"));
@@ -101,11 +102,11 @@ async fn the_configurations_allowed_env_reaches_the_runner_of_tier_none() {
     let mut req = request(&["sh", "-c", "echo \"$PYTHONPATH\""]);
     req.env.insert("PYTHONPATH".into(), "/opt/agent-lib".into());
     let plain =
-        symbi::sandbox::for_tier(symbi::security::Tier::None, &cfg).unwrap_or_else(|e| panic!("{e:?}"));
+        symbi::sandbox::for_tier(symbi::security::Tier::None, &cfg, false).unwrap_or_else(|e| panic!("{e:?}"));
     assert_eq!(plain.execute(req.clone()).await.err().map(|e| e.code), Some("E0412"));
     cfg.native_execution.allowed_env = vec!["PYTHONPATH".into()];
     let allowing =
-        symbi::sandbox::for_tier(symbi::security::Tier::None, &cfg).unwrap_or_else(|e| panic!("{e:?}"));
+        symbi::sandbox::for_tier(symbi::security::Tier::None, &cfg, false).unwrap_or_else(|e| panic!("{e:?}"));
     let r = allowing.execute(req).await.unwrap_or_else(|e| panic!("{e:?}"));
     assert_eq!(r.stdout, "/opt/agent-lib\n");
 }

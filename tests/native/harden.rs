@@ -58,7 +58,7 @@ async fn a_hardened_call_writes_inside_its_working_directory_and_temp_folder_onl
     assert_eq!(std::fs::read_to_string(wd.join("inside.txt")).unwrap(), "in\n");
     // Unhardened, the same write outside succeeds: the test can fail.
     let req = bash(&format!("echo out > {}", target.display()));
-    assert!(run_ok(req).await.success);
+    assert!(control_ok(req).await.success);
     assert!(target.exists());
 }
 
@@ -78,7 +78,7 @@ async fn a_hardened_call_cannot_read_secrets_but_reads_its_working_directory() {
     assert!(!r.stdout.contains("root:*") && !r.stdout.contains("root:$"), "{r:?}");
     assert!(r.stdout.ends_with("root:\n"), "/etc/passwd stays readable: {r:?}");
     assert_eq!(r.stderr.matches("Permission denied").count(), 4, "{}", r.stderr);
-    let plain = run_ok(bash(&format!("cat {}", secret.display()))).await;
+    let plain = control_ok(bash(&format!("cat {}", secret.display()))).await;
     assert_eq!(plain.stdout, "hunter2");
 }
 
@@ -236,6 +236,6 @@ async fn the_result_names_the_hardening() {
     let r = run_hardened(bash("true")).await;
     assert!(r.containment.hardening.starts_with("landlock ABI "), "{:?}", r.containment);
     assert!(r.containment.hardening.contains("network refused"));
-    let plain = run_ok(bash("true")).await;
+    let plain = control_ok(bash("true")).await;
     assert_eq!(plain.containment.hardening, "");
 }

@@ -62,6 +62,12 @@ pub async fn run(request: ExecRequest) -> Result<ExecResult, SandboxError> {
     runner().execute(request).await
 }
 
+/// Runs `request` unhardened whatever [`HARDEN_ALL`] says: a control proving that an attack
+/// whose plant lies outside the working directory is real.
+pub async fn control_ok(request: ExecRequest) -> ExecResult {
+    NativeSandbox::new().execute(request).await.unwrap_or_else(|e| panic!("the control was refused: {e:?}"))
+}
+
 /// Runs `request` and fails the test on a refusal.
 pub async fn run_ok(request: ExecRequest) -> ExecResult {
     match run(request).await {

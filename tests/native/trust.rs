@@ -60,7 +60,7 @@ async fn a_directory_another_user_planted_is_refused_and_the_planted_code_never_
         let mut req = request(argv);
         req.allowed_executables.push("git".into());
         req.working_dir = wd.clone();
-        run_ok(req).await;
+        control_ok(req).await;
         assert!(marker.exists(), "the plant did not run in the control for {argv:?}");
         std::fs::remove_file(&marker).unwrap_or_else(|e| panic!("{e}"));
     }
