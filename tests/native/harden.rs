@@ -239,3 +239,50 @@ async fn the_result_names_the_hardening() {
     let plain = control_ok(bash("true")).await;
     assert_eq!(plain.containment.hardening, "");
 }
+
+/// `symbi run` of a `Moderate` agent on tier None whose command writes a marker, with
+/// `pretend` set in symbi's environment.
+fn run_moderate_agent(pretend: Option<&str>) -> (std::process::Output, PathBuf) {
+    let tmp = PathBuf::from("/tmp/symbi-native-tests").join(unique("refusal"));
+    std::fs::create_dir_all(&tmp).unwrap();
+    let marker = tmp.join("work").join("ran");
+    let agent = tmp.join("agent.symbi");
+    std::fs::write(
+        &agent,
+        "agent Hardened {\n  security { tier: None sandbox: Moderate capabilities: [\"local_filesystem\"] }\n  \
+         on trigger \"t\" {\n    let r = execute_native(\"sh -c 'echo ran > ran'\")\n    print(r.stdout)\n  }\n}\n",
+    )
+    .unwrap();
+    let mut cmd = std::process::Command::new(crate::support::symbi_bin());
+    cmd.arg("run").arg(&agent).arg("--native").current_dir(crate::support::root());
+    for (k, _) in std::env::vars().filter(|(k, _)| k.starts_with("SYMBIONT_") || k.starts_with("SYMBI_TEST_")) {
+        cmd.env_remove(k);
+    }
+    cmd.env("NO_COLOR", "1")
+        .env("SYMBIONT_NATIVE_WORKING_DIR", tmp.join("work"))
+        .env("XDG_STATE_HOME", tmp.join("state"));
+    if let Some(name) = pretend {
+        cmd.env(name, "1");
+    }
+    (cmd.output().unwrap(), marker)
+}
+
+#[test]
+fn a_host_without_landlock_or_seccomp_refuses_the_hardened_call_and_runs_nothing() {
+    let (out, marker) = run_moderate_agent(None);
+    let stdout = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{out:?}");
+    assert!(marker.exists(), "the control did not run: {out:?}");
+    assert!(stdout.contains("hardened by landlock ABI"), "the transcript names the hardening: {stdout}");
+    for (switch, code, what) in [
+        ("SYMBI_TEST_PRETEND_NO_LANDLOCK", "E0480", "Landlock"),
+        ("SYMBI_TEST_PRETEND_NO_SECCOMP", "E0481", "seccomp"),
+    ] {
+        let (out, marker) = run_moderate_agent(Some(switch));
+        let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert!(!out.status.success(), "{text}");
+        assert!(text.contains(code) && text.contains(what), "{text}");
+        assert!(text.contains("Tier1"), "the help names a way out: {text}");
+        assert!(!marker.exists(), "the command ran unconfined under {switch}");
+    }
+}
