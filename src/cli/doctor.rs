@@ -14,6 +14,7 @@ use serde_json::Value;
 struct Report {
     tiers: Vec<TierReport>,
     native_containment: HostContainment,
+    hardening: native::harden::HardeningReport,
     host: HostMechanisms,
     config: ConfigReport,
 }
@@ -63,6 +64,7 @@ pub fn run(args: DoctorArgs) -> u8 {
     let report = Report {
         tiers,
         native_containment: native::probe(),
+        hardening: native::harden::report(),
         host: availability::host_mechanisms(),
         config: config_report(&cfg),
     };
@@ -164,6 +166,7 @@ fn human(r: &Report) -> String {
         "  landlock:   {}\n",
         h.landlock_abi.map_or("not available".to_string(), |v| format!("ABI {v}"))
     ));
+    s.push_str(&r.hardening.human());
     s.push_str(&format!(
         "\nConfiguration ({})\n",
         r.config.file.as_deref().map_or("no file: defaults and environment".to_string(), |f| format!(

@@ -286,3 +286,25 @@ fn a_host_without_landlock_or_seccomp_refuses_the_hardened_call_and_runs_nothing
         assert!(!marker.exists(), "the command ran unconfined under {switch}");
     }
 }
+
+#[test]
+fn doctor_shows_what_moderate_on_tier_none_enforces_here() {
+    let doctor = |pretend: Option<&str>| {
+        let mut cmd = std::process::Command::new(crate::support::symbi_bin());
+        cmd.arg("doctor").env("NO_COLOR", "1").env_remove(PRETEND_LANDLOCK);
+        if let Some(name) = pretend {
+            cmd.env(name, "1");
+        }
+        String::from_utf8_lossy(&cmd.output().unwrap().stdout).into_owned()
+    };
+    let text = doctor(None);
+    assert!(text.contains("Hardened native"), "{text}");
+    assert!(text.contains("  landlock:   ABI "), "{text}");
+    assert!(text.contains("  Moderate:   enforced"), "{text}");
+    assert!(text.contains("/etc without /etc/shadow"), "{text}");
+    let refused = doctor(Some(PRETEND_LANDLOCK));
+    assert!(refused.contains("  landlock:   not available"), "{refused}");
+    assert!(refused.contains("  Moderate:   refused (E0480)"), "{refused}");
+}
+
+const PRETEND_LANDLOCK: &str = "SYMBI_TEST_PRETEND_NO_LANDLOCK";

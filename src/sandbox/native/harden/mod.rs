@@ -18,13 +18,13 @@
 mod child;
 mod host;
 mod paths;
+mod report;
 mod ruleset;
 mod syscalls;
 
 pub use child::ChildConfinement;
 pub use host::{ABI_WITH_NETWORK, ABI_WITHOUT_NETWORK, HostSupport, PRETEND_NO_LANDLOCK, PRETEND_NO_SECCOMP};
-pub use paths::{DEVICES, ETC_SECRETS, KERNEL_FACTS, SYSTEM};
-pub use syscalls::denied_names;
+pub use report::{HardeningReport, report};
 
 use super::code::PrivateDir;
 use super::resolve;
