@@ -2,7 +2,8 @@
 //!
 //! `cargo bench --bench native_spawn`. The groups: a bare spawn of `/bin/true`; the runner
 //! with every limit on (rlimits, cgroups where the host has them, and the call's own PID and
-//! mount namespace where symbi may create them); the same without the namespace; the
+//! mount namespace where symbi may create them); the same hardened (Landlock, seccomp, no
+//! capabilities); the same without the namespace; the
 //! runner without cgroups (rlimits, process-group kill and the subreaper sweep); and 100
 //! calls at once through the runner.
 
@@ -35,6 +36,7 @@ fn spawn(c: &mut Criterion) {
     });
     for (name, sandbox) in [
         ("runner_all_limits", NativeSandbox::new()),
+        ("runner_hardened", NativeSandbox::new().hardened(Default::default())),
         ("runner_no_namespace", NativeSandbox::new().without_namespaces()),
         ("runner_no_cgroups", NativeSandbox::without_cgroups()),
     ] {
