@@ -6,6 +6,10 @@
 //! alike; medians are compared. Run with `cargo bench --bench hardening`
 //! (`SYMBI_BENCH_CALLS` native calls per side, default 400; `SYMBI_BENCH_TIER1_CALLS`
 //! container calls, default 15, 0 to skip Tier1). Prints a Markdown table.
+//!
+//! For CPU figures that load does not blur: `SYMBI_BENCH_ONLY=plain` or `hardened` makes
+//! only that side's calls, printing nothing, to be counted by
+//! `perf stat -e task-clock,instructions` (which follows the children) on each side.
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -49,6 +53,13 @@ fn main() {
         assert!(r.success, "{r:?}");
         t.elapsed()
     };
+    if let Ok(only) = std::env::var("SYMBI_BENCH_ONLY") {
+        let sandbox = if only == "hardened" { &hardened } else { &plain };
+        for _ in 0..calls {
+            time(sandbox, request("/bin/true"));
+        }
+        return;
+    }
     // Warm-up: the first hardened call opens the system paths and compiles the filters.
     time(&plain, request("/bin/true"));
     time(&hardened, request("/bin/true"));

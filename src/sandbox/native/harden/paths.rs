@@ -55,7 +55,7 @@ fn grant_except_secrets(dir: &Path, out: &mut Vec<PathBuf>) {
     let mut entries: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
     entries.sort();
     for path in entries {
-        let into_proc = std::fs::read_link(&path).is_ok_and(|target| target.starts_with("/proc"));
+        let into_proc = std::fs::canonicalize(&path).is_ok_and(|target| target.starts_with("/proc"));
         if is_secret(&path) || into_proc {
             continue;
         }
@@ -95,6 +95,8 @@ mod tests {
             assert!(!Path::new("/etc/gshadow").starts_with(path), "{} covers /etc/gshadow", path.display());
         }
         assert!(readable.iter().any(|p| p == Path::new("/etc/passwd")));
+        // `/etc/mtab` is a relative link to `../proc/self/mounts`: symbi's own process.
+        assert!(!readable.iter().any(|p| p == Path::new("/etc/mtab")));
     }
 
     #[test]
