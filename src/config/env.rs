@@ -2,8 +2,8 @@
 //! of its inputs (and tests never touch the process environment).
 
 use super::apply::Value;
-use super::error::E_BAD_ENV;
 use crate::diag::Diagnostic;
+use crate::diag::codes::CONFIG_BAD_ENV;
 use crate::security::Tier;
 use crate::security::policy::closest;
 use std::collections::BTreeMap;
@@ -70,7 +70,7 @@ pub fn overrides(env: &EnvVars) -> (Vec<EnvOverride>, Vec<Diagnostic>) {
             Ok(value) => found.push(EnvOverride { var, key, value }),
             Err((expected, help)) => problems.push(
                 Diagnostic::error(
-                    E_BAD_ENV,
+                    CONFIG_BAD_ENV,
                     format!("environment variable {var} has an invalid value `{raw}`"),
                 )
                 .with_note(format!("{var} must be {expected}"))

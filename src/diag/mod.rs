@@ -3,10 +3,12 @@
 //! Syntax, check, configuration and runtime errors all become a [`Diagnostic`], so the
 //! terminal, `--format json` and the language server show the same thing.
 
+pub mod codes;
 pub mod explain;
 pub mod render;
 mod span;
 
+pub use codes::Code;
 pub use render::Sources;
 pub use span::{LineCol, LineIndex, Span};
 
@@ -50,9 +52,10 @@ impl Label {
 /// One problem found in a source, with everything needed to explain it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
-    /// Stable code (`E0103`, `W0201`): E01xx syntax, E02xx names and types, E03xx security,
-    /// E04xx runtime and sandbox, E05xx configuration, E0001 unreadable input.
-    pub code: &'static str,
+    /// Stable code (`E0103`, `W0201`) from the registry ([`codes`]): E01xx syntax, E02xx
+    /// names and types, E03xx security, E04xx runtime and sandbox, E05xx configuration,
+    /// E0001 unreadable input.
+    pub code: Code,
     /// Error or warning.
     pub severity: Severity,
     /// One-line, plain-English title.
@@ -88,8 +91,8 @@ pub enum Fix {
 }
 
 impl Diagnostic {
-    /// An error with a code and message and nothing else yet.
-    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+    /// An error with a registered code and a message, and nothing else yet.
+    pub fn error(code: Code, message: impl Into<String>) -> Self {
         Diagnostic {
             code,
             severity: Severity::Error,
@@ -102,8 +105,8 @@ impl Diagnostic {
         }
     }
 
-    /// A warning with a code and message.
-    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+    /// A warning with a registered code and a message.
+    pub fn warning(code: Code, message: impl Into<String>) -> Self {
         Diagnostic { severity: Severity::Warning, ..Diagnostic::error(code, message) }
     }
 

@@ -5,9 +5,10 @@
 //! builtin declared in the standard library.
 
 use super::builtins::{self, Args};
-use super::error::{self, BAD_ARGUMENTS, CALL_DEPTH, Eval, Flow, TYPE_ERROR, UNKNOWN_NAME, error};
+use super::error::{self, Eval, Flow, error};
 use super::{Interpreter, Scope, Value};
 use crate::diag::Span;
+use crate::diag::codes::{BAD_ARGUMENTS, CALL_DEPTH, TYPE_ERROR, UNKNOWN_NAME};
 use crate::syntax::ast::{Arg, Expr, Function, Ident, Param, TypeExpr};
 
 impl<'a> Interpreter<'a> {
@@ -80,7 +81,7 @@ impl<'a> Interpreter<'a> {
                 || (cap.value == "network" && self.setup.tier == crate::security::Tier::None);
             if !granted {
                 return Err(error::error_help(
-                    error::MISSING_CAPABILITY,
+                    crate::diag::codes::MISSING_CAPABILITY,
                     span,
                     format!(
                         "`{name}` needs the capability `{}`, which the agent does not declare",

@@ -1,10 +1,9 @@
 //! Expressions.
 
-use super::error::{
-    self, Eval, INDEX_OUT_OF_RANGE, MISSING_KEY, TYPE_ERROR, UNKNOWN_NAME, did_you_mean, error,
-};
+use super::error::{self, Eval, did_you_mean, error};
 use super::{Interpreter, Scope, Value, budget, ops};
 use crate::diag::Span;
+use crate::diag::codes::{INDEX_OUT_OF_RANGE, MISSING_KEY, TYPE_ERROR, UNKNOWN_NAME};
 use crate::syntax::ast::{BinaryOp, Expr, ExprKind, StrPart};
 use std::collections::BTreeMap;
 

@@ -165,7 +165,7 @@ pub struct ExecResult {
 #[derive(Clone, Debug, PartialEq)]
 pub struct SandboxError {
     /// Stable E04xx code.
-    pub code: &'static str,
+    pub code: crate::diag::Code,
     /// One-line message.
     pub message: String,
     /// How to fix it.
@@ -175,8 +175,8 @@ pub struct SandboxError {
 }
 
 impl SandboxError {
-    /// An error with a code and message.
-    pub fn new(code: &'static str, message: impl Into<String>) -> Self {
+    /// An error with a registered code and a message.
+    pub fn new(code: crate::diag::Code, message: impl Into<String>) -> Self {
         SandboxError { code, message: message.into(), help: None, notes: Vec::new() }
     }
 

@@ -1,9 +1,10 @@
 //! `emit`, `fail` and `sleep`: builtins that steer the run.
 
-use super::super::error::{self, EMIT_DEPTH, Eval, FAILED, UNKNOWN_NAME, error};
+use super::super::error::{self, Eval, error};
 use super::super::{Interpreter, Value};
 use super::Args;
 use crate::diag::Diagnostic;
+use crate::diag::codes::{EMIT_DEPTH, FAILED, UNKNOWN_NAME};
 
 pub(super) fn call(interp: &mut Interpreter<'_>, name: &str, args: &mut Args) -> Option<Eval<Value>> {
     Some(match name {

@@ -50,7 +50,7 @@ pub struct SpecSettings {
 pub fn argv_and_stdin(request: &ExecRequest) -> Result<(Vec<String>, Option<Vec<u8>>), SandboxError> {
     match &request.program {
         Program::Argv(argv) if argv.is_empty() => {
-            Err(SandboxError::new(errors::EMPTY_COMMAND, "the command line is empty")
+            Err(SandboxError::new(crate::diag::codes::EMPTY_COMMAND, "the command line is empty")
                 .with_help("pass a command, such as `echo hi`"))
         }
         Program::Argv(argv) => Ok((argv.clone(), request.stdin.clone())),
@@ -59,7 +59,7 @@ pub fn argv_and_stdin(request: &ExecRequest) -> Result<(Vec<String>, Option<Vec<
         Program::Code { code, interpreter } => {
             if request.stdin.is_some() {
                 return Err(SandboxError::new(
-                    errors::EXECUTABLE_NOT_ALLOWED,
+                    crate::diag::codes::CONTAINER_EXECUTABLE_NOT_ALLOWED,
                     "a program text and separate stdin bytes cannot both be given in a container",
                 )
                 .with_help("pass the input inside the program text"));

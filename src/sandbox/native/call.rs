@@ -5,6 +5,7 @@ use super::code::CodeFile;
 use super::limits::{self, ChildSetup};
 use super::output::{self, Shared};
 use super::{active, argv, environment, pidns, resolve, sweep, workdir};
+use crate::diag::codes;
 use crate::sandbox::{Containment, ExecRequest, ExecResult, Program, SandboxError, Stream};
 use std::os::fd::AsRawFd;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
@@ -33,7 +34,7 @@ pub async fn run(
     let vars = environment::for_child(&request.env, &workdir);
     let (words, _code_file) = words_of(&request.program)?;
     let Some(first) = words.first() else {
-        return Err(SandboxError::new("E0404", "the command is empty")
+        return Err(SandboxError::new(codes::EMPTY_COMMAND, "the command is empty")
             .with_help("name a program to run, such as `python3 process.py`"));
     };
     let executable = resolve::authorize(first, &request.allowed_executables, &workdir)?;
@@ -183,9 +184,12 @@ pub async fn run(
 /// The refusal of a spawn that failed.
 fn spawn_error<'a>(executable: &'a Path, workdir: &'a Path) -> impl Fn(std::io::Error) -> SandboxError + 'a {
     move |e| {
-        SandboxError::new("E0408", format!("`{}` could not be started: {e}", executable.display()))
-            .with_note(format!("working directory: {}", workdir.display()))
-            .with_help("check that the program runs on this host and that the limits leave it room to start")
+        SandboxError::new(
+            codes::SPAWN_FAILED,
+            format!("`{}` could not be started: {e}", executable.display()),
+        )
+        .with_note(format!("working directory: {}", workdir.display()))
+        .with_help("check that the program runs on this host and that the limits leave it room to start")
     }
 }
 
@@ -193,9 +197,12 @@ fn spawn_error<'a>(executable: &'a Path, workdir: &'a Path) -> impl Fn(std::io::
 fn words_of(program: &Program) -> Result<(Vec<String>, Option<CodeFile>), SandboxError> {
     let split = |line: &str| {
         argv::split(line).map_err(|e| {
-            SandboxError::new("E0403", format!("the command line cannot be split: {}", e.message))
-                .with_note(format!("at byte {} of `{line}`", e.offset))
-                .with_help("close the quote, or escape the character with a backslash")
+            SandboxError::new(
+                codes::COMMAND_LINE_UNSPLITTABLE,
+                format!("the command line cannot be split: {}", e.message),
+            )
+            .with_note(format!("at byte {} of `{line}`", e.offset))
+            .with_help("close the quote, or escape the character with a backslash")
         })
     };
     match program {
