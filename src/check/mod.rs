@@ -13,7 +13,6 @@ mod names;
 mod ops;
 mod security;
 mod settings;
-pub mod suggest;
 mod types;
 
 use crate::config::Config;

@@ -5,8 +5,8 @@
 //! `symbi check`, an editor and `symbi run` agree.
 
 use super::CheckContext;
-use super::suggest::did_you_mean;
 use crate::diag::codes;
+use crate::diag::suggest::did_you_mean;
 use crate::diag::{Diagnostic, Fix, Label, Span};
 use crate::security::policy::{self, ConsentRefusal, EffectiveTier, TierSource};
 use crate::security::{KNOWN_CAPABILITIES, Tier};

@@ -1,8 +1,8 @@
 //! The settings blocks of an agent: keys and values of `security` and `resources`, and
 //! `resources` against the configuration's limits.
 
-use super::suggest::did_you_mean;
 use crate::config::Config;
+use crate::diag::suggest::did_you_mean;
 use crate::diag::{Code, Diagnostic, Span, codes};
 use crate::security::policy::{self, ResourceWidening};
 use crate::security::{Profile, Tier};

@@ -4,8 +4,8 @@
 use super::apply::Value;
 use crate::diag::Diagnostic;
 use crate::diag::codes::CONFIG_BAD_ENV;
+use crate::diag::suggest::did_you_mean;
 use crate::security::Tier;
-use crate::security::policy::closest;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -87,7 +87,7 @@ fn parse(var: &str, raw: &str) -> Result<Value, (&'static str, String)> {
             .map(Value::Bool)
             .ok_or(("true or false (also 1/0, yes/no, on/off)", format!("export {var}=true"))),
         "SYMBIONT_DEFAULT_SANDBOX_TIER" => Tier::parse(raw).map(Value::Tier).ok_or_else(|| {
-            let help = match closest(raw, &Tier::SPELLINGS) {
+            let help = match did_you_mean(raw, Tier::SPELLINGS) {
                 Some(best) => format!("did you mean {var}={best}?"),
                 None => format!("export {var}=Tier1"),
             };

@@ -4,9 +4,9 @@
 use super::apply::Value;
 use super::schema::{self, Key, Kind};
 use crate::diag::codes::{CONFIG_BAD_VALUE, CONFIG_CONFLICT, CONFIG_UNKNOWN_KEY, CONFIG_WRONG_TYPE};
+use crate::diag::suggest::did_you_mean;
 use crate::diag::{Diagnostic, Label, Span};
 use crate::security::Tier;
-use crate::security::policy::closest;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use toml::Spanned;
@@ -109,7 +109,7 @@ impl<'a> Validator<'a> {
         let mut d = Diagnostic::error(CONFIG_UNKNOWN_KEY, format!("unknown {what} `{full}`"))
             .with_primary_label(self.label(span, format!("unknown {what}")));
         let names: Vec<&str> = keys.iter().map(|k| k.name).collect();
-        if let Some(best) = closest(name, &names) {
+        if let Some(best) = did_you_mean(name, names.iter().copied()) {
             d = d.with_help(format!("did you mean `{shown}{best}`?"));
         } else if let Some(section) = schema::sections_with_key(name).first() {
             d = d.with_help(format!("`{name}` belongs in the `[{section}]` section"));
@@ -215,7 +215,7 @@ impl<'a> Validator<'a> {
             (Kind::Tier, DeValue::String(s)) => match Tier::parse(s.trim()) {
                 Some(t) => Value::Tier(t),
                 None => {
-                    let help = match closest(s, &Tier::SPELLINGS) {
+                    let help = match did_you_mean(s, Tier::SPELLINGS) {
                         Some(best) => format!("did you mean \"{best}\"?"),
                         None => "write \"None\", \"Tier1\", \"Tier2\" or \"Tier3\"".into(),
                     };

@@ -7,6 +7,7 @@ pub mod codes;
 pub mod explain;
 pub mod render;
 mod span;
+pub mod suggest;
 
 pub use codes::Code;
 pub use render::Sources;
@@ -149,7 +150,7 @@ impl Diagnostic {
     /// Suggests the known name `name` for a misspelt one: the help line "did you mean `name`?"
     /// and the matching [`Fix::UseName`].
     pub fn with_did_you_mean(mut self, name: &str) -> Self {
-        self.help = Some(format!("did you mean `{name}`?"));
+        self.help = Some(suggest::help(name));
         self.fix = Some(Fix::UseName { name: name.to_string() });
         self
     }

@@ -39,11 +39,8 @@ impl<'a> Interpreter<'a> {
             .map(|f| f.name.name.as_str())
             .chain(super::decls::function_names().map(|n| -> &'a str { n }))
             .collect();
-        let mut flow = error(UNKNOWN_NAME, callee.span, format!("no function `{}`", callee.name));
-        if let (Flow::Error(d), Some(help)) = (&mut flow, error::did_you_mean(&callee.name, known)) {
-            d.help = Some(help);
-        }
-        Err(flow)
+        let flow = error(UNKNOWN_NAME, callee.span, format!("no function `{}`", callee.name));
+        Err(error::suggesting(flow, &callee.name, known))
     }
 
     /// `receiver.method(args)`: a standard-library method of the receiver's type.
@@ -122,15 +119,10 @@ impl<'a> Interpreter<'a> {
                 Some(n) => match params.iter().position(|p| p.name.name == n.name) {
                     Some(at) => at,
                     None => {
-                        let mut flow =
+                        let flow =
                             error(BAD_ARGUMENTS, n.span, format!("`{name}` has no parameter `{}`", n.name));
-                        if let (Flow::Error(d), Some(help)) = (
-                            &mut flow,
-                            error::did_you_mean(&n.name, params.iter().map(|p| p.name.name.as_str())),
-                        ) {
-                            d.help = Some(help);
-                        }
-                        return Err(flow);
+                        let params = params.iter().map(|p| p.name.name.as_str());
+                        return Err(error::suggesting(flow, &n.name, params));
                     }
                 },
             };

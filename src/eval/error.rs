@@ -73,12 +73,10 @@ pub fn type_error(span: Span, what: &str, expected: &str, got: &str) -> Flow {
     error(TYPE_ERROR, span, format!("{what} must be {expected}, not {got}"))
 }
 
-/// The closest of `candidates` to `name`, for did-you-mean help.
-pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
-    candidates
-        .into_iter()
-        .map(|c| (strsim::jaro_winkler(name, c), c))
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| format!("did you mean `{c}`?"))
+/// Adds "did you mean `x`?" to a runtime error when one of `candidates` is close to `name`.
+pub fn suggesting<'a>(mut flow: Flow, name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Flow {
+    if let (Flow::Error(d), Some(best)) = (&mut flow, crate::diag::suggest::did_you_mean(name, candidates)) {
+        d.help = Some(crate::diag::suggest::help(best));
+    }
+    flow
 }
