@@ -253,8 +253,7 @@ fn watch_signals(runtime: &tokio::runtime::Runtime, cancel: &Cancel) {
             _ = int.recv() => libc::SIGINT,
             _ = term.recv() => libc::SIGTERM,
         };
-        let name = if second == libc::SIGINT { "SIGINT" } else { "SIGTERM" };
-        eprintln!("symbi: {name} again: exiting now");
+        eprintln!("symbi: {} again: exiting now", crate::sandbox::signal_name(second));
         std::process::exit(128 + second);
     });
 }

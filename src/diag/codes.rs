@@ -227,6 +227,7 @@ codes! {
     // E0495-E0499: codes split from ones that used to cover unrelated errors.
     E0495 CONTAINER_EXECUTABLE_NOT_ALLOWED,
     E0496 RUN_NOT_STARTED,
+    E0497 CODE_WITH_STDIN,
 
     // E05xx: configuration.
     E0501 CONFIG_UNREADABLE,

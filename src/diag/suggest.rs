@@ -54,8 +54,12 @@ mod tests {
         let tiers = ["None", "Tier1", "Tier2", "Tier3", "native", "docker", "gvisor", "firecracker"];
         assert_eq!(did_you_mean("dokcer", tiers), Some("docker"));
         assert_eq!(did_you_mean("TIER2", tiers), Some("Tier2"));
-        assert_eq!(did_you_mean("E0210", ["E0201", "E0450"]), Some("E0201"));
-        assert_eq!(did_you_mean("E9999", ["E0201", "E0450"]), None);
+        let codes = crate::diag::codes::ALL.iter().map(|c| c.as_str());
+        assert_eq!(
+            did_you_mean("e0102", codes.clone()),
+            Some(crate::diag::codes::UNTERMINATED_COMMENT.as_str())
+        );
+        assert_eq!(did_you_mean("X9999", codes), None);
         assert_eq!(did_you_mean("nmae", ["name", "other"]), Some("name"));
     }
 

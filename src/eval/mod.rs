@@ -30,7 +30,7 @@ pub use cancel::Cancel;
 pub use error::{Eval, Flow};
 pub use events::{Event, IgnoredConfig, RecordingTranscript, Transcript};
 pub use scope::Scope;
-pub use value::{Value, format_duration};
+pub use value::Value;
 
 use crate::config::RuntimeConfig;
 use crate::diag::{Diagnostic, LineIndex};
@@ -163,7 +163,7 @@ impl<'a> Interpreter<'a> {
             match &outcome {
                 Err(Flow::Error(d)) => self.setup.transcript.diagnostic(d),
                 Err(Flow::Interrupted(sig)) => {
-                    let name = builtins::signal_name(*sig);
+                    let name = crate::sandbox::signal_name(*sig);
                     let d = Diagnostic::error(
                         crate::diag::codes::INTERRUPTED,
                         format!("the run was interrupted by {name}"),

@@ -1,11 +1,12 @@
 //! Statements, including the failure rule for unsuccessful `ExecResult`s.
 
 use super::error::{self, Eval, Flow, error};
-use super::{Interpreter, Scope, Value, format_duration};
+use super::{Interpreter, Scope, Value};
 use crate::diag::codes::{COMMAND_FAILED, LOOP_LIMIT, TYPE_ERROR};
 use crate::diag::{Diagnostic, Span};
 use crate::sandbox::ExecResult;
 use crate::syntax::ast::{Block, Stmt, StmtKind};
+use crate::syntax::spelling::format_duration;
 use std::collections::BTreeMap;
 
 /// How many stderr lines the failure diagnostic quotes.

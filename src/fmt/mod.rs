@@ -8,8 +8,8 @@
 mod comments;
 mod expr;
 mod items;
-mod literal;
 mod printer;
+mod raw_string;
 mod stmt;
 mod writer;
 

@@ -3,6 +3,7 @@
 //! One trait, one request type and one result type for every tier, so the interpreter
 //! does not know (or care) whether a command runs on the host, in Docker or under gVisor.
 
+pub mod argv;
 pub mod availability;
 pub mod docker;
 pub mod env_policy;
@@ -226,5 +227,7 @@ pub trait Sandbox: Send + Sync {
 
 pub mod native;
 pub mod select;
+mod signal;
 
 pub use select::for_tier;
+pub use signal::signal_name;

@@ -25,7 +25,7 @@ pub(super) fn call(interp: &mut Interpreter<'_>, name: &str, args: &mut Args) ->
 fn native(interp: &mut Interpreter<'_>, args: &mut Args) -> Eval<Value> {
     let command = args.string(0)?;
     // The runner's own splitter, so `symbi check`, `run` and the sandbox agree on argv.
-    let argv = crate::sandbox::native::argv::split(&command).map_err(|why| {
+    let argv = crate::sandbox::argv::split(&command).map_err(|why| {
         error(
             codes::COMMAND_LINE_UNSPLITTABLE,
             args.span(0),
@@ -117,7 +117,7 @@ impl Interpreter<'_> {
         let (event, result) = match outcome {
             Err(Flow::Interrupted(sig)) => {
                 entry.outcome = "interrupted".into();
-                entry.signal = Some(signal_name(sig));
+                entry.signal = Some(crate::sandbox::signal_name(sig));
                 (
                     ended(
                         id,
@@ -193,11 +193,4 @@ fn ended(id: u64, r: &ExecResult, entry: &AuditEntry, error: Option<String>) -> 
         containment: (error.is_none() && r.containment != Default::default()).then(|| r.containment.clone()),
         error,
     }
-}
-
-/// `SIGINT`, `SIGTERM`, ... for a signal number.
-pub fn signal_name(sig: i32) -> String {
-    nix::sys::signal::Signal::try_from(sig)
-        .map(|s| s.as_str().to_string())
-        .unwrap_or_else(|_| format!("signal {sig}"))
 }

@@ -11,8 +11,6 @@ mod io;
 mod strings;
 mod values;
 
-pub use exec::signal_name;
-
 use super::error::{self, Eval, Flow, error};
 use super::{Interpreter, Value};
 use crate::diag::Span;

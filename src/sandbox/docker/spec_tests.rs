@@ -177,6 +177,19 @@ fn program_text_goes_on_stdin() {
 }
 
 #[test]
+fn the_interpreter_is_split_like_the_native_tier_splits_it() {
+    let mut req = request();
+    req.program = Program::Code { code: "print(1)".into(), interpreter: "python3 -u".into() };
+    let got = argv_and_stdin(&req).ok().map(|(argv, _)| argv);
+    assert_eq!(got, Some(vec!["python3".to_string(), "-u".to_string()]));
+    req.program = Program::Code { code: "print(1)".into(), interpreter: "python3 'oops".into() };
+    assert_eq!(argv_and_stdin(&req).err().map(|e| e.code), Some(codes::COMMAND_LINE_UNSPLITTABLE));
+    req.program = Program::Code { code: "print(1)".into(), interpreter: "python3".into() };
+    req.stdin = Some(b"input".to_vec());
+    assert_eq!(argv_and_stdin(&req).err().map(|e| e.code), Some(codes::CODE_WITH_STDIN));
+}
+
+#[test]
 fn engine_status_becomes_exit_code_or_signal() {
     use super::exit_status;
     assert_eq!(exit_status(Some(0), false), (Some(0), None));

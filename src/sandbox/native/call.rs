@@ -4,8 +4,9 @@ use super::cgroup::{self, CallGroup, GroupLimits, Hierarchies};
 use super::code::CodeFile;
 use super::limits::{self, ChildSetup};
 use super::output::{self, Shared};
-use super::{active, argv, environment, pidns, resolve, sweep, workdir};
+use super::{active, environment, pidns, resolve, sweep, workdir};
 use crate::diag::codes;
+use crate::sandbox::argv;
 use crate::sandbox::{Containment, ExecRequest, ExecResult, Program, SandboxError, Stream};
 use std::os::fd::AsRawFd;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
@@ -161,7 +162,7 @@ pub async fn run(
 
     let (out, err) = (output::take(&out), output::take(&err));
     let exit_code = status.and_then(|s| s.code());
-    let signal = status.and_then(|s| s.signal()).map(signal_name);
+    let signal = status.and_then(|s| s.signal()).map(crate::sandbox::signal_name);
     let stdout_truncated = out.dropped > 0;
     let stderr_truncated = err.dropped > 0;
     Ok(ExecResult {
@@ -195,16 +196,7 @@ fn spawn_error<'a>(executable: &'a Path, workdir: &'a Path) -> impl Fn(std::io::
 
 /// The argument vector of a program, and the code file it needs kept alive.
 fn words_of(program: &Program) -> Result<(Vec<String>, Option<CodeFile>), SandboxError> {
-    let split = |line: &str| {
-        argv::split(line).map_err(|e| {
-            SandboxError::new(
-                codes::COMMAND_LINE_UNSPLITTABLE,
-                format!("the command line cannot be split: {}", e.message),
-            )
-            .with_note(format!("at byte {} of `{line}`", e.offset))
-            .with_help("close the quote, or escape the character with a backslash")
-        })
-    };
+    let split = argv::split_for_sandbox;
     match program {
         Program::Argv(words) => Ok((words.clone(), None)),
         Program::Code { code, interpreter } => {
@@ -214,13 +206,6 @@ fn words_of(program: &Program) -> Result<(Vec<String>, Option<CodeFile>), Sandbo
             Ok((words, Some(file)))
         }
     }
-}
-
-/// `SIGKILL`, `SIGXCPU`, ... (or `signal N` for one nix does not name).
-fn signal_name(number: i32) -> String {
-    nix::sys::signal::Signal::try_from(number)
-        .map(|s| s.as_str().to_string())
-        .unwrap_or(format!("signal {number}"))
 }
 
 fn teardown_report(namespaced: bool, cgroup: Option<&str>, subreaper: bool) -> String {
