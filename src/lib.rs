@@ -17,6 +17,7 @@ pub mod eval;
 pub mod fmt;
 pub mod lsp;
 pub mod sandbox;
+pub mod schedule;
 pub mod security;
 pub mod stdlib;
 pub mod syntax;

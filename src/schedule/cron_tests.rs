@@ -1,0 +1,146 @@
+//! Cron parsing and fire times against hand-checked calendar dates (UTC).
+
+use super::{Cron, CronErrorKind};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+fn at(text: &str) -> OffsetDateTime {
+    OffsetDateTime::parse(text, &Rfc3339).expect("test time is RFC 3339")
+}
+
+fn next(expr: &str, after: &str) -> String {
+    let cron = Cron::parse(expr).expect("expression is valid");
+    cron.next_after(at(after)).expect("fires").format(&Rfc3339).expect("formats")
+}
+
+fn error(expr: &str) -> (CronErrorKind, String, &str) {
+    let e = Cron::parse(expr).expect_err("expression is refused");
+    (e.kind, e.message, &expr[e.span])
+}
+
+#[test]
+fn five_fields_fire_on_the_minute_strictly_after() {
+    assert_eq!(next("*/15 * * * *", "2026-12-03T12:07:30Z"), "2026-12-03T12:15:00Z");
+    assert_eq!(next("*/15 * * * *", "2026-12-03T12:15:00Z"), "2026-12-03T12:30:00Z");
+    assert_eq!(next("* * * * *", "2026-12-03T12:15:00.5Z"), "2026-12-03T12:16:00Z");
+    assert_eq!(next("59 23 31 12 *", "2026-12-31T23:59:00Z"), "2027-12-31T23:59:00Z");
+    assert_eq!(next("0 0 1 1 *", "2026-12-31T23:59:59Z"), "2027-01-01T00:00:00Z");
+}
+
+#[test]
+fn six_fields_have_seconds_first() {
+    assert_eq!(next("30 * * * * *", "2026-12-03T12:00:30Z"), "2026-12-03T12:01:30Z");
+    assert_eq!(next("*/10 * * * * *", "2026-12-03T12:00:55Z"), "2026-12-03T12:01:00Z");
+    assert_eq!(next("0 0 9 * * *", "2026-12-03T09:00:00Z"), "2026-12-04T09:00:00Z");
+}
+
+#[test]
+fn weekdays_by_number_and_name_and_seven_is_sunday() {
+    // 2026-12-04 is a Friday.
+    assert_eq!(next("0 9 * * MON-FRI", "2026-12-04T09:00:00Z"), "2026-12-07T09:00:00Z");
+    assert_eq!(next("0 9 * * 1-5", "2026-12-04T08:00:00Z"), "2026-12-04T09:00:00Z");
+    assert_eq!(next("0 0 * * 7", "2026-12-03T00:00:00Z"), "2026-12-06T00:00:00Z");
+    assert_eq!(next("0 0 * * sun", "2026-12-03T00:00:00Z"), "2026-12-06T00:00:00Z");
+    assert_eq!(next("0 0 * * 5-7", "2026-12-05T01:00:00Z"), "2026-12-06T00:00:00Z");
+}
+
+#[test]
+fn both_day_fields_restricted_match_either_one_with_a_star_both() {
+    // Friday the 4th matches `5` (Friday) although the 13th is later.
+    assert_eq!(next("0 0 13 * 5", "2026-12-03T00:00:00Z"), "2026-12-04T00:00:00Z");
+    // `*/1` in day of week counts as `*`: only the 13th.
+    assert_eq!(next("0 0 13 * */1", "2026-12-03T00:00:00Z"), "2026-12-13T00:00:00Z");
+    // A day of month led by `*` makes both count: an odd day that is a Friday.
+    assert_eq!(next("0 0 */2 * 5", "2026-12-03T00:00:00Z"), "2026-12-11T00:00:00Z");
+    assert_eq!(next("0 0 * * 5", "2026-12-03T00:00:00Z"), "2026-12-04T00:00:00Z");
+}
+
+#[test]
+fn months_by_name_lists_ranges_and_steps() {
+    assert_eq!(next("0 0 1 JAN,jul *", "2026-12-03T00:00:00Z"), "2027-01-01T00:00:00Z");
+    assert_eq!(next("0 0 1 jul *", "2026-12-03T00:00:00Z"), "2027-07-01T00:00:00Z");
+    assert_eq!(next("10-50/20 * * * *", "2026-12-03T12:31:00Z"), "2026-12-03T12:50:00Z");
+    assert_eq!(next("5/20 * * * *", "2026-12-03T12:46:00Z"), "2026-12-03T13:05:00Z");
+    assert_eq!(next("0 0 31 * *", "2026-11-01T00:00:00Z"), "2026-12-31T00:00:00Z");
+}
+
+#[test]
+fn leap_day_waits_for_a_leap_year() {
+    assert_eq!(next("0 0 29 2 *", "2026-03-01T00:00:00Z"), "2028-02-29T00:00:00Z");
+}
+
+#[test]
+fn shorthands_expand_to_five_fields() {
+    assert_eq!(next("@hourly", "2026-12-03T12:07:00Z"), "2026-12-03T13:00:00Z");
+    assert_eq!(next("@daily", "2026-12-03T12:07:00Z"), "2026-12-04T00:00:00Z");
+    assert_eq!(next("@weekly", "2026-12-03T12:07:00Z"), "2026-12-06T00:00:00Z");
+    assert_eq!(next("@yearly", "2026-12-03T12:07:00Z"), "2027-01-01T00:00:00Z");
+    assert_eq!(error("@reboot").0, CronErrorKind::FieldCount);
+}
+
+#[test]
+fn upcoming_lists_consecutive_fires() {
+    let cron = Cron::parse("0 */6 * * *").expect("valid");
+    let times: Vec<String> = cron
+        .upcoming(at("2026-12-03T05:00:00Z"), 3)
+        .iter()
+        .map(|t| t.format(&Rfc3339).expect("formats"))
+        .collect();
+    assert_eq!(times, ["2026-12-03T06:00:00Z", "2026-12-03T12:00:00Z", "2026-12-03T18:00:00Z"]);
+}
+
+#[test]
+fn errors_name_the_field_and_point_at_the_culprit() {
+    assert_eq!(
+        error("60 * * * *"),
+        (CronErrorKind::OutOfRange, "minute 60 is out of range (0-59)".into(), "60")
+    );
+    assert_eq!(
+        error("0 24 * * *"),
+        (CronErrorKind::OutOfRange, "hour 24 is out of range (0-23)".into(), "24")
+    );
+    assert_eq!(error("0 0 0 * *").2, "0");
+    assert_eq!(error("0 0 0 * *").1, "day of month 0 is out of range (1-31)");
+    assert_eq!(error("0 0 * 13 *").1, "month 13 is out of range (1-12)");
+    assert_eq!(error("0 0 * * 8").1, "day of week 8 is out of range (0-7)");
+    assert_eq!(error("61 0 0 * * *").1, "second 61 is out of range (0-59)");
+    assert_eq!(error("0 0 * * 1-8").2, "8");
+    assert_eq!(
+        error("*/0 * * * *"),
+        (CronErrorKind::Malformed, "a step of 0 in the minute field".into(), "0")
+    );
+    assert_eq!(error("*/90 * * * *").0, CronErrorKind::OutOfRange);
+    assert_eq!(
+        error("5-1 * * * *"),
+        (CronErrorKind::Malformed, "the range 5-1 runs backwards in the minute field".into(), "5-1")
+    );
+    assert_eq!(error("1,,2 * * * *").0, CronErrorKind::Malformed);
+    assert_eq!(
+        error("0 0 * JNA *"),
+        (CronErrorKind::Malformed, "`JNA` is not a month value in the month field".into(), "JNA")
+    );
+    assert_eq!(error("0 0 ? * *").1, "`?` is not standard cron in the day of month field");
+    assert_eq!(
+        error("0 0 L * *").1,
+        "`L` is not standard cron (no `L`, `W` or `#`) in the day of month field"
+    );
+    assert_eq!(error("0 0 * * 5#3").2, "5#3");
+}
+
+#[test]
+fn wrong_field_counts_cover_the_whole_text() {
+    let (kind, message, culprit) = error("* * * *");
+    assert_eq!(kind, CronErrorKind::FieldCount);
+    assert_eq!(message, "a schedule has 5 fields, or 6 with seconds first; this one has 4");
+    assert_eq!(culprit, "* * * *");
+    assert_eq!(error("0 0 0 1 1 * 2027").0, CronErrorKind::FieldCount);
+    assert_eq!(error("").0, CronErrorKind::FieldCount);
+}
+
+#[test]
+fn impossible_dates_never_fire() {
+    assert_eq!(error("0 0 30 2 *"), (CronErrorKind::NeverFires, error("0 0 30 2 *").1, "30 2"));
+    assert_eq!(error("0 0 31 4,6,9,11 *").0, CronErrorKind::NeverFires);
+    // Either day field may match when both are restricted: this one fires on Mondays.
+    assert!(Cron::parse("0 0 30 2 1").is_ok());
+}
