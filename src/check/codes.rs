@@ -48,6 +48,18 @@ pub const DUPLICATE_KEY: &str = "E0222";
 pub const DUPLICATE_BLOCK: &str = "E0223";
 /// A `metadata` value of the wrong kind (`version` not semver, `tags` not strings).
 pub const INVALID_METADATA: &str = "E0224";
+/// A schedule's cron expression without 5 or 6 fields (or an unknown `@` shorthand).
+pub const SCHEDULE_FIELD_COUNT: &str = "E0225";
+/// A cron value or step outside its field's range.
+pub const SCHEDULE_OUT_OF_RANGE: &str = "E0226";
+/// A cron field that is not standard cron syntax.
+pub const SCHEDULE_MALFORMED: &str = "E0227";
+/// A cron expression no date matches.
+pub const SCHEDULE_NEVER_FIRES: &str = "E0228";
+/// A webhook without `secret "ENV_VAR"`.
+pub const WEBHOOK_WITHOUT_SECRET: &str = "E0229";
+/// A webhook secret that is not an environment variable's name.
+pub const WEBHOOK_SECRET_NAME: &str = "E0230";
 
 /// Tier None without consent to native execution.
 pub const NATIVE_NOT_ALLOWED: &str = "E0301";
@@ -88,9 +100,11 @@ pub const UNINSPECTED_RESULT: &str = "W0003";
 pub const UNKNOWN_CAPABILITY: &str = "W0004";
 /// Tier None without `network` declared: the host network stays reachable.
 pub const NETWORK_NOT_DENIABLE: &str = "W0005";
+/// A webhook signed with the API token's variable.
+pub const WEBHOOK_SECRET_IS_API_TOKEN: &str = "W0600";
 
 /// Every code of the checker, for the documentation test.
-pub const ALL: [&str; 43] = [
+pub const ALL: [&str; 50] = [
     UNKNOWN_VARIABLE,
     UNKNOWN_FUNCTION,
     UNKNOWN_METHOD,
@@ -115,6 +129,12 @@ pub const ALL: [&str; 43] = [
     DUPLICATE_KEY,
     DUPLICATE_BLOCK,
     INVALID_METADATA,
+    SCHEDULE_FIELD_COUNT,
+    SCHEDULE_OUT_OF_RANGE,
+    SCHEDULE_MALFORMED,
+    SCHEDULE_NEVER_FIRES,
+    WEBHOOK_WITHOUT_SECRET,
+    WEBHOOK_SECRET_NAME,
     NATIVE_NOT_ALLOWED,
     NATIVE_IN_PRODUCTION,
     PROFILE_NEEDS_TIER,
@@ -134,4 +154,5 @@ pub const ALL: [&str; 43] = [
     UNINSPECTED_RESULT,
     UNKNOWN_CAPABILITY,
     NETWORK_NOT_DENIABLE,
+    WEBHOOK_SECRET_IS_API_TOKEN,
 ];

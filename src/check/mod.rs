@@ -14,6 +14,7 @@ mod names;
 mod ops;
 mod security;
 mod settings;
+mod sources;
 pub mod suggest;
 mod types;
 
@@ -155,6 +156,7 @@ fn check_agent(
     types: &mut Option<&mut VariableTypes>,
 ) {
     items::check_agent_items(agent, diags);
+    sources::check_trigger_sources(agent, diags);
     settings::check_metadata(agent, diags);
     settings::check_settings(agent, ctx.config, diags);
     let facts = AgentFacts::new(ctx, agent, diags);

@@ -60,7 +60,7 @@ impl Cron {
                     CronErrorKind::FieldCount,
                     format!("a schedule has 5 fields, or 6 with seconds first; this one has {n}"),
                     0..text.len(),
-                    "write `minute hour day-of-month month day-of-week`, e.g. `0 9 * * MON-FRI` (UTC)".into(),
+                    "write `minute hour day-of-month month day-of-week`, e.g. `0 9 * * MON-FRI`".into(),
                 ));
             }
         };
