@@ -144,3 +144,21 @@ fn impossible_dates_never_fire() {
     // Either day field may match when both are restricted: this one fires on Mondays.
     assert!(Cron::parse("0 0 30 2 1").is_ok());
 }
+
+#[test]
+fn schedules_of_a_file_are_keyed_by_agent_and_trigger_name() {
+    let parsed = crate::syntax::parse(
+        "agent A {\n on schedule \"@hourly\" { }\n on schedule \"0 3 * * *\" as \"nightly\" { }\n on trigger \"t\" { }\n}\n",
+    );
+    let keys: Vec<(String, String, String)> = super::schedules_of(&parsed.file)
+        .into_iter()
+        .map(|(k, c)| (k.agent, k.trigger, c.text().to_string()))
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            ("A".into(), "@hourly".into(), "@hourly".into()),
+            ("A".into(), "nightly".into(), "0 3 * * *".into())
+        ]
+    );
+}

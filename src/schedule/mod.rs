@@ -19,3 +19,18 @@ pub use scheduler::{
 mod cron_tests;
 #[cfg(test)]
 mod scheduler_tests;
+
+use crate::syntax::ast::File;
+
+/// The schedules of every agent of a checked `file`, ready for [`Scheduler::set_schedules`].
+/// Expressions the checker refused are left out (a file with errors is not served anyway).
+pub fn schedules_of(file: &File) -> Vec<(ScheduleKey, Cron)> {
+    file.agents()
+        .flat_map(|agent| {
+            agent.triggers.iter().filter_map(move |t| {
+                let cron = Cron::parse(&t.cron()?.value).ok()?;
+                Some((ScheduleKey::new(agent.name.name.clone(), t.name.value.clone()), cron))
+            })
+        })
+        .collect()
+}
