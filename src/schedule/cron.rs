@@ -105,17 +105,9 @@ impl Cron {
     /// The first fire time strictly after `after`, or `None` past the search horizon (which a
     /// parsed expression never reaches).
     pub fn next_after(&self, after: OffsetDateTime) -> Option<OffsetDateTime> {
-        let after = after.to_offset(time::UtcOffset::UTC);
-        let mut c = Cursor {
-            year: after.year(),
-            month: after.month() as u32,
-            day: u32::from(after.day()),
-            hour: u32::from(after.hour()),
-            minute: u32::from(after.minute()),
-            second: u32::from(after.second()),
-        };
+        let mut c = Cursor::at(after);
         c.next_second();
-        let limit = (after.year() + SEARCH_YEARS).min(9999);
+        let limit = (c.year + SEARCH_YEARS).min(9999);
         while c.year <= limit {
             if !has(self.months, c.month) {
                 c.next_month();
@@ -163,6 +155,16 @@ impl Cron {
             }
         }
         out
+    }
+
+    /// True when `t` (to the second, in UTC) is one of the expression's fire times.
+    pub fn matches(&self, t: OffsetDateTime) -> bool {
+        let c = Cursor::at(t);
+        has(self.months, c.month)
+            && self.day_matches(&c)
+            && has(self.hours, c.hour)
+            && has(self.minutes, c.minute)
+            && has(self.seconds, c.second)
     }
 
     fn day_matches(&self, c: &Cursor) -> bool {
@@ -253,6 +255,18 @@ struct Cursor {
 }
 
 impl Cursor {
+    fn at(t: OffsetDateTime) -> Cursor {
+        let t = t.to_offset(time::UtcOffset::UTC);
+        Cursor {
+            year: t.year(),
+            month: t.month() as u32,
+            day: u32::from(t.day()),
+            hour: u32::from(t.hour()),
+            minute: u32::from(t.minute()),
+            second: u32::from(t.second()),
+        }
+    }
+
     fn next_month(&mut self) {
         (self.day, self.hour, self.minute, self.second) = (1, 0, 0, 0);
         self.month += 1;

@@ -162,3 +162,46 @@ fn schedules_of_a_file_are_keyed_by_agent_and_trigger_name() {
         ]
     );
 }
+
+/// The search agrees with a plain scan, second by second (3 days) or minute by minute
+/// (40 days), from several starting points: month and year ends, a leap day, odd seconds.
+#[test]
+fn the_search_finds_what_a_plain_scan_finds() {
+    let exprs = [
+        "*/7 * * * *",
+        "5,35 8-18/2 1,15 JAN-jun,12 0,7",
+        "0 0 13 * 5",
+        "0 0 */2 * 5",
+        "59 23 28-31 * *",
+        "0 12 29 2 *",
+        "30 30 1-3 * * MON",
+        "*/20 59 23 31 12 *",
+        "0 0 1 * 1-5",
+        "@weekly",
+    ];
+    let starts =
+        ["2026-12-31T23:58:30Z", "2028-02-28T23:59:59Z", "2026-06-14T07:33:17Z", "2027-02-27T00:00:00Z"];
+    for expr in exprs {
+        let cron = Cron::parse(expr).expect("valid");
+        let seconds = expr.split_whitespace().count() == 6;
+        for start in starts {
+            let begin = at(start);
+            let step = if seconds { time::Duration::SECOND } else { time::Duration::MINUTE };
+            // The first whole step after `begin`, then every step, up to 40 days.
+            let mut t = begin.replace_second(0).expect("valid")
+                + if seconds { time::Duration::seconds(i64::from(begin.second()) + 1) } else { step };
+            let end = begin + time::Duration::days(if seconds { 3 } else { 40 });
+            let scanned = loop {
+                if t > end {
+                    break None;
+                }
+                if cron.matches(t) {
+                    break Some(t);
+                }
+                t += step;
+            };
+            let searched = cron.next_after(begin).filter(|t| *t <= end);
+            assert_eq!(searched, scanned, "{expr} after {start}");
+        }
+    }
+}

@@ -211,3 +211,16 @@ fn a_fire_payload_names_the_schedule_time_and_reason() {
     assert!(!running.load(std::sync::atomic::Ordering::SeqCst), "dropping the fire releases the schedule");
     let _ = SkipCause::Late;
 }
+
+/// The production clock, in real time: a per-second schedule fires on whole seconds.
+#[tokio::test]
+async fn on_the_system_clock_an_every_second_schedule_fires_on_whole_seconds() {
+    let recorder = Arc::new(Recorder::default());
+    let scheduler = Scheduler::new(recorder.clone());
+    scheduler.set_schedules([(key("t"), Cron::parse("* * * * * *").expect("valid"))]);
+    tokio::time::sleep(Duration::from_millis(2300)).await;
+    drop(scheduler);
+    let events = recorder.take();
+    assert!((1..=3).contains(&events.len()), "{events:?}");
+    assert!(events.iter().all(|e| e.starts_with("fire t ") && e.ends_with("Z schedule")), "{events:?}");
+}
