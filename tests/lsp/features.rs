@@ -213,4 +213,20 @@ fn hover_on_a_schedule_lists_its_next_fire_times_and_on_a_webhook_its_route() {
     );
     assert!(s.hover(3, 28).contains("Next fires (UTC):"), "an `emit` of the schedule's name shows it too");
     assert!(s.hover(2, 30).contains("X-Hub-Signature-256"), "the webhook's secret");
+
+    let symbols = s.client.call("textDocument/documentSymbol", json!({"textDocument": {"uri": s.uri}}));
+    let children: Vec<(&str, &str)> = symbols[0]["children"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|c| (c["name"].as_str().unwrap_or(""), c["detail"].as_str().unwrap_or("")))
+        .collect();
+    assert_eq!(
+        children,
+        vec![
+            ("on schedule \"quarter\"", "*/15 * * * *"),
+            ("on webhook \"push\"", ""),
+            ("on trigger \"t\"", "")
+        ]
+    );
 }
