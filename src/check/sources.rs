@@ -91,3 +91,50 @@ fn is_variable_name(name: &str) -> bool {
     chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::check::{CheckContext, check_source};
+    use crate::config::Config;
+
+    /// The codes and the text under each primary label.
+    fn reported(text: &str) -> Vec<(&'static str, String)> {
+        let config = Config::default();
+        let checked = check_source(text, &CheckContext::new(&config));
+        checked.diagnostics.iter().map(|d| (d.code, text[d.span().start..d.span().end].to_string())).collect()
+    }
+
+    fn agent(header: &str) -> String {
+        format!("agent A {{\n  {header} {{ print(input) }}\n}}\n")
+    }
+
+    #[test]
+    fn cron_errors_point_into_the_literal() {
+        assert_eq!(reported(&agent(r#"on schedule "0 9 * * 1-9""#)), [("E0226", "9".into())]);
+        assert_eq!(reported(&agent(r#"on schedule "0 9 * *" as "x""#)), [("E0225", "0 9 * *".into())]);
+    }
+
+    #[test]
+    fn escapes_in_the_literal_put_the_label_on_the_whole_literal() {
+        assert_eq!(
+            reported(&agent(r#"on schedule "\u{36}0 * * * *""#)),
+            [("E0226", r#""\u{36}0 * * * *""#.into())]
+        );
+    }
+
+    #[test]
+    fn an_interpolated_expression_is_reported_once() {
+        let codes: Vec<&str> =
+            reported(&agent(r#"on schedule "${x} * * * *""#)).into_iter().map(|(code, _)| code).collect();
+        assert_eq!(codes, ["E0121"]);
+    }
+
+    #[test]
+    fn secret_names_follow_the_shell_rules() {
+        assert!(reported(&agent(r#"on webhook "w" secret "_GH_2""#)).is_empty());
+        for bad in ["2GH", "GH-SECRET", "", "GH SECRET", "ÉTÉ"] {
+            let header = format!(r#"on webhook "w" secret "{bad}""#);
+            assert_eq!(reported(&agent(&header)).first().map(|r| r.0), Some("E0230"), "{bad:?}");
+        }
+    }
+}
