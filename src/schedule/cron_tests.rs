@@ -205,3 +205,31 @@ fn the_search_finds_what_a_plain_scan_finds() {
         }
     }
 }
+
+/// Any text is refused or accepted without a panic; a refusal's span is a valid range of
+/// the text (the checker slices with it) and an accepted expression fires.
+#[test]
+fn arbitrary_text_never_panics_and_spans_stay_inside() {
+    const PIECES: [&str; 16] =
+        ["*", "/", "-", ",", " ", "0", "7", "59", "60", "MON", "jan", "?", "L", "é", "\t", "@daily"];
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let from = at("2026-12-03T12:00:00Z");
+    for _ in 0..20_000 {
+        let mut text = String::new();
+        // xorshift: a fixed, reproducible stream of piece choices.
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        let mut bits = state;
+        for _ in 0..(bits % 14) {
+            bits = bits.rotate_right(4);
+            text.push_str(PIECES[(bits % 16) as usize]);
+        }
+        match Cron::parse(&text) {
+            Ok(cron) => assert!(cron.next_after(from).is_some(), "{text:?} parses but never fires"),
+            Err(e) => {
+                assert!(text.get(e.span.clone()).is_some(), "{text:?}: span {:?} is not inside", e.span)
+            }
+        }
+    }
+}
