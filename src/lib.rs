@@ -17,9 +17,11 @@ pub mod eval;
 pub mod fmt;
 pub mod lsp;
 pub mod sandbox;
+pub mod schedule;
 pub mod security;
 pub mod stdlib;
 pub mod syntax;
+pub mod webhook;
 
 /// Every allocation is counted, so the interpreter can hold a run's values to their heap
 /// budget (see `eval::budget`).
