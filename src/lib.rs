@@ -16,6 +16,7 @@ pub mod diag;
 pub mod eval;
 pub mod fmt;
 pub mod lsp;
+pub mod policy;
 pub mod sandbox;
 pub mod security;
 pub mod stdlib;

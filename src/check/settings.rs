@@ -5,7 +5,7 @@ use super::codes;
 use super::suggest::did_you_mean;
 use crate::config::Config;
 use crate::diag::{Diagnostic, Span};
-use crate::security::policy::{self, ResourceWidening};
+use crate::policy::{self, ResourceWidening};
 use crate::security::{Profile, Tier};
 use crate::syntax::ast::{Agent, Entry, ExprKind, Setting};
 

@@ -5,7 +5,7 @@ use super::apply::Value;
 use super::error::E_BAD_ENV;
 use crate::diag::Diagnostic;
 use crate::security::Tier;
-use crate::security::policy::closest;
+use crate::diag::closest;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 

@@ -3,10 +3,12 @@
 //! Syntax, check, configuration and runtime errors all become a [`Diagnostic`], so the
 //! terminal, `--format json` and the language server show the same thing.
 
+mod closest;
 pub mod explain;
 pub mod render;
 mod span;
 
+pub use closest::closest;
 pub use render::Sources;
 pub use span::{LineCol, LineIndex, Span};
 

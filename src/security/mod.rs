@@ -1,10 +1,7 @@
-//! The security model: tiers, profiles and capabilities.
+//! The security vocabulary: tiers, profiles and capabilities, the words every layer shares.
 //!
-//! This module is the single source of the tier rules; the checker and the runner both
-//! ask it, so an editor, `symbi check` and `symbi run` always agree.
-
-mod limits;
-pub mod policy;
+//! The rules that combine them with the configuration, an agent and the command line live
+//! in [`crate::policy`].
 
 use serde::Serialize;
 use std::fmt;
@@ -100,15 +97,6 @@ impl Profile {
             Profile::Permissive => "Permissive",
             Profile::Moderate => "Moderate",
             Profile::Strict => "Strict",
-        }
-    }
-
-    /// The lowest tier that can honour this profile.
-    pub fn minimum_tier(self) -> Tier {
-        match self {
-            Profile::Permissive => Tier::None,
-            Profile::Moderate => Tier::Tier1,
-            Profile::Strict => Tier::Tier2,
         }
     }
 }

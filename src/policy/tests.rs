@@ -1,7 +1,8 @@
 //! Unit tests of the tier rules: every branch of every policy function.
 
 use super::*;
-use crate::sandbox::Limits;
+use crate::config::Origin;
+use crate::diag::Span;
 use crate::syntax::ast::{Agent, Ident, ResourcesBlock, SecurityBlock, Setting, StrValue};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -36,35 +37,6 @@ fn security(tier: Option<Setting<Tier>>, allowed: Option<&[&str]>) -> SecurityBl
 
 fn tier_setting(value: Option<Tier>, raw: &str) -> Setting<Tier> {
     Setting { value, raw: raw.into(), span: span(20, 24) }
-}
-
-fn args(native: bool, tier: Option<&str>) -> TierArgs {
-    TierArgs { config: None, native, sandbox_tier: tier.map(String::from) }
-}
-
-#[test]
-fn tier_choice_reads_flags_and_aliases() {
-    assert_eq!(TierChoice::from_args(&args(false, None)), Ok(TierChoice::default()));
-    let c = TierChoice::from_args(&args(false, Some("gvisor"))).unwrap();
-    assert_eq!(c.tier(), Some(Tier::Tier2));
-    assert_eq!(c.flag().as_deref(), Some("--sandbox-tier=tier2"));
-    let c = TierChoice::from_args(&args(true, None)).unwrap();
-    assert_eq!(c.tier(), Some(Tier::None));
-    assert_eq!(c.flag().as_deref(), Some("--native"));
-    // --native together with --sandbox-tier=none agrees, so it is accepted.
-    assert!(TierChoice::from_args(&args(true, Some("none"))).is_ok());
-}
-
-#[test]
-fn tier_choice_rejects_unknown_and_conflicting_flags() {
-    let err = TierChoice::from_args(&args(false, Some("tier4"))).unwrap_err();
-    assert!(err.contains("unknown sandbox tier `tier4`"), "{err}");
-    let err = TierChoice::from_args(&args(false, Some("gvisr"))).unwrap_err();
-    assert!(err.contains("did you mean `gvisor`?"), "{err}");
-    let err = TierChoice::from_args(&args(false, Some("zzzzzz"))).unwrap_err();
-    assert!(!err.contains("did you mean"), "{err}");
-    let err = TierChoice::from_args(&args(true, Some("docker"))).unwrap_err();
-    assert!(err.contains("--native"), "{err}");
 }
 
 #[test]
