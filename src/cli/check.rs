@@ -33,13 +33,15 @@ pub fn run(args: CheckArgs) -> u8 {
         let mut passed_over = None;
         let config = match configs.entry(folder) {
             Entry::Occupied(found) => found.into_mut(),
-            Entry::Vacant(slot) => match super::config_load::load_file_for_check(file, &args.tier, args.format) {
-                Ok(config) => {
-                    passed_over = config.ignored_warning();
-                    slot.insert(config)
+            Entry::Vacant(slot) => {
+                match super::config_load::load_file_for_check(file, &args.tier, args.format) {
+                    Ok(config) => {
+                        passed_over = config.ignored_warning();
+                        slot.insert(config)
+                    }
+                    Err(status) => return status,
                 }
-                Err(status) => return status,
-            },
+            }
         };
         let name = file.display().to_string();
         let (mut diagnostics, sources) = match crate::syntax::read_source(file) {

@@ -6,16 +6,16 @@
 //! configuration errors, 130 / 143 after SIGINT / SIGTERM.
 
 use super::{EXIT_FAILURE, EXIT_OK, EXIT_USAGE, RunArgs, RunFormat, usage_error};
+use crate::check::codes;
 use crate::check::{CheckContext, check_source};
 use crate::config::{self, Config, EnvVars};
 use crate::diag::{Diagnostic, Sources};
 use crate::eval::transcript::{HumanTranscript, JsonTranscript};
 use crate::eval::{AuditLog, Cancel, Event, Flow, IgnoredConfig, Interpreter, RunSetup, Transcript, target};
+use crate::policy::{self, ConsentRefusal, TierSource};
 use crate::sandbox;
 use crate::sandbox::native::workdir::{Owner, prepare_for};
 use crate::security::Tier;
-use crate::check::codes;
-use crate::policy::{self, ConsentRefusal, TierSource};
 use std::sync::Arc;
 
 /// The interpreter's thread stack: deep enough for `runtime.max_call_depth` nested calls of

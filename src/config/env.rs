@@ -4,8 +4,8 @@
 use super::apply::Value;
 use super::error::E_BAD_ENV;
 use crate::diag::Diagnostic;
-use crate::security::Tier;
 use crate::diag::closest;
+use crate::security::Tier;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 

@@ -4,9 +4,9 @@
 use super::apply::Value;
 use super::error::{E_BAD_VALUE, E_CONFLICT, E_UNKNOWN_KEY, E_WRONG_TYPE};
 use super::schema::{self, Key, Kind};
+use crate::diag::closest;
 use crate::diag::{Diagnostic, Label, Span};
 use crate::security::Tier;
-use crate::diag::closest;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use toml::Spanned;

@@ -50,7 +50,6 @@ fn file_name(path: &str) -> &str {
     path.rsplit('/').next().unwrap_or(path)
 }
 
-
 /// Whether a container tier runs `argv0`: a bare name matches that name, or a listed path
 /// whose file name it is; a path matches that exact entry only, so `/tmp/x/python3` is not
 /// `python3`. Inside an image the host's files mean nothing, so the rule is on the words

@@ -89,4 +89,3 @@ pub fn native_consent(choice: &TierChoice, cfg: &Config) -> Result<ConsentSource
     }
     Err(ConsentRefusal::NotConsented)
 }
-

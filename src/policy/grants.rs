@@ -46,4 +46,3 @@ pub fn filesystem_granted(tier: Tier, declared: bool) -> bool {
 pub fn network_deniable(tier: Tier) -> bool {
     tier != Tier::None
 }
-

@@ -7,8 +7,8 @@
 
 use crate::config::Config;
 use crate::diag::Span;
-use serde::Serialize;
 use crate::syntax::ast;
+use serde::Serialize;
 use std::time::Duration;
 
 const MIB: u64 = 1024 * 1024;

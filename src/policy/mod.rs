@@ -15,7 +15,9 @@ mod grants;
 mod limits;
 mod tier;
 
-pub use allowlist::{allowed_executables, container_allows, executable_may_be_allowed, refused_before_running};
+pub use allowlist::{
+    allowed_executables, container_allows, executable_may_be_allowed, refused_before_running,
+};
 pub use consent::{ConsentRefusal, ConsentSource, native_consent};
 pub use grants::{
     capability_available, filesystem_granted, minimum_tier, network_deniable, network_granted, profile_allows,

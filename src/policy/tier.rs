@@ -99,4 +99,3 @@ pub fn effective_tier(choice: &TierChoice, agent: Option<&ast::Agent>, cfg: &Con
     };
     EffectiveTier { tier: cfg.security.default_sandbox_tier, source }
 }
-

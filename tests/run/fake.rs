@@ -6,8 +6,8 @@ use std::sync::{Arc, Mutex};
 use symbi::config::Config;
 use symbi::diag::Diagnostic;
 use symbi::eval::{Cancel, Event, Flow, Interpreter, RecordingTranscript, RunSetup, Value};
-use symbi::sandbox::{BoxFuture, ExecRequest, ExecResult, Program, Sandbox, SandboxError, Stream};
 use symbi::policy::{LimitOverrides, TierChoice, decide};
+use symbi::sandbox::{BoxFuture, ExecRequest, ExecResult, Program, Sandbox, SandboxError, Stream};
 use symbi::security::Tier;
 
 /// What one call asked for.
