@@ -128,7 +128,7 @@ impl<'a> Interpreter<'a> {
         self.setup.transcript.event(Event::TriggerStarted {
             agent: self.agent.name.name.clone(),
             trigger: trigger.clone(),
-            tier: self.setup.policy.tier.name().to_string(),
+            tier: self.setup.policy.tier,
             tier_source: self.setup.policy.source.key().to_string(),
             limits: self.setup.policy.limits.clone(),
             working_directory: self.setup.working_dir.display().to_string(),

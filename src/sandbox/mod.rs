@@ -108,8 +108,8 @@ pub struct ExecResult {
     pub stderr_truncated: bool,
     /// Wall time of the call in milliseconds.
     pub duration_ms: u64,
-    /// The tier that ran it (`None`, `Tier1`, ...).
-    pub tier: String,
+    /// The tier that ran it (serialized as its name: `None`, `Tier1`, ...).
+    pub tier: Tier,
     /// The container ran out of memory (containers only; natively an allocation just fails).
     pub oom_killed: bool,
     /// The executable actually run (canonical path natively, argv[0] in a container).

@@ -6,12 +6,14 @@
 use serde::Serialize;
 use std::fmt;
 
-/// An isolation tier, ordered from least to most isolated.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+/// An isolation tier, ordered from least to most isolated. The default, used when nothing
+/// chooses one, is Tier1.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub enum Tier {
     /// Native execution on the host: rlimits, timeouts and an allowlist, no isolation.
     None,
     /// A one-shot Docker container.
+    #[default]
     Tier1,
     /// A Docker container under gVisor (`runsc`).
     Tier2,

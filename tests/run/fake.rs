@@ -40,7 +40,7 @@ pub fn exited(code: i32, stdout: &str, stderr: &str) -> Result<ExecResult, Sandb
         exit_code: Some(code),
         success: code == 0,
         duration_ms: 5,
-        tier: "None".into(),
+        tier: Tier::None,
         ..Default::default()
     })
 }

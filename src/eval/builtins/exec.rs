@@ -64,11 +64,11 @@ impl Interpreter<'_> {
         if let Some(ms) = timeout {
             limits.timeout = limits.timeout.min(Duration::from_millis(ms));
         }
-        let tier = self.setup.policy.tier.name().to_string();
+        let tier = self.setup.policy.tier;
         self.setup.transcript.event(Event::ExecStarted {
             id,
             argv: argv.clone(),
-            tier: tier.clone(),
+            tier,
             limits: limits.clone(),
         });
         let env_keys: Vec<String> = env.keys().cloned().collect();

@@ -6,6 +6,7 @@ use super::limits::{self, ChildSetup};
 use super::output::{self, Shared};
 use super::{active, argv, environment, pidns, resolve, sweep, workdir};
 use crate::sandbox::{Containment, ExecRequest, ExecResult, Program, SandboxError, Stream};
+use crate::security::Tier;
 use std::os::fd::AsRawFd;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::Path;
@@ -173,7 +174,7 @@ pub async fn run(
         stdout_truncated,
         stderr_truncated,
         duration_ms: started.elapsed().as_millis() as u64,
-        tier: "None".into(),
+        tier: Tier::None,
         oom_killed: false,
         executable: executable.display().to_string(),
         containment,
