@@ -17,6 +17,7 @@ pub mod eval;
 pub mod fmt;
 pub mod lsp;
 pub mod policy;
+pub mod runtime;
 pub mod sandbox;
 pub mod security;
 pub mod stdlib;

@@ -61,6 +61,7 @@ impl<'a> AgentFacts<'a> {
                 "the tier {tier} comes from `security.default_sandbox_tier` in the configuration"
             )),
             TierSource::Default => Some(format!("the tier {tier} is the default (no tier is set anywhere)")),
+            TierSource::Caller => Some(format!("the tier {tier} is chosen by the embedding program")),
         }
     }
 
@@ -104,15 +105,11 @@ impl<'a> AgentFacts<'a> {
         let tier = self.decision.tier;
         let span = self.tier_span();
         if let Some(refusal) = self.decision.refusal() {
-            let (code, label) = match refusal {
-                ConsentRefusal::Production => {
-                    (codes::NATIVE_IN_PRODUCTION, "refused because SYMBIONT_ENV=production")
-                }
-                ConsentRefusal::NotConsented => {
-                    (codes::NATIVE_NOT_ALLOWED, "runs on the host with no isolation")
-                }
+            let label = match refusal {
+                ConsentRefusal::Production => "refused because SYMBIONT_ENV=production",
+                ConsentRefusal::NotConsented => "runs on the host with no isolation",
             };
-            let d = Diagnostic::error(code, refusal.message())
+            let d = Diagnostic::error(refusal.code(), refusal.message())
                 .with_primary(span, label)
                 .with_help(refusal.help());
             diags.push(self.with_tier_note(d));

@@ -6,13 +6,12 @@
 //! configuration errors, 130 / 143 after SIGINT / SIGTERM.
 
 use super::{EXIT_FAILURE, EXIT_OK, EXIT_USAGE, RunArgs, RunFormat, usage_error};
-use crate::check::codes;
 use crate::check::{CheckContext, check_source};
 use crate::config::{self, Config, EnvVars};
 use crate::diag::{Diagnostic, Sources};
 use crate::eval::transcript::{HumanTranscript, JsonTranscript};
 use crate::eval::{AuditLog, Cancel, Event, Flow, IgnoredConfig, Interpreter, RunSetup, Transcript, target};
-use crate::policy::{self, ConsentRefusal, TierSource};
+use crate::policy::{self, TierSource};
 use crate::sandbox;
 use crate::sandbox::native::workdir::{Owner, prepare_for};
 use crate::security::Tier;
@@ -95,11 +94,7 @@ pub fn run(args: RunArgs) -> u8 {
         _ => agent.name.span,
     };
     if let Some(refusal) = decision.refusal() {
-        let code = match refusal {
-            ConsentRefusal::Production => codes::NATIVE_IN_PRODUCTION,
-            ConsentRefusal::NotConsented => codes::NATIVE_NOT_ALLOWED,
-        };
-        let d = Diagnostic::error(code, refusal.message())
+        let d = Diagnostic::error(refusal.code(), refusal.message())
             .with_primary(tier_span, format!("tier None, {}", decision.source.describe()))
             .with_help(refusal.help());
         transcript.diagnostic(&d);

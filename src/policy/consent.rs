@@ -44,6 +44,14 @@ impl ConsentSource {
 }
 
 impl ConsentRefusal {
+    /// The diagnostic code, the same from the checker, `symbi run` and the embedding API.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ConsentRefusal::Production => "E0302",
+            ConsentRefusal::NotConsented => "E0301",
+        }
+    }
+
     /// The one-line reason, shared by the checker and the runner.
     pub fn message(&self) -> &'static str {
         match self {

@@ -86,6 +86,17 @@ pub fn decide(
     }
 }
 
+/// The decision for one call of a program embedding symbi ([`crate::runtime`]): the tier is
+/// the caller's, but naming tier None in code is not the user's consent, so consent comes
+/// only from the configuration (and production refuses it, as everywhere).
+pub fn decide_call(cfg: &Config, tier: Tier, overrides: &LimitOverrides) -> Decision {
+    let chosen = TierChoice { cli_tier: Some(tier), cli_native: false };
+    let mut decision = decide(cfg, &chosen, None, overrides);
+    decision.source = TierSource::Caller;
+    decision.consent = (tier == Tier::None).then(|| native_consent(&TierChoice::default(), cfg));
+    decision
+}
+
 impl Decision {
     /// The tier and what chose it.
     pub fn effective(&self) -> EffectiveTier {

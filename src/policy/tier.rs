@@ -44,6 +44,8 @@ pub enum TierSource {
     ConfigFile,
     /// Nothing chose one: Tier1.
     Default,
+    /// A program embedding symbi named it for the call (`SandboxOrchestrator`).
+    Caller,
 }
 
 impl TierSource {
@@ -55,6 +57,7 @@ impl TierSource {
             TierSource::Env => "set by SYMBIONT_DEFAULT_SANDBOX_TIER",
             TierSource::ConfigFile => "set by `security.default_sandbox_tier` in the configuration",
             TierSource::Default => "the default",
+            TierSource::Caller => "chosen by the embedding program",
         }
     }
 
@@ -67,6 +70,7 @@ impl TierSource {
             TierSource::Env => "env",
             TierSource::ConfigFile => "config",
             TierSource::Default => "default",
+            TierSource::Caller => "caller",
         }
     }
 }
