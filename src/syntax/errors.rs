@@ -6,6 +6,7 @@
 //! what the grammar expected. Raw rule names never reach the user.
 
 use super::error_context::{Context, Opener};
+use super::literal::printable;
 use super::lower::KEYWORDS;
 use super::parse::Rule;
 use super::scan::{Frame, Tok};
@@ -449,9 +450,4 @@ fn generic(ctx: &Context) -> Diagnostic {
         diagnostic = diagnostic.with_secondary(open.span, format!("inside the {} opened here", open.owner));
     }
     diagnostic
-}
-
-/// The text as is, or escaped when it holds control characters.
-pub(crate) fn printable(text: &str) -> String {
-    if text.chars().any(char::is_control) { text.escape_debug().to_string() } else { text.to_string() }
 }

@@ -180,6 +180,12 @@ pub(crate) fn dedent_raw(body: &str) -> String {
     stripped.join("\n")
 }
 
+/// The text as is, or escaped when it holds control characters: how a diagnostic quotes
+/// what it found.
+pub(crate) fn printable(text: &str) -> String {
+    if text.chars().any(char::is_control) { text.escape_debug().to_string() } else { text.to_string() }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
