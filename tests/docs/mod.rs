@@ -9,27 +9,19 @@ use std::collections::BTreeSet;
 /// Every `"E0123"` / `"W0123"` string literal in the sources.
 fn codes_in_sources() -> BTreeSet<String> {
     let mut codes = BTreeSet::new();
-    let mut stack = vec![root().join("src")];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                let text = std::fs::read_to_string(&path).unwrap_or_default();
-                // Unit tests use made-up codes; only the code above them counts.
-                let text = text.split("#[cfg(test)]").next().unwrap_or_default();
-                let bytes = text.as_bytes();
-                for (i, _) in text.match_indices('"') {
-                    let lit = &bytes[i + 1..(i + 7).min(bytes.len())];
-                    let is_code = lit.len() == 6
-                        && (lit[0] == b'E' || lit[0] == b'W')
-                        && lit[1..5].iter().all(u8::is_ascii_digit)
-                        && lit[5] == b'"';
-                    if is_code {
-                        codes.insert(String::from_utf8_lossy(&lit[..5]).into_owned());
-                    }
-                }
+    for path in crate::support::rust_files(&root().join("src")) {
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        // Unit tests use made-up codes; only the code above them counts.
+        let text = text.split("#[cfg(test)]").next().unwrap_or_default();
+        let bytes = text.as_bytes();
+        for (i, _) in text.match_indices('"') {
+            let lit = &bytes[i + 1..(i + 7).min(bytes.len())];
+            let is_code = lit.len() == 6
+                && (lit[0] == b'E' || lit[0] == b'W')
+                && lit[1..5].iter().all(u8::is_ascii_digit)
+                && lit[5] == b'"';
+            if is_code {
+                codes.insert(String::from_utf8_lossy(&lit[..5]).into_owned());
             }
         }
     }
