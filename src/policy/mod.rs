@@ -98,11 +98,6 @@ pub fn decide_call(cfg: &Config, tier: Tier, overrides: &LimitOverrides) -> Deci
 }
 
 impl Decision {
-    /// The tier and what chose it.
-    pub fn effective(&self) -> EffectiveTier {
-        EffectiveTier { tier: self.tier, source: self.source.clone() }
-    }
-
     /// Why tier None may not run, when it may not.
     pub fn refusal(&self) -> Option<&ConsentRefusal> {
         self.consent.as_ref().and_then(|c| c.as_ref().err())
@@ -121,8 +116,8 @@ impl Decision {
 
     /// The tier the agent's profile needs, when the effective tier is below it.
     pub fn profile_needs(&self) -> Option<Tier> {
-        let needed = minimum_tier(self.profile?);
-        (needed > self.tier).then_some(needed)
+        let profile = self.profile?;
+        (!profile_allows(profile, self.tier)).then(|| minimum_tier(profile))
     }
 
     /// Whether a literal `program` is refused on this tier before anything runs (the
