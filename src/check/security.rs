@@ -123,18 +123,16 @@ impl<'a> AgentFacts<'a> {
         }
         let Some(sandbox) = self.agent.security().and_then(|s| s.sandbox.as_ref()) else { return };
         let (Some(profile), Some(needed)) = (sandbox.value, self.decision.profile_needs()) else { return };
-        {
-            let mut d = Diagnostic::error(
-                codes::PROFILE_NEEDS_TIER,
-                format!("the {profile} profile needs {needed} or higher, but the agent runs on {tier}"),
-            )
-            .with_primary(sandbox.span, format!("needs {needed} or higher"))
-            .with_help(format!("use `tier: {needed}` (or higher), or a profile that {tier} can honour"));
-            if let TierSource::Agent(tier_span) = self.decision.source {
-                d = d.with_secondary(tier_span, format!("the tier is {tier} here"));
-            }
-            diags.push(self.with_tier_note(d));
+        let mut d = Diagnostic::error(
+            codes::PROFILE_NEEDS_TIER,
+            format!("the {profile} profile needs {needed} or higher, but the agent runs on {tier}"),
+        )
+        .with_primary(sandbox.span, format!("needs {needed} or higher"))
+        .with_help(format!("use `tier: {needed}` (or higher), or a profile that {tier} can honour"));
+        if let TierSource::Agent(tier_span) = self.decision.source {
+            d = d.with_secondary(tier_span, format!("the tier is {tier} here"));
         }
+        diags.push(self.with_tier_note(d));
     }
 
     /// E0305 when the agent does not declare `capability`, needed by a call of `builtin`.

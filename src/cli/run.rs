@@ -14,7 +14,6 @@ use crate::eval::{AuditLog, Cancel, Event, Flow, IgnoredConfig, Interpreter, Run
 use crate::policy::{self, TierSource};
 use crate::sandbox;
 use crate::sandbox::native::workdir::{Owner, prepare_for};
-use crate::security::Tier;
 use std::sync::Arc;
 
 /// The interpreter's thread stack: deep enough for `runtime.max_call_depth` nested calls of
@@ -108,15 +107,16 @@ pub fn run(args: RunArgs) -> u8 {
             return EXIT_FAILURE;
         }
     };
-    let owner = if decision.tier == Tier::None { Owner::Symbi } else { Owner::SymbiOrContainerUser };
-    let working_dir = match prepare_for(&cfg.native_execution.working_directory, owner) {
-        Ok(dir) => dir,
-        Err(e) => {
-            let label = "its native calls and file builtins run in the working directory";
-            transcript.diagnostic(&crate::eval::error::with_label(e.into_diagnostic(agent.name.span), label));
-            return EXIT_FAILURE;
-        }
-    };
+    let working_dir =
+        match prepare_for(&cfg.native_execution.working_directory, Owner::for_tier(decision.tier)) {
+            Ok(dir) => dir,
+            Err(e) => {
+                let label = "its native calls and file builtins run in the working directory";
+                transcript
+                    .diagnostic(&crate::eval::error::with_label(e.into_diagnostic(agent.name.span), label));
+                return EXIT_FAILURE;
+            }
+        };
 
     // Opened once, before anything runs, and refused where the agent could rewrite it.
     let audit = match AuditLog::open(&cfg.storage.audit_log, &working_dir) {

@@ -104,8 +104,8 @@ impl SandboxOrchestrator {
             return Err(SandboxError::new(refusal.code(), refusal.message()).with_help(refusal.help()));
         }
         let sandbox = self.sandbox(tier)?;
-        let owner = if tier == SecurityTier::None { Owner::Symbi } else { Owner::SymbiOrContainerUser };
-        let working_dir = prepare_for(&self.config.native_execution.working_directory, owner)?;
+        let working_dir =
+            prepare_for(&self.config.native_execution.working_directory, Owner::for_tier(tier))?;
         let mut limits = decision.limits.clone();
         if let Some(timeout) = options.timeout {
             limits.timeout = limits.timeout.min(timeout);
