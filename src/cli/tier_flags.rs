@@ -3,7 +3,7 @@
 //! [`LimitOverrides`].
 
 use super::{RunArgs, TierArgs};
-use crate::diag::closest;
+use crate::diag::suggest::did_you_mean;
 use crate::policy::{LimitOverrides, TierChoice};
 use crate::security::Tier;
 
@@ -30,7 +30,7 @@ fn unknown_tier_message(word: &str) -> String {
     let mut message = format!(
         "unknown sandbox tier `{word}`; expected none, tier1, tier2 or tier3 (aliases: native, docker, gvisor, firecracker)"
     );
-    if let Some(best) = closest(word, &Tier::SPELLINGS) {
+    if let Some(best) = did_you_mean(word, Tier::SPELLINGS) {
         message.push_str(&format!("; did you mean `{}`?", best.to_ascii_lowercase()));
     }
     message

@@ -2,6 +2,7 @@
 
 use super::TierChoice;
 use crate::config::{Config, Origin};
+use crate::diag::{Code, codes};
 use crate::security::Tier;
 
 /// What consented to tier None.
@@ -45,10 +46,10 @@ impl ConsentSource {
 
 impl ConsentRefusal {
     /// The diagnostic code, the same from the checker, `symbi run` and the embedding API.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> Code {
         match self {
-            ConsentRefusal::Production => "E0302",
-            ConsentRefusal::NotConsented => "E0301",
+            ConsentRefusal::Production => codes::NATIVE_IN_PRODUCTION,
+            ConsentRefusal::NotConsented => codes::NATIVE_NOT_ALLOWED,
         }
     }
 

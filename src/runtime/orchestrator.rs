@@ -3,6 +3,7 @@
 
 use super::{Cancel, Config, ExecResult, LimitOverrides, Program, SandboxError, SecurityTier};
 use crate::config::{EnvVars, is_production};
+use crate::diag::codes;
 use crate::policy::{self, Decision};
 use crate::sandbox::native::workdir::{Owner, prepare_for};
 use crate::sandbox::{self, ExecRequest, Sandbox};
@@ -84,8 +85,11 @@ impl SandboxOrchestrator {
         command: &str,
         env: HashMap<String, String>,
     ) -> Result<ExecResult, SandboxError> {
-        let argv = crate::sandbox::native::argv::split(command).map_err(|e| {
-            SandboxError::new("E0403", format!("the command line cannot be split: {}", e.message))
+        let argv = crate::sandbox::argv::split(command).map_err(|e| {
+            SandboxError::new(
+                codes::COMMAND_LINE_UNSPLITTABLE,
+                format!("the command line cannot be split: {}", e.message),
+            )
         })?;
         self.execute(tier, Program::Argv(argv), env, CallOptions::default()).await
     }
@@ -144,6 +148,6 @@ impl SandboxOrchestrator {
 }
 
 fn cancelled() -> SandboxError {
-    SandboxError::new("E0320", "the call was cancelled by its caller")
+    SandboxError::new(codes::CALL_CANCELLED, "the call was cancelled by its caller")
         .with_note("every process the call started was killed")
 }
