@@ -18,7 +18,7 @@ mod types;
 
 use crate::config::Config;
 use crate::diag::{Diagnostic, Span, codes};
-use crate::security::policy::TierChoice;
+use crate::policy::TierChoice;
 use crate::syntax::ast::{self, File};
 use body::{FnScope, Need, Walker};
 use calls::Signature;

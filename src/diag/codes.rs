@@ -176,6 +176,9 @@ codes! {
     E0313 UNSPLITTABLE_COMMAND,
     E0314 ENV_VARIABLE_REFUSED,
 
+    // E032x: the embedding API (`symbi::runtime`).
+    E0320 CALL_CANCELLED,
+
     // E040x-E041x: the native runner.
     E0401 NATIVE_EXECUTABLE_NOT_ALLOWED,
     E0402 EXECUTABLE_NOT_FOUND,

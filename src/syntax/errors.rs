@@ -9,6 +9,7 @@ use super::error_context::{Context, Opener};
 use super::lower::KEYWORDS;
 use super::parse::Rule;
 use super::scan::{Frame, Tok};
+use super::spelling::printable;
 use crate::diag::{Code, Diagnostic, Span, codes};
 use pest::error::Error;
 
@@ -509,9 +510,4 @@ fn generic(ctx: &Context) -> Diagnostic {
         diagnostic = diagnostic.with_secondary(open.span, format!("inside the {} opened here", open.owner));
     }
     diagnostic
-}
-
-/// The text as is, or escaped when it holds control characters.
-pub(crate) fn printable(text: &str) -> String {
-    if text.chars().any(char::is_control) { text.escape_debug().to_string() } else { text.to_string() }
 }
