@@ -17,7 +17,6 @@
 //! confine ([`harden`]).
 
 mod active;
-pub mod argv;
 mod call;
 pub mod cgroup;
 mod code;

@@ -3,6 +3,7 @@
 //! Probed once per process. Two switches simulate a kernel without the mechanism; they
 //! exist only for the tests of the refusal (a real host is never asked to pretend).
 
+use crate::diag::codes;
 use crate::sandbox::SandboxError;
 use serde::Serialize;
 use std::sync::OnceLock;
@@ -49,7 +50,7 @@ impl HostSupport {
         match self.landlock_abi {
             None => {
                 return Err(SandboxError::new(
-                    "E0480",
+                    codes::HARDENING_NO_LANDLOCK,
                     "this hardened call cannot run: the kernel does not offer Landlock",
                 )
                 .with_note(format!(
@@ -61,7 +62,7 @@ impl HostSupport {
             Some(abi) if abi < needed => {
                 let why = if network { "truncation rules" } else { "TCP bind and connect rules" };
                 return Err(SandboxError::new(
-                    "E0480",
+                    codes::HARDENING_NO_LANDLOCK,
                     format!("this hardened call cannot run: the kernel's Landlock ABI {abi} lacks {why} (ABI {needed})"),
                 )
                 .with_note("a newer kernel provides them (ABI 3: Linux 6.2, ABI 4: Linux 6.7)")
@@ -71,7 +72,7 @@ impl HostSupport {
         }
         if !self.seccomp {
             return Err(SandboxError::new(
-                "E0481",
+                codes::HARDENING_NO_SECCOMP,
                 "this hardened call cannot run: seccomp filters are not available on this host",
             )
             .with_note(format!(

@@ -28,6 +28,7 @@ pub use report::{HardeningReport, report};
 
 use super::code::PrivateDir;
 use super::resolve;
+use crate::diag::codes;
 use crate::sandbox::SandboxError;
 use std::path::{Path, PathBuf};
 
@@ -71,7 +72,7 @@ impl Settings {
         let host = HostSupport::get();
         host.require(call.network)?;
         let unprepared = |detail: String| {
-            SandboxError::new("E0482", format!("the confinement of this hardened call cannot be prepared: {detail}"))
+            SandboxError::new(codes::HARDENING_UNPREPARED, format!("the confinement of this hardened call cannot be prepared: {detail}"))
                 .with_help(
                     "check that every path in `native_execution.readable_paths` and `writable_paths` exists, \
                      or run the agent on a container tier",
@@ -79,7 +80,7 @@ impl Settings {
         };
         let filters = syscalls::programs(call.network).map_err(unprepared)?;
         let tmpdir = PrivateDir::create().map_err(|e| {
-            SandboxError::new("E0483", format!("the private temporary folder of a hardened call cannot be created: {e}"))
+            SandboxError::new(codes::HARDENING_NO_TMPDIR, format!("the private temporary folder of a hardened call cannot be created: {e}"))
                 .with_note(format!("under {}", std::env::temp_dir().display()))
                 .with_help("make the temporary directory ($TMPDIR, else /tmp) writable by symbi")
         })?;
