@@ -117,7 +117,7 @@ mod tests {
     fn a_kernel_without_landlock_refuses_with_e0480() {
         let host = HostSupport { landlock_abi: None, seccomp: true };
         let e = host.require(false).unwrap_err();
-        assert_eq!(e.code, "E0480");
+        assert_eq!(e.code, codes::HARDENING_NO_LANDLOCK);
         assert!(e.message.contains("Landlock"), "{}", e.message);
     }
 
@@ -125,12 +125,12 @@ mod tests {
     fn an_old_abi_refuses_only_what_it_cannot_enforce() {
         let host = HostSupport { landlock_abi: Some(3), seccomp: true };
         assert!(host.require(true).is_ok());
-        assert_eq!(host.require(false).unwrap_err().code, "E0480");
+        assert_eq!(host.require(false).unwrap_err().code, codes::HARDENING_NO_LANDLOCK);
     }
 
     #[test]
     fn a_kernel_without_seccomp_refuses_with_e0481() {
         let host = HostSupport { landlock_abi: Some(7), seccomp: false };
-        assert_eq!(host.require(true).unwrap_err().code, "E0481");
+        assert_eq!(host.require(true).unwrap_err().code, codes::HARDENING_NO_SECCOMP);
     }
 }

@@ -3,6 +3,7 @@
 
 use super::host::{ABI_WITH_NETWORK, ABI_WITHOUT_NETWORK, HostSupport};
 use super::{paths, syscalls};
+use crate::diag::codes::{HARDENING_NO_LANDLOCK, HARDENING_NO_SECCOMP};
 use serde::Serialize;
 
 /// The hardening of tier None on this host.
@@ -65,9 +66,9 @@ impl HardeningReport {
         };
         let verdict = match (self.runs_without_network, self.runs_with_network) {
             (true, _) => "enforced: every call confined before exec".to_string(),
-            (false, true) => "enforced only for agents declaring `network`; others refused (E0480)".to_string(),
+            (false, true) => format!("enforced only for agents declaring `network`; others refused ({HARDENING_NO_LANDLOCK})"),
             (false, false) => {
-                let code = if self.host.landlock_abi.is_none() { "E0480" } else { "E0481" };
+                let code = if self.host.landlock_abi.is_none() { HARDENING_NO_LANDLOCK } else { HARDENING_NO_SECCOMP };
                 format!("refused ({code}): use a container tier, or `sandbox: Permissive` without `harden`")
             }
         };
