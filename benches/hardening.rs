@@ -81,7 +81,8 @@ fn main() {
         return;
     }
     let mut cfg = Config::default();
-    cfg.docker.image = std::env::var("SYMBI_BENCH_IMAGE").unwrap_or_else(|_| "symbi-test-busybox:latest".into());
+    cfg.docker.image =
+        std::env::var("SYMBI_BENCH_IMAGE").unwrap_or_else(|_| "symbi-test-busybox:latest".into());
     let docker = DockerSandbox::tier1(&cfg, std::env::var("DOCKER_HOST").ok().as_deref())
         .unwrap_or_else(|e| panic!("{e:?}"));
     time(&docker, request("true"));

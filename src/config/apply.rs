@@ -50,8 +50,12 @@ pub fn apply(cfg: &mut Config, key: &str, value: Value) {
         ("native_execution.allowed_executables", List(l)) => n.allowed_executables = l,
         ("native_execution.allowed_env", List(l)) => n.allowed_env = l,
         ("native_execution.harden", Bool(b)) => n.harden = b,
-        ("native_execution.writable_paths", List(l)) => n.writable_paths = l.into_iter().map(PathBuf::from).collect(),
-        ("native_execution.readable_paths", List(l)) => n.readable_paths = l.into_iter().map(PathBuf::from).collect(),
+        ("native_execution.writable_paths", List(l)) => {
+            n.writable_paths = l.into_iter().map(PathBuf::from).collect()
+        }
+        ("native_execution.readable_paths", List(l)) => {
+            n.readable_paths = l.into_iter().map(PathBuf::from).collect()
+        }
         ("native_execution.max_output_bytes", Int(i)) => n.max_output_bytes = i,
         ("native_execution.max_file_size_mb", Limit(l)) => n.max_file_size_mb = l,
         ("native_execution.max_open_files", Limit(l)) => n.max_open_files = l,

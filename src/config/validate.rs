@@ -227,7 +227,8 @@ impl<'a> Validator<'a> {
                 }
             },
             (Kind::PathList, DeValue::Array(items)) => {
-                let Value::List(list) = self.value(key, &Key { kind: Kind::StrList, ..*spec }, value, key_span)?
+                let Value::List(list) =
+                    self.value(key, &Key { kind: Kind::StrList, ..*spec }, value, key_span)?
                 else {
                     return None;
                 };
@@ -289,9 +290,12 @@ impl<'a> Validator<'a> {
             self.diagnostics.push(d);
             return;
         }
-        let system = ["/", "/usr", "/bin", "/sbin", "/lib", "/lib64", "/etc", "/boot", "/proc", "/sys", "/dev"];
+        let system =
+            ["/", "/usr", "/bin", "/sbin", "/lib", "/lib64", "/etc", "/boot", "/proc", "/sys", "/dev"];
         let normal = std::path::Path::new(path);
-        if key.ends_with("writable_paths") && system.iter().any(|s| std::path::Path::new(s).starts_with(normal)) {
+        if key.ends_with("writable_paths")
+            && system.iter().any(|s| std::path::Path::new(s).starts_with(normal))
+        {
             let d = Diagnostic::error(WRITABLE_SYSTEM_PATH, format!("`{path}` cannot be writable by hardened calls"))
                 .with_primary_label(self.label(span, "holds system folders"))
                 .with_note("programs, libraries or the kernel's interfaces would become writable, voiding the confinement")

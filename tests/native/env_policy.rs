@@ -101,12 +101,12 @@ async fn the_configurations_allowed_env_reaches_the_runner_of_tier_none() {
     let mut cfg = symbi::config::Config::default();
     let mut req = request(&["sh", "-c", "echo \"$PYTHONPATH\""]);
     req.env.insert("PYTHONPATH".into(), "/opt/agent-lib".into());
-    let plain =
-        symbi::sandbox::for_tier(symbi::security::Tier::None, &cfg, false).unwrap_or_else(|e| panic!("{e:?}"));
+    let plain = symbi::sandbox::for_tier(symbi::security::Tier::None, &cfg, false)
+        .unwrap_or_else(|e| panic!("{e:?}"));
     assert_eq!(plain.execute(req.clone()).await.err().map(|e| e.code.as_str()), Some("E0412"));
     cfg.native_execution.allowed_env = vec!["PYTHONPATH".into()];
-    let allowing =
-        symbi::sandbox::for_tier(symbi::security::Tier::None, &cfg, false).unwrap_or_else(|e| panic!("{e:?}"));
+    let allowing = symbi::sandbox::for_tier(symbi::security::Tier::None, &cfg, false)
+        .unwrap_or_else(|e| panic!("{e:?}"));
     let r = allowing.execute(req).await.unwrap_or_else(|e| panic!("{e:?}"));
     assert_eq!(r.stdout, "/opt/agent-lib\n");
 }

@@ -165,7 +165,9 @@ async fn no_capability_survives_exec_and_setuid_gains_nothing() {
     );
     // A setuid-root copy of a program, in the working directory: under no_new_privs and an
     // empty bounding set it runs with nothing more than its caller.
-    let mut req = bash("./suid-python -c 'import os; print(os.geteuid(), open(\"/proc/self/status\").read().split(\"CapEff:\")[1].split()[0])'");
+    let mut req = bash(
+        "./suid-python -c 'import os; print(os.geteuid(), open(\"/proc/self/status\").read().split(\"CapEff:\")[1].split()[0])'",
+    );
     let python = std::fs::canonicalize(which("python3")).unwrap();
     let copy = req.working_dir.join("suid-python");
     std::fs::copy(&python, &copy).unwrap();
@@ -202,7 +204,8 @@ async fn interpreters_still_run_ordinary_scripts() {
         req.program = symbi::sandbox::Program::Argv(vec![
             "node".into(),
             "-e".into(),
-            "require('fs').writeFileSync('n.txt', 'node'); console.log(require('os').cpus().length > 0)".into(),
+            "require('fs').writeFileSync('n.txt', 'node'); console.log(require('os').cpus().length > 0)"
+                .into(),
         ]);
         let r = run_hardened(req).await;
         assert_eq!(r.stdout, "true\n", "{r:?}");
@@ -219,7 +222,8 @@ async fn a_python_installed_under_the_home_folder_keeps_working() {
         return;
     };
     let python = version.join("bin/python3");
-    let mut req = python_request(&python, "import json, decimal; print(json.dumps(str(decimal.Decimal(1) / 4)))");
+    let mut req =
+        python_request(&python, "import json, decimal; print(json.dumps(str(decimal.Decimal(1) / 4)))");
     req.allowed_executables.push(python.display().to_string());
     let r = run_hardened(req).await;
     assert_eq!(r.stdout, "\"0.25\"\n", "{r:?}");
@@ -255,7 +259,8 @@ fn run_moderate_agent(pretend: Option<&str>) -> (std::process::Output, PathBuf) 
     .unwrap();
     let mut cmd = std::process::Command::new(crate::support::symbi_bin());
     cmd.arg("run").arg(&agent).arg("--native").current_dir(crate::support::root());
-    for (k, _) in std::env::vars().filter(|(k, _)| k.starts_with("SYMBIONT_") || k.starts_with("SYMBI_TEST_")) {
+    for (k, _) in std::env::vars().filter(|(k, _)| k.starts_with("SYMBIONT_") || k.starts_with("SYMBI_TEST_"))
+    {
         cmd.env_remove(k);
     }
     cmd.env("NO_COLOR", "1")
@@ -279,7 +284,8 @@ fn a_host_without_landlock_or_seccomp_refuses_the_hardened_call_and_runs_nothing
         ("SYMBI_TEST_PRETEND_NO_SECCOMP", "E0481", "seccomp"),
     ] {
         let (out, marker) = run_moderate_agent(Some(switch));
-        let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        let text =
+            format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
         assert!(!out.status.success(), "{text}");
         assert!(text.contains(code) && text.contains(what), "{text}");
         assert!(text.contains("Tier1"), "the help names a way out: {text}");

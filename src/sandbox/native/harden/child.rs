@@ -27,16 +27,6 @@ pub struct ChildConfinement {
     pub must_drop_capabilities: bool,
 }
 
-/// `struct landlock_path_beneath_attr` of the kernel's uapi (packed there too).
-#[repr(C, packed)]
-struct PathBeneathAttr {
-    allowed_access: u64,
-    parent_fd: i32,
-}
-
-/// `LANDLOCK_RULE_PATH_BENEATH`.
-const RULE_PATH_BENEATH: libc::c_int = 1;
-
 fn check(r: libc::c_long) -> io::Result<()> {
     if r < 0 { Err(io::Error::last_os_error()) } else { Ok(()) }
 }
@@ -104,17 +94,8 @@ impl ChildConfinement {
         if fd < 0 {
             return;
         }
-        let attr = PathBeneathAttr { allowed_access: self.proc_rights, parent_fd: fd };
-        // SAFETY: the attribute is a live, correctly laid out stack value.
-        unsafe {
-            libc::syscall(
-                libc::SYS_landlock_add_rule,
-                self.ruleset.as_raw_fd(),
-                RULE_PATH_BENEATH,
-                &attr as *const PathBeneathAttr,
-                0u32,
-            );
-            libc::close(fd);
-        }
+        super::ruleset::add_path_rule(&self.ruleset, fd, self.proc_rights);
+        // SAFETY: closing the descriptor opened above.
+        unsafe { libc::close(fd) };
     }
 }

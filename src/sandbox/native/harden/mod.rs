@@ -72,24 +72,31 @@ impl Settings {
         let host = HostSupport::get();
         host.require(call.network)?;
         let unprepared = |detail: String| {
-            SandboxError::new(codes::HARDENING_UNPREPARED, format!("the confinement of this hardened call cannot be prepared: {detail}"))
-                .with_help(
-                    "check that every path in `native_execution.readable_paths` and `writable_paths` exists, \
+            SandboxError::new(
+                codes::HARDENING_UNPREPARED,
+                format!("the confinement of this hardened call cannot be prepared: {detail}"),
+            )
+            .with_help(
+                "check that every path in `native_execution.readable_paths` and `writable_paths` exists, \
                      or run the agent on a container tier",
-                )
+            )
         };
         let filters = syscalls::programs(call.network).map_err(unprepared)?;
         let tmpdir = PrivateDir::create().map_err(|e| {
-            SandboxError::new(codes::HARDENING_NO_TMPDIR, format!("the private temporary folder of a hardened call cannot be created: {e}"))
-                .with_note(format!("under {}", std::env::temp_dir().display()))
-                .with_help("make the temporary directory ($TMPDIR, else /tmp) writable by symbi")
+            SandboxError::new(
+                codes::HARDENING_NO_TMPDIR,
+                format!("the private temporary folder of a hardened call cannot be created: {e}"),
+            )
+            .with_note(format!("under {}", std::env::temp_dir().display()))
+            .with_help("make the temporary directory ($TMPDIR, else /tmp) writable by symbi")
         })?;
         let mut read: Vec<PathBuf> = installations(call.allowed_executables, call.workdir);
         read.extend(call.code_dir.map(Path::to_path_buf));
         read.extend(self.readable.iter().cloned());
         let mut write = vec![call.workdir, tmpdir.path.as_path()];
         write.extend(self.writable.iter().map(PathBuf::as_path));
-        let ruleset = ruleset::create(&ruleset::CallPaths { read, write }, call.network).map_err(unprepared)?;
+        let ruleset =
+            ruleset::create(&ruleset::CallPaths { read, write }, call.network).map_err(unprepared)?;
         let root = nix::unistd::geteuid().is_root();
         let child = ChildConfinement {
             ruleset,
@@ -101,7 +108,8 @@ impl Settings {
         };
         let abi = host.landlock_abi.unwrap_or(0);
         let network = if call.network { "network granted" } else { "network refused" };
-        let report = format!("landlock ABI {abi} ({network}), seccomp deny-list, no_new_privs, no capabilities");
+        let report =
+            format!("landlock ABI {abi} ({network}), seccomp deny-list, no_new_privs, no capabilities");
         Ok(Prepared { child, tmpdir, report })
     }
 }

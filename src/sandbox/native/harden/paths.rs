@@ -77,7 +77,8 @@ pub fn installation(canonical: &Path) -> Option<PathBuf> {
         _ => folder,
     };
     // Never a whole home folder or the file system root for a program lying loose there.
-    let too_wide = root == Path::new("/") || root.parent() == Some(Path::new("/home")) || root == Path::new("/root");
+    let too_wide =
+        root == Path::new("/") || root.parent() == Some(Path::new("/home")) || root == Path::new("/root");
     Some(if too_wide { folder.to_path_buf() } else { root.to_path_buf() })
 }
 

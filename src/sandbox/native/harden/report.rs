@@ -66,15 +66,25 @@ impl HardeningReport {
         };
         let verdict = match (self.runs_without_network, self.runs_with_network) {
             (true, _) => "enforced: every call confined before exec".to_string(),
-            (false, true) => format!("enforced only for agents declaring `network`; others refused ({HARDENING_NO_LANDLOCK})"),
+            (false, true) => format!(
+                "enforced only for agents declaring `network`; others refused ({HARDENING_NO_LANDLOCK})"
+            ),
             (false, false) => {
-                let code = if self.host.landlock_abi.is_none() { HARDENING_NO_LANDLOCK } else { HARDENING_NO_SECCOMP };
+                let code = if self.host.landlock_abi.is_none() {
+                    HARDENING_NO_LANDLOCK
+                } else {
+                    HARDENING_NO_SECCOMP
+                };
                 format!("refused ({code}): use a container tier, or `sandbox: Permissive` without `harden`")
             }
         };
-        let mut s = String::from("\nHardened native (tier None with Moderate, or `native_execution.harden`)\n");
+        let mut s =
+            String::from("\nHardened native (tier None with Moderate, or `native_execution.harden`)\n");
         s.push_str(&format!("  landlock:   {landlock}\n"));
-        s.push_str(&format!("  seccomp:    {}\n", if self.host.seccomp { "filters available" } else { "not available" }));
+        s.push_str(&format!(
+            "  seccomp:    {}\n",
+            if self.host.seccomp { "filters available" } else { "not available" }
+        ));
         s.push_str(&format!("  Moderate:   {verdict}\n"));
         s.push_str(&format!("  writes:     {}\n", self.writes));
         s.push_str(&format!("  reads:      {}\n", self.reads));

@@ -7,7 +7,7 @@ use super::paths;
 use landlock::{
     ABI, Access, AccessFs, AccessNet, BitFlags, PathBeneath, PathFd, Ruleset, RulesetAttr, RulesetCreatedAttr,
 };
-use std::os::fd::OwnedFd;
+use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -48,6 +48,13 @@ struct Opened {
     rights: BitFlags<AccessFs>,
 }
 
+/// A system path opened once, with the raw rights the kernel takes (already narrowed to
+/// what this kernel handles), so a call adds it with one system call and no `fstat`.
+struct SystemRule {
+    fd: PathFd,
+    rights: u64,
+}
+
 impl Opened {
     fn open(path: &Path, grant: Grant) -> Option<Opened> {
         let file = !std::fs::metadata(path).ok()?.is_dir();
@@ -57,14 +64,45 @@ impl Opened {
 
 /// The system part, opened once: the system folders, `/etc` without its secrets, the
 /// kernel facts and the device nodes. Paths this host lacks are skipped.
-fn system() -> &'static [Opened] {
-    static SYSTEM: OnceLock<Vec<Opened>> = OnceLock::new();
+fn system() -> &'static [SystemRule] {
+    static SYSTEM: OnceLock<Vec<SystemRule>> = OnceLock::new();
     SYSTEM.get_or_init(|| {
+        let abi = super::HostSupport::get().landlock_abi.unwrap_or(0);
+        let handled = AccessFs::from_all(ABI::from(abi).min(TARGET)).bits();
         let read = paths::SYSTEM.iter().chain(paths::KERNEL_FACTS).map(PathBuf::from).chain(paths::etc());
         let read = read.filter_map(|p| Opened::open(&p, Grant::Read));
         let devices = paths::DEVICES.iter().filter_map(|p| Opened::open(Path::new(p), Grant::Device));
-        read.chain(devices).collect()
+        read.chain(devices).map(|o| SystemRule { rights: o.rights.bits() & handled, fd: o.fd }).collect()
     })
+}
+
+/// `struct landlock_path_beneath_attr` of the kernel's uapi (packed there too).
+#[repr(C, packed)]
+pub struct PathBeneathAttr {
+    /// The rights granted beneath the path.
+    pub allowed_access: u64,
+    /// The path, opened with `O_PATH`.
+    pub parent_fd: i32,
+}
+
+/// `LANDLOCK_RULE_PATH_BENEATH`.
+pub const RULE_PATH_BENEATH: libc::c_int = 1;
+
+/// Adds one path rule with raw rights: the system part's fast path, and the child's `/proc`.
+/// Returns the system call's result (0, or -1 with `errno`).
+pub fn add_path_rule(ruleset: &OwnedFd, parent: libc::c_int, rights: u64) -> libc::c_long {
+    let attr = PathBeneathAttr { allowed_access: rights, parent_fd: parent };
+    // SAFETY: the attribute is a live, correctly laid out stack value; the descriptors are
+    // valid for the call. Async-signal-safe (one system call).
+    unsafe {
+        libc::syscall(
+            libc::SYS_landlock_add_rule,
+            ruleset.as_raw_fd(),
+            RULE_PATH_BENEATH,
+            &attr as *const PathBeneathAttr,
+            0u32,
+        )
+    }
 }
 
 /// One call's extra paths.
@@ -84,9 +122,6 @@ pub fn create(paths: &CallPaths<'_>, network: bool) -> Result<OwnedFd, String> {
         ruleset = ruleset.handle_access(AccessNet::from_all(TARGET)).map_err(error)?;
     }
     let mut created = ruleset.create().map_err(error)?;
-    for opened in system() {
-        created = created.add_rule(PathBeneath::new(&opened.fd, opened.rights)).map_err(error)?;
-    }
     let listed = paths.read.iter().map(|p| (p.as_path(), Grant::Read));
     for (path, grant) in listed.chain(paths.write.iter().map(|p| (*p, Grant::Write))) {
         let opened = Opened::open(path, grant)
@@ -94,7 +129,13 @@ pub fn create(paths: &CallPaths<'_>, network: bool) -> Result<OwnedFd, String> {
         created = created.add_rule(PathBeneath::new(&opened.fd, opened.rights)).map_err(error)?;
     }
     let fd: Option<OwnedFd> = created.into();
-    fd.ok_or_else(|| "the kernel did not create a Landlock ruleset".to_string())
+    let fd = fd.ok_or_else(|| "the kernel did not create a Landlock ruleset".to_string())?;
+    for rule in system().iter().filter(|r| r.rights != 0) {
+        if add_path_rule(&fd, rule.fd.as_fd().as_raw_fd(), rule.rights) != 0 {
+            return Err(format!("a Landlock rule cannot be added: {}", std::io::Error::last_os_error()));
+        }
+    }
+    Ok(fd)
 }
 
 /// The rights of `/proc` for the child's own rule (added in the child, where `/proc` is

@@ -92,7 +92,8 @@ fn compile(network: bool) -> Result<Vec<BpfProgram>, String> {
     let mut namespaced = Vec::new();
     for flag in NAMESPACE_FLAGS {
         let flag = flag as u64;
-        namespaced.push(SeccompRule::new(vec![condition(0, SeccompCmpOp::MaskedEq(flag), flag)?]).map_err(error)?);
+        namespaced
+            .push(SeccompRule::new(vec![condition(0, SeccompCmpOp::MaskedEq(flag), flag)?]).map_err(error)?);
     }
     refused.insert(libc::SYS_clone, namespaced);
     let mut families = vec![libc::AF_UNIX];
@@ -109,8 +110,9 @@ fn compile(network: bool) -> Result<Vec<BpfProgram>, String> {
     for call in [libc::SYS_socket, libc::SYS_socketpair] {
         refused.insert(call, vec![SeccompRule::new(other_family.clone()).map_err(error)?]);
     }
-    let eperm = SeccompFilter::new(refused, SeccompAction::Allow, SeccompAction::Errno(libc::EPERM as u32), arch)
-        .map_err(error)?;
+    let eperm =
+        SeccompFilter::new(refused, SeccompAction::Allow, SeccompAction::Errno(libc::EPERM as u32), arch)
+            .map_err(error)?;
     let no_clone3 = SeccompFilter::new(
         BTreeMap::from([(libc::SYS_clone3, Vec::new())]),
         SeccompAction::Allow,
