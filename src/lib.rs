@@ -16,6 +16,8 @@ pub mod diag;
 pub mod eval;
 pub mod fmt;
 pub mod lsp;
+pub mod policy;
+pub mod runtime;
 pub mod sandbox;
 pub mod schedule;
 pub mod security;

@@ -7,7 +7,6 @@
 
 mod body;
 mod calls;
-pub mod codes;
 mod exprs;
 mod items;
 mod names;
@@ -15,12 +14,11 @@ mod ops;
 mod security;
 mod settings;
 mod sources;
-pub mod suggest;
 mod types;
 
 use crate::config::Config;
-use crate::diag::{Diagnostic, Span};
-use crate::security::policy::TierChoice;
+use crate::diag::{Diagnostic, Span, codes};
+use crate::policy::TierChoice;
 use crate::syntax::ast::{self, File};
 use body::{FnScope, Need, Walker};
 use calls::Signature;

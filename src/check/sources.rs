@@ -96,9 +96,12 @@ fn is_variable_name(name: &str) -> bool {
 mod tests {
     use crate::check::{CheckContext, check_source};
     use crate::config::Config;
+    use crate::diag::codes::{
+        self, INTERPOLATION_NOT_ALLOWED, SCHEDULE_FIELD_COUNT, SCHEDULE_OUT_OF_RANGE, WEBHOOK_SECRET_NAME,
+    };
 
     /// The codes and the text under each primary label.
-    fn reported(text: &str) -> Vec<(&'static str, String)> {
+    fn reported(text: &str) -> Vec<(codes::Code, String)> {
         let config = Config::default();
         let checked = check_source(text, &CheckContext::new(&config));
         checked.diagnostics.iter().map(|d| (d.code, text[d.span().start..d.span().end].to_string())).collect()
@@ -110,23 +113,26 @@ mod tests {
 
     #[test]
     fn cron_errors_point_into_the_literal() {
-        assert_eq!(reported(&agent(r#"on schedule "0 9 * * 1-9""#)), [("E0226", "9".into())]);
-        assert_eq!(reported(&agent(r#"on schedule "0 9 * *" as "x""#)), [("E0225", "0 9 * *".into())]);
+        assert_eq!(reported(&agent(r#"on schedule "0 9 * * 1-9""#)), [(SCHEDULE_OUT_OF_RANGE, "9".into())]);
+        assert_eq!(
+            reported(&agent(r#"on schedule "0 9 * *" as "x""#)),
+            [(SCHEDULE_FIELD_COUNT, "0 9 * *".into())]
+        );
     }
 
     #[test]
     fn escapes_in_the_literal_put_the_label_on_the_whole_literal() {
         assert_eq!(
             reported(&agent(r#"on schedule "\u{36}0 * * * *""#)),
-            [("E0226", r#""\u{36}0 * * * *""#.into())]
+            [(SCHEDULE_OUT_OF_RANGE, r#""\u{36}0 * * * *""#.into())]
         );
     }
 
     #[test]
     fn an_interpolated_expression_is_reported_once() {
-        let codes: Vec<&str> =
+        let codes: Vec<codes::Code> =
             reported(&agent(r#"on schedule "${x} * * * *""#)).into_iter().map(|(code, _)| code).collect();
-        assert_eq!(codes, ["E0121"]);
+        assert_eq!(codes, [INTERPOLATION_NOT_ALLOWED]);
     }
 
     #[test]
@@ -134,7 +140,7 @@ mod tests {
         assert!(reported(&agent(r#"on webhook "w" secret "_GH_2""#)).is_empty());
         for bad in ["2GH", "GH-SECRET", "", "GH SECRET", "ÉTÉ"] {
             let header = format!(r#"on webhook "w" secret "{bad}""#);
-            assert_eq!(reported(&agent(&header)).first().map(|r| r.0), Some("E0230"), "{bad:?}");
+            assert_eq!(reported(&agent(&header)).first().map(|r| r.0), Some(WEBHOOK_SECRET_NAME), "{bad:?}");
         }
     }
 }

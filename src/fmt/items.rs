@@ -1,13 +1,13 @@
 //! Items and agent members: agents, settings blocks, triggers, functions, the standard
 //! library's `extern` declarations, and types.
 
-use super::literal;
 use super::printer::{Gap, Printer};
 use crate::diag::Span;
 use crate::syntax::ast::{
     Agent, Entry, ExternFn, File, Function, Item, Param, RecordDecl, StrValue, Trigger, TriggerSource,
     TypeExpr,
 };
+use crate::syntax::spelling;
 
 /// A member of an agent, so members print in source order whatever their kind.
 enum Member<'t> {
@@ -109,7 +109,7 @@ impl Printer<'_> {
     fn trigger_header(&mut self, t: &Trigger) {
         let string = |p: &mut Self, s: &StrValue| {
             p.inline(s.span.start);
-            p.w.write(&literal::quoted(&s.value));
+            p.w.write(&spelling::quoted(&s.value));
         };
         match &t.source {
             TriggerSource::Manual => {
@@ -222,7 +222,7 @@ impl Printer<'_> {
                     self.w.write(", ");
                 }
                 self.inline(r.span.start);
-                self.w.write(&literal::quoted(&r.value));
+                self.w.write(&spelling::quoted(&r.value));
             }
             self.w.write("]");
         }

@@ -198,7 +198,7 @@ impl<'s> Context<'s> {
             Tok::Word => format!("`{text}`"),
             Tok::Number => format!("number `{text}`"),
             Tok::Str { .. } | Tok::RawStr { .. } => "a string".into(),
-            _ => format!("`{}`", super::errors::printable(text)),
+            _ => format!("`{}`", super::spelling::printable(text)),
         }
     }
 
