@@ -14,6 +14,7 @@ pub mod capture;
 pub mod engine;
 pub mod errors;
 pub mod guard;
+mod kernel_oom;
 pub mod lifecycle;
 pub mod owner;
 pub mod spec;
@@ -189,7 +190,7 @@ impl DockerSandbox {
             stdout_truncated: o.stdout_truncated,
             stderr_truncated: o.stderr_truncated,
             duration_ms: o.duration.as_millis() as u64,
-            tier: self.tier.name().to_string(),
+            tier: self.tier,
             oom_killed: o.oom_killed,
             executable,
             containment: Containment {
