@@ -2,6 +2,8 @@
 //!
 //! The figure goes into docs/performance.md under "Checking" (target: at least 4 MB/s).
 
+#![allow(missing_docs, reason = "criterion_group! generates an undocumented function")]
+
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
 use symbi::check::{CheckContext, check_file};

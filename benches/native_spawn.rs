@@ -7,6 +7,8 @@
 //! runner without cgroups (rlimits, process-group kill and the subreaper sweep); and 100
 //! calls at once through the runner.
 
+#![allow(missing_docs, reason = "criterion_group! generates an undocumented function")]
+
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::collections::BTreeMap;
 use std::time::Duration;

@@ -4,6 +4,8 @@
 //! instead parses one generated file of that size and prints its peak memory, which is
 //! what `/usr/bin/time -v` and `valgrind --tool=callgrind` measure (docs/performance.md).
 
+#![allow(missing_docs, reason = "criterion_group! generates an undocumented function")]
+
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group};
 use std::hint::black_box;
 use symbi::syntax::parse;

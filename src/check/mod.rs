@@ -73,7 +73,7 @@ pub type VariableTypes = HashMap<Span, String>;
 /// Parses and checks a text the one way `symbi check`, `symbi run` and the language server
 /// all do. After syntax errors the checker still runs when recovery left whole parts out
 /// (a broken item, or a broken trigger or function of an agent) and kept the rest intact;
-/// its follow-on diagnostics of the left-out parts are dropped ([`follow_on`]).
+/// its follow-on diagnostics of the left-out parts are dropped (`follow_on`).
 pub fn check_source(text: &str, ctx: &CheckContext<'_>) -> Checked {
     let parsed = crate::syntax::parse(text);
     let checkable = parsed.is_ok() || parsed.is_recovered();

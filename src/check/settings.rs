@@ -13,7 +13,7 @@ pub const SECURITY_KEYS: [&str; 4] = ["tier", "sandbox", "capabilities", "allowe
 /// The keys a `resources` block may hold.
 pub const RESOURCE_KEYS: [&str; 5] =
     ["max_memory_mb", "max_cpu_seconds", "max_cpu_cores", "timeout", "max_output_bytes"];
-/// The `metadata` keys [`check_metadata`] knows; any other key is kept as extra metadata.
+/// The `metadata` keys `check_metadata` knows; any other key is kept as extra metadata.
 pub const METADATA_KEYS: [&str; 5] = ["name", "version", "description", "author", "tags"];
 
 /// Checks the known keys of the first `metadata` block: `name`, `description` and `author`

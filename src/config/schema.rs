@@ -215,7 +215,7 @@ pub fn dotted_keys() -> Vec<String> {
     out
 }
 
-/// The sections that hold a key of this name (for "this key belongs in [x]" notes).
+/// The sections that hold a key of this name (for "this key belongs in `[x]`" notes).
 pub fn sections_with_key(name: &str) -> Vec<&'static str> {
     SECTIONS
         .iter()

@@ -6,6 +6,11 @@
 //! interpreter's values, the runtime, output buffers), which is why the interpreter compares
 //! its growth since the run started, not the absolute figure.
 
+#![allow(
+    unsafe_code,
+    reason = "a counting global allocator wraps the system allocator (GlobalAlloc is an unsafe trait)"
+)]
+
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 

@@ -3,6 +3,11 @@
 //! any fixed stack (a SIGABRT, no diagnostic). The guard reads where the current thread's
 //! stack ends and turns "almost there" into a runtime error.
 
+#![allow(
+    unsafe_code,
+    reason = "reads the thread's stack bounds with pthread_getattr_np, which nix does not wrap"
+)]
+
 use super::error::{Eval, error_help};
 use crate::diag::Span;
 use crate::diag::codes::STACK_EXHAUSTED;

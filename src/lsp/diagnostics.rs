@@ -1,6 +1,6 @@
 //! symbi diagnostics as LSP diagnostics.
 //!
-//! The same [`Diagnostic`] that `symbi check` renders: code, severity and message carry
+//! The same [`Diagnostic`](crate::diag::Diagnostic) that `symbi check` renders: code, severity and message carry
 //! over; secondary labels become related information (with a location in the stdlib or
 //! config file when the label names another source we cannot open, the label's text is
 //! kept in the message instead); notes and help are appended to the message, because

@@ -4,6 +4,11 @@
 //! runtimes, the image is looked up, and a `true` container is run on the tier, so a
 //! runtime that is registered but cannot start containers is reported as unavailable.
 
+#![allow(
+    unsafe_code,
+    reason = "asks the kernel for the Landlock ABI version with a raw syscall nix does not wrap"
+)]
+
 use super::docker::DockerSandbox;
 use super::firecracker;
 use super::{ExecRequest, Limits, Program, Sandbox};

@@ -117,7 +117,7 @@ pub struct ExecResult {
     pub tier: Tier,
     /// The container ran out of memory (containers only; natively an allocation just fails).
     pub oom_killed: bool,
-    /// The executable actually run (canonical path natively, argv[0] in a container).
+    /// The executable actually run (canonical path natively, `argv[0]` in a container).
     pub executable: String,
     /// How the call was contained.
     pub containment: Containment,

@@ -1,9 +1,9 @@
 //! The front end: source text to a typed syntax tree, with syntax diagnostics.
 //!
-//! [`parse`] never panics: nesting is bounded before pest recurses ([`scan`]), pest's
-//! failures become E01xx diagnostics in words a user understands ([`errors`]), and after a
+//! [`parse`] never panics: nesting is bounded before pest recurses (`scan`), pest's
+//! failures become E01xx diagnostics in words a user understands (`errors`), and after a
 //! syntax error the file is re-parsed item by item so one run reports every broken item,
-//! and a broken agent member by member ([`members`]). [`Parsed::dropped`] says what was
+//! and a broken agent member by member (`members`). [`Parsed::dropped`] says what was
 //! left out, for the checker to run on the rest.
 
 pub mod ast;

@@ -67,8 +67,7 @@ async fn a_killed_symbis_code_file_is_unguessable_and_removed_by_the_next_run() 
     let _ = first.kill();
     let _ = first.wait();
     for child in marked_processes(&mark) {
-        // SAFETY: kill(2) has no memory-safety preconditions.
-        unsafe { libc::kill(child, libc::SIGKILL) };
+        let _ = nix::sys::signal::kill(nix::unistd::Pid::from_raw(child), nix::sys::signal::Signal::SIGKILL);
     }
     assert_gone_within(&mark, Duration::from_secs(5)).await;
     assert!(left[0].exists(), "SIGKILL gave symbi no chance to clean up, yet the file is gone");

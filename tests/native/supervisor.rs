@@ -116,8 +116,13 @@ fn within(limit: Duration, mut done: impl FnMut() -> bool) -> bool {
 }
 
 fn sigkill(child: &Child) {
-    // SAFETY: kill(2) of a child this test started.
-    assert_eq!(unsafe { libc::kill(child.id() as i32, libc::SIGKILL) }, 0);
+    assert_eq!(
+        nix::sys::signal::kill(
+            nix::unistd::Pid::from_raw(child.id() as i32),
+            nix::sys::signal::Signal::SIGKILL
+        ),
+        Ok(())
+    );
 }
 
 /// Every kind of escapee: a background child, a `setsid -f` daemon, a double-forked

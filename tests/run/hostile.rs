@@ -233,9 +233,13 @@ fn a_second_sigint_ends_symbi_at_once() {
     std::thread::sleep(Duration::from_millis(300));
     let sent = Instant::now();
     for _ in 0..2 {
-        // SAFETY: kill(2) with the pid of a child this test started; no memory is involved.
-        let rc = unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
-        assert_eq!(rc, 0);
+        assert_eq!(
+            nix::sys::signal::kill(
+                nix::unistd::Pid::from_raw(child.id() as i32),
+                nix::sys::signal::Signal::SIGINT
+            ),
+            Ok(())
+        );
     }
     let status = wait_at_most(&mut child, Duration::from_secs(10));
     assert_eq!(status.code(), Some(130));

@@ -128,9 +128,8 @@ fn interrupt_with(signal: i32) -> (std::process::ExitStatus, Vec<i32>, Duration,
     assert!(pids.len() >= 2, "the children run before the signal: {pids:?}");
     assert!(pids.iter().all(|p| alive(*p)), "the children run before the signal");
     let sent = Instant::now();
-    // SAFETY: kill(2) with the pid of a child this test started; no memory is involved.
-    let rc = unsafe { libc::kill(child.id() as i32, signal) };
-    assert_eq!(rc, 0);
+    let signal = nix::sys::signal::Signal::try_from(signal).expect("a valid signal");
+    assert_eq!(nix::sys::signal::kill(nix::unistd::Pid::from_raw(child.id() as i32), signal), Ok(()));
     let status = wait_at_most(&mut child, Duration::from_secs(10));
     let took = sent.elapsed();
     let mut rest = String::new();

@@ -16,7 +16,7 @@ pub(super) fn call(receiver: Value, name: &str, args: &mut Args) -> Option<Eval<
             "is_empty" => Ok(Value::Bool(map.is_empty())),
             "keys" => Ok(Value::List(map.into_keys().map(Value::Str).collect())),
             "values" => Ok(Value::List(map.into_values().collect())),
-            "contains_key" | "has" | "contains" => args.string(0).map(|k| Value::Bool(map.contains_key(&k))),
+            "has" => args.string(0).map(|k| Value::Bool(map.contains_key(&k))),
             "get" => args.string(0).map(|k| map.get(&k).cloned().unwrap_or_else(|| args.take(1))),
             "remove" => args.string(0).map(|k| {
                 let mut map = map;
@@ -45,7 +45,7 @@ fn list(mut items: Vec<Value>, name: &str, args: &mut Args) -> Option<Eval<Value
             let needle = args.take(0);
             Ok(Value::Bool(items.iter().any(|v| v.equals(&needle))))
         }
-        "push" | "append" => {
+        "append" => {
             let v = args.take(0);
             if let Err(e) = check_nesting(&v, 1, args.span(0)).and(check_items(items.len() + 1, args.call)) {
                 return Some(Err(e));

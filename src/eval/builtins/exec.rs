@@ -18,7 +18,8 @@ use std::time::{Duration, Instant};
 pub(super) fn call(interp: &mut Interpreter<'_>, name: &str, args: &mut Args) -> Option<Eval<Value>> {
     Some(match name {
         "execute_native" => native(interp, args),
-        _ => code(interp, args),
+        "execute_code" => code(interp, args),
+        _ => return None,
     })
 }
 

@@ -9,6 +9,7 @@ mod control;
 mod exec;
 mod io;
 mod strings;
+mod table;
 mod values;
 
 use super::error::{self, Eval, Flow, error};
@@ -16,6 +17,7 @@ use super::{Interpreter, Value};
 use crate::diag::Span;
 use crate::diag::codes::{BAD_ARGUMENTS, TYPE_ERROR};
 use std::collections::BTreeMap;
+use table::Home;
 
 /// Arguments bound to a declaration's parameters, in its order, with where each came from.
 pub struct Args {
@@ -92,13 +94,12 @@ pub(super) fn call_function(
     mut args: Args,
     span: Span,
 ) -> Eval<Value> {
-    let result = match name {
-        "execute_native" | "execute_code" => exec::call(interp, name, &mut args),
-        "print" | "log" | "env" | "read_file" | "write_file" | "file_exists" => {
-            io::call(interp, name, &mut args)
-        }
-        "emit" | "fail" | "sleep" => control::call(interp, name, &mut args),
-        _ => values::call(name, &mut args),
+    let result = match table::home(name) {
+        Some(Home::Exec) => exec::call(interp, name, &mut args),
+        Some(Home::Io) => io::call(interp, name, &mut args),
+        Some(Home::Control) => control::call(interp, name, &mut args),
+        Some(Home::Values) => values::call(name, &mut args),
+        None => None,
     };
     result.unwrap_or_else(|| Err(not_implemented(name, span)))
 }
@@ -113,6 +114,7 @@ pub(super) fn call_method(
     span: Span,
 ) -> Eval<Value> {
     let result = match receiver {
+        _ if !table::has_method(type_name, name) => None,
         Value::Str(s) => strings::call(&s, name, &mut args),
         other => collections::call(other, name, &mut args),
     };

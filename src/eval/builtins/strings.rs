@@ -22,8 +22,6 @@ pub(super) fn call(s: &str, name: &str, args: &mut Args) -> Option<Eval<Value>> 
         "lower" => Ok(Value::str(s.to_lowercase())),
         "len" => Ok(Value::Int(s.chars().count() as i64)),
         "is_empty" => Ok(Value::Bool(s.is_empty())),
-        "chars" => check_items(s.chars().count(), call)
-            .map(|()| Value::List(s.chars().map(|c| Value::Str(c.to_string())).collect())),
         "split" => match args.opt_string(0) {
             // No separator (or an empty one): split on runs of whitespace, like Python.
             Ok(None) => list(&mut s.split_whitespace(), s.split_whitespace().count()),

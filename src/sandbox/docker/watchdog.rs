@@ -12,6 +12,8 @@
 //! measured with a debug build, no CPU while it waits) and one list request when symbi
 //! exits.
 
+#![allow(unsafe_code, reason = "ignores signals in the watchdog; setting a disposition is unsafe in nix too")]
+
 use super::engine::{self, Bound, EngineAddress};
 use super::owner::{self, Owner};
 use std::io::Read;

@@ -36,8 +36,10 @@ pub fn terminate_all() -> usize {
     let entries: Vec<Entry> =
         ACTIVE.lock().unwrap_or_else(PoisonError::into_inner).values().cloned().collect();
     for entry in &entries {
-        // SAFETY: kill(2) has no memory-safety preconditions.
-        unsafe { libc::kill(-entry.pgid, libc::SIGKILL) };
+        let _ = nix::sys::signal::killpg(
+            nix::unistd::Pid::from_raw(entry.pgid),
+            nix::sys::signal::Signal::SIGKILL,
+        );
         entry.teardown.kill_all();
     }
     entries.len()

@@ -1,5 +1,10 @@
 //! One native call from request to result: prepare, spawn, watch, tear down.
 
+#![allow(
+    unsafe_code,
+    reason = "installs the child's setup with Command::pre_exec, which is unsafe by contract"
+)]
+
 use super::cgroup::{self, CallGroup, GroupLimits, Hierarchies};
 use super::code::CodeFile;
 use super::limits::{self, ChildSetup};
@@ -280,8 +285,10 @@ impl Tree {
     /// every cgroup member wherever it moved to.
     fn kill(&self) {
         if self.pid > 0 {
-            // SAFETY: kill(2) has no memory-safety preconditions.
-            unsafe { libc::kill(-self.pid, libc::SIGKILL) };
+            let _ = nix::sys::signal::killpg(
+                nix::unistd::Pid::from_raw(self.pid),
+                nix::sys::signal::Signal::SIGKILL,
+            );
         }
         self.group.kill_all();
     }

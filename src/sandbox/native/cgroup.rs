@@ -285,8 +285,8 @@ impl Teardown {
     fn signal_members(&self) -> usize {
         let members = self.members();
         for pid in &members {
-            // SAFETY: kill(2) has no memory-safety preconditions.
-            unsafe { libc::kill(*pid, libc::SIGKILL) };
+            let _ =
+                nix::sys::signal::kill(nix::unistd::Pid::from_raw(*pid), nix::sys::signal::Signal::SIGKILL);
         }
         members.len()
     }

@@ -9,6 +9,8 @@
 //! killed with SIGKILL cannot remove it, so the first code call of every symbi removes the
 //! directories of symbi processes that are gone.
 
+#![allow(unsafe_code, reason = "fills a name with getrandom(2), which neither std nor nix exposes")]
+
 use crate::diag::codes;
 use crate::sandbox::SandboxError;
 use std::io::Write;

@@ -4,6 +4,11 @@
 //! makes system calls, checks every return value and fails the spawn (the parent sees the
 //! error from `spawn`) rather than run a program with a limit missing.
 
+#![allow(
+    unsafe_code,
+    reason = "runs between fork and exec: raw syscalls on descriptors and cgroup files, no allocation"
+)]
+
 use super::pidns::InitSetup;
 use crate::sandbox::Limits;
 use nix::sched::CpuSet;
@@ -139,11 +144,13 @@ fn close_inherited_on_exec() -> io::Result<()> {
         return Err(err);
     }
     // Kernels before 5.11: walk the descriptor table.
-    // SAFETY: sysconf has no preconditions.
-    let max = unsafe { libc::sysconf(libc::_SC_OPEN_MAX) }.clamp(3, 1 << 20) as i32;
+    let open_max = nix::unistd::sysconf(nix::unistd::SysconfVar::OPEN_MAX).ok().flatten();
+    let max = open_max.unwrap_or(0).clamp(3, 1 << 20) as i32;
     for fd in 3..max {
-        // SAFETY: fcntl on a closed descriptor fails with EBADF, which is ignored.
+        // SAFETY: fcntl on a closed descriptor fails with EBADF, which is ignored; no memory
+        // is passed. (nix's fcntl wants a borrowed descriptor, which would need unsafe too.)
         let flags = unsafe { libc::fcntl(fd, libc::F_GETFD) };
+        // SAFETY: as above, on a descriptor just seen open; only its flags change.
         if flags >= 0 && unsafe { libc::fcntl(fd, libc::F_SETFD, flags | libc::FD_CLOEXEC) } < 0 {
             return Err(io::Error::last_os_error());
         }

@@ -4,8 +4,8 @@
 //! which executables may run ([`resolve`]), where ([`workdir`]), with which environment
 //! (a fixed PATH, HOME and LANG plus the request's own variables, nothing of symbi's),
 //! under which limits ([`limits`], [`cgroup`]), and that every process a call starts is
-//! gone when the call ends ([`cgroup`], [`sweep`]). Where symbi may create namespaces, each
-//! call runs in its own PID and mount namespace ([`pidns`]): the child cannot reach symbi,
+//! gone when the call ends ([`cgroup`], `sweep`). Where symbi may create namespaces, each
+//! call runs in its own PID and mount namespace (`pidns`): the child cannot reach symbi,
 //! and its whole tree dies with the call and with symbi. How each was achieved on this host
 //! is reported in [`ExecResult::containment`](crate::sandbox::ExecResult).
 //!

@@ -26,6 +26,11 @@
 //! [`Entered`] undoes it with `setns` right after the fork, so nothing else this thread
 //! starts later lands in a namespace whose init is gone.
 
+#![allow(
+    unsafe_code,
+    reason = "clones into a new PID namespace and runs an init there: raw clone, setns, prctl and waitpid between fork and exec, which nix does not cover"
+)]
+
 use std::ffi::CString;
 use std::fs::File;
 use std::io;

@@ -7,6 +7,9 @@
 //! starts processes in symbi (true of the `symbi` binary). Spawning and sweeping take one
 //! lock, so a sweep never mistakes a call's freshly started child for an orphan.
 
+use nix::sys::signal::{Signal, kill};
+use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
+use nix::unistd::Pid;
 use std::collections::BTreeSet;
 use std::sync::{Mutex, MutexGuard, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
@@ -66,8 +69,7 @@ pub fn sweep() {
             return;
         }
         for pid in &orphans {
-            // SAFETY: kill(2) has no memory-safety preconditions.
-            unsafe { libc::kill(*pid, libc::SIGKILL) };
+            let _ = kill(Pid::from_raw(*pid), Signal::SIGKILL);
         }
         for pid in orphans {
             reap(pid);
@@ -80,10 +82,9 @@ pub fn sweep() {
 fn reap(pid: i32) {
     let deadline = Instant::now() + Duration::from_secs(1);
     loop {
-        let mut status = 0;
-        // SAFETY: waitpid on a specific pid with a valid status pointer.
-        let r = unsafe { libc::waitpid(pid, &mut status, libc::WNOHANG) };
-        if r != 0 || Instant::now() > deadline {
+        let alive =
+            matches!(waitpid(Pid::from_raw(pid), Some(WaitPidFlag::WNOHANG)), Ok(WaitStatus::StillAlive));
+        if !alive || Instant::now() > deadline {
             return;
         }
         std::thread::sleep(Duration::from_micros(200));
