@@ -136,8 +136,12 @@ pub async fn run(
         () = overflow.notified() => {}
     }
     // The call is over: whatever the child left behind (a background grandchild holding
-    // the pipe, a `setsid` escapee) goes now, before the output is collected.
-    tree.kill();
+    // the pipe, a `setsid` escapee) goes now, before the output is collected. In a namespace
+    // whose init has exited that was the kernel's work already: the init's exit is reported
+    // only once every process of its namespace is gone.
+    if !(namespaced && status.is_some()) {
+        tree.kill();
+    }
     let status = match status {
         Some(s) => Some(s),
         None => child.wait().await.ok(),

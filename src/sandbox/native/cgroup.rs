@@ -241,16 +241,6 @@ fn fresh_name() -> String {
     format!("symbi-{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed))
 }
 
-/// The CPUs symbi may use, counted once (a quota of at least that many limits nothing).
-fn own_cpus() -> usize {
-    static CPUS: OnceLock<usize> = OnceLock::new();
-    *CPUS.get_or_init(|| {
-        nix::sched::sched_getaffinity(nix::unistd::Pid::from_raw(0))
-            .map(|set| (0..nix::sched::CpuSet::count()).filter(|c| set.is_set(*c).unwrap_or(false)).count())
-            .unwrap_or(usize::MAX)
-    })
-}
-
 /// How a call's tree is ended on a host with the hierarchies `hosts` (the report of
 /// `symbi doctor`): [`Teardown::mechanism`]'s order of preference, which
 /// [`CallGroup::create`] follows.
@@ -407,7 +397,7 @@ impl CallGroup {
         }
         // A quota of at least every CPU symbi may use limits nothing; skipping it saves a
         // group (and the child's migration into it).
-        let cpus = own_cpus();
+        let cpus = super::limits::own_cpu_count();
         if let (Some(parent), Some(cores)) = (&hosts.cpu, limits.max_cpu_cores.filter(|c| *c < cpus as f64)) {
             let quota = ((cores * 100_000.0) as u64).max(1_000);
             group.limits_cpu = group
