@@ -11,22 +11,18 @@ cfg=benches/run/callgrind.toml
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
-# Instructions of the process started (file $1.main) and of its forks before they exec.
+# Instructions of the process started, all its threads. (Its forks write files of their own,
+# named by their pid, which is 1 or 2 inside a call's PID namespace; they start with a copy
+# of the parent's counts, so they are not added.)
 measure() {
   local name=$1
   shift
   valgrind --tool=callgrind --callgrind-out-file="$out/$name.%p" "$@" >/dev/null 2>&1
-  local first
-  first=$(ls -tr "$out/$name".* | head -1)
-  mv "$first" "$out/$name.main"
-  local main forks=0
-  main=$(grep -m1 '^summary:' "$out/$name.main" | cut -d' ' -f2)
-  for f in "$out/$name".*; do
-    [ "$f" = "$out/$name.main" ] && continue
-    forks=$((forks + $(grep -m1 '^summary:' "$f" | cut -d' ' -f2)))
-  done
-  printf '%-28s %14d instructions in the process, %12d in its forks before exec\n' "$name" "$main" "$forks"
-  echo "$main" > "$out/$name.total"
+  local main
+  main=$(ls "$out/$name".* | grep -v -E "\.(1|2)$" | xargs grep -l -m1 '^summary:' | head -1)
+  mv "$main" "$out/$name.main"
+  grep -m1 '^summary:' "$out/$name.main" | cut -d' ' -f2 > "$out/$name.total"
+  printf '%-12s %14d instructions\n' "$name" "$(cat "$out/$name.total")"
 }
 
 measure symbi_once "$symbi" run benches/run/true_once.symbi --config "$cfg"
@@ -42,7 +38,8 @@ bash_five=$(cat "$out/bash_500.total")
 echo "bash:  per spawn $(( (bash_five - bash_once) / 499 )), start-up and one spawn $bash_once"
 if [ -n "${TOP:-}" ]; then
   for run in symbi_once symbi_500; do
-    echo "== $run"
-    callgrind_annotate --inclusive=no "$out/$run.main" 2>/dev/null | sed -n "1,/^-- /d; /^-----/d; p" | head -"$TOP"
+    echo "== $run: the functions with the most instructions of their own"
+    callgrind_annotate --auto=no --inclusive=no "$out/$run.main" 2>/dev/null \
+      | sed -n '/^Ir/,$p' | sed -n "3,$((TOP + 2))p"
   done
 fi
