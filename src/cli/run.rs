@@ -8,13 +8,13 @@
 use super::{EXIT_FAILURE, EXIT_OK, EXIT_USAGE, RunArgs, RunFormat, usage_error};
 use crate::check::{CheckContext, check_source};
 use crate::config::{self, Config, EnvVars};
+use crate::diag::codes;
 use crate::diag::{Diagnostic, Sources};
 use crate::eval::transcript::{HumanTranscript, JsonTranscript};
 use crate::eval::{AuditLog, Cancel, Event, Flow, IgnoredConfig, Interpreter, RunSetup, Transcript, target};
+use crate::policy::{self, TierSource};
 use crate::sandbox;
 use crate::sandbox::native::workdir::{Owner, prepare_for};
-use crate::security::Tier;
-use crate::security::policy::{self, LimitOverrides, TierChoice, TierSource};
 use std::sync::Arc;
 
 /// The interpreter's thread stack: deep enough for `runtime.max_call_depth` nested calls of
@@ -23,7 +23,7 @@ const INTERPRETER_STACK: usize = 256 * 1024 * 1024;
 
 /// Runs `symbi run`; returns the exit status.
 pub fn run(args: RunArgs) -> u8 {
-    let choice = match TierChoice::from_args(&args.tier) {
+    let choice = match super::tier_flags::tier_choice(&args.tier) {
         Ok(choice) => choice,
         Err(message) => return usage_error(message),
     };
@@ -87,41 +87,37 @@ pub fn run(args: RunArgs) -> u8 {
         }
     };
 
-    let effective = policy::effective_tier(&choice, Some(agent), &cfg);
-    let tier_span = match effective.source {
+    // The one decision for this agent and this run: everything below reads it.
+    let decision = policy::decide(&cfg, &choice, Some(agent), &super::tier_flags::limit_overrides(&args));
+    let tier_span = match decision.source {
         TierSource::Agent(span) => span,
         _ => agent.name.span,
     };
-    if effective.tier == Tier::None
-        && let Err(refusal) = policy::native_consent(&choice, &cfg)
-    {
-        let code = match refusal {
-            policy::ConsentRefusal::Production => "E0302",
-            policy::ConsentRefusal::NotConsented => "E0301",
-        };
-        let d = Diagnostic::error(code, refusal.message())
-            .with_primary(tier_span, format!("tier None, {}", effective.source.describe()))
+    if let Some(refusal) = decision.refusal() {
+        let d = Diagnostic::error(refusal.code(), refusal.message())
+            .with_primary(tier_span, format!("tier None, {}", decision.source.describe()))
             .with_help(refusal.help());
         transcript.diagnostic(&d);
         return EXIT_FAILURE;
     }
-    let sandbox = match sandbox::for_tier(effective.tier, &cfg) {
+    let sandbox = match sandbox::for_tier(decision.tier, &cfg) {
         Ok(sandbox) => sandbox,
         Err(e) => {
-            let label = format!("tier {}, {}", effective.tier, effective.source.describe());
+            let label = format!("tier {}, {}", decision.tier, decision.source.describe());
             transcript.diagnostic(&crate::eval::error::with_label(e.into_diagnostic(tier_span), &label));
             return EXIT_FAILURE;
         }
     };
-    let owner = if effective.tier == Tier::None { Owner::Symbi } else { Owner::SymbiOrContainerUser };
-    let working_dir = match prepare_for(&cfg.native_execution.working_directory, owner) {
-        Ok(dir) => dir,
-        Err(e) => {
-            let label = "its native calls and file builtins run in the working directory";
-            transcript.diagnostic(&crate::eval::error::with_label(e.into_diagnostic(agent.name.span), label));
-            return EXIT_FAILURE;
-        }
-    };
+    let working_dir =
+        match prepare_for(&cfg.native_execution.working_directory, Owner::for_tier(decision.tier)) {
+            Ok(dir) => dir,
+            Err(e) => {
+                let label = "its native calls and file builtins run in the working directory";
+                transcript
+                    .diagnostic(&crate::eval::error::with_label(e.into_diagnostic(agent.name.span), label));
+                return EXIT_FAILURE;
+            }
+        };
 
     // Opened once, before anything runs, and refused where the agent could rewrite it.
     let audit = match AuditLog::open(&cfg.storage.audit_log, &working_dir) {
@@ -135,8 +131,10 @@ pub fn run(args: RunArgs) -> u8 {
     let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
-            transcript
-                .diagnostic(&Diagnostic::error("E0408", format!("cannot start the async runtime: {e}")));
+            transcript.diagnostic(&Diagnostic::error(
+                codes::RUN_NOT_STARTED,
+                format!("cannot start the async runtime: {e}"),
+            ));
             return EXIT_FAILURE;
         }
     };
@@ -144,10 +142,7 @@ pub fn run(args: RunArgs) -> u8 {
     watch_signals(&runtime, &cancel);
     let setup = RunSetup {
         sandbox,
-        tier: effective.tier,
-        tier_source: source_key(&effective.source).to_string(),
-        limits: policy::resolve_limits(&cfg, &LimitOverrides::from_run_args(&args), agent.resources()),
-        allowed_executables: policy::allowed_executables(&cfg, Some(agent)),
+        policy: decision,
         working_dir,
         default_interpreter: cfg.native_execution.default_executable.clone(),
         bounds: cfg.runtime.clone(),
@@ -169,9 +164,10 @@ pub fn run(args: RunArgs) -> u8 {
             });
         match worker.map(|w| w.join()) {
             Ok(Ok(outcome)) => outcome,
-            _ => {
-                Err(Flow::Error(Box::new(Diagnostic::error("E0408", "the interpreter thread could not run"))))
-            }
+            _ => Err(Flow::Error(Box::new(Diagnostic::error(
+                codes::RUN_NOT_STARTED,
+                "the interpreter thread could not run",
+            )))),
         }
     });
     runtime.shutdown_background();
@@ -223,16 +219,6 @@ fn transcript_for(format: RunFormat, sources: Sources) -> Arc<dyn Transcript> {
     }
 }
 
-fn source_key(source: &TierSource) -> &'static str {
-    match source {
-        TierSource::Cli => "cli",
-        TierSource::Agent(_) => "agent",
-        TierSource::Env => "env",
-        TierSource::ConfigFile => "config",
-        TierSource::Default => "default",
-    }
-}
-
 /// SIGINT and SIGTERM set `cancel`; the handlers are installed before anything starts, so
 /// a signal at any moment ends the run (and the sandbox future, killing the process tree).
 /// A second signal ends symbi at once, whatever the interpreter thread is doing.
@@ -254,8 +240,7 @@ fn watch_signals(runtime: &tokio::runtime::Runtime, cancel: &Cancel) {
             _ = int.recv() => libc::SIGINT,
             _ = term.recv() => libc::SIGTERM,
         };
-        let name = if second == libc::SIGINT { "SIGINT" } else { "SIGTERM" };
-        eprintln!("symbi: {name} again: exiting now");
+        eprintln!("symbi: {} again: exiting now", crate::sandbox::signal_name(second));
         std::process::exit(128 + second);
     });
 }

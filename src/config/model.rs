@@ -57,7 +57,7 @@ pub struct Config {
     /// The `config.toml` beside the agent file that was not read because its folder is not
     /// trusted (or it changed since): every command that loads it warns with [`W0501`].
     ///
-    /// [`W0501`]: super::W_UNTRUSTED
+    /// [`W0501`]: crate::diag::codes::CONFIG_UNTRUSTED
     pub ignored: Option<super::Ignored>,
     /// Where each set value came from, by dotted key (`native_execution.max_memory_mb`).
     /// Keys absent here have their default.
@@ -163,7 +163,7 @@ pub struct RuntimeConfig {
 impl Default for Config {
     fn default() -> Self {
         Config {
-            security: SecurityConfig { allow_native_execution: false, default_sandbox_tier: Tier::Tier1 },
+            security: SecurityConfig { allow_native_execution: false, default_sandbox_tier: Tier::default() },
             native_execution: NativeExecutionConfig {
                 enabled: false,
                 default_executable: "bash".into(),
@@ -217,10 +217,5 @@ impl Config {
     /// Where the value of a dotted key came from; keys never set report [`Origin::Default`].
     pub fn origin(&self, key: &str) -> Origin {
         self.origins.get(key).cloned().unwrap_or(Origin::Default)
-    }
-
-    /// Native execution is consented to by the configuration (file or env), not the CLI.
-    pub fn native_allowed(&self) -> bool {
-        self.security.allow_native_execution || self.native_execution.enabled
     }
 }

@@ -10,7 +10,9 @@
 
 use super::regular::{self, Refusal};
 use crate::diag::Diagnostic;
+use crate::diag::codes::AUDIT_LOG_REFUSED;
 use crate::sandbox::Limits;
+use crate::security::Tier;
 use serde::Serialize;
 use std::fs::File;
 use std::io::Write;
@@ -28,7 +30,7 @@ pub struct AuditEntry {
     /// The trigger whose handler ran it.
     pub trigger: String,
     /// The tier it ran on.
-    pub tier: String,
+    pub tier: Tier,
     /// The argument vector (for code, the interpreter and `<code on stdin>`).
     pub argv: Vec<String>,
     /// The names of the variables passed explicitly (values are never written).
@@ -70,10 +72,6 @@ pub struct AuditLog {
     file: Result<File, String>,
     warned: AtomicBool,
 }
-
-/// The audit log's path resolves inside the working directory, is a symbolic link, or names
-/// something other than a regular file.
-pub const AUDIT_LOG_REFUSED: &str = "E0474";
 
 impl AuditLog {
     /// Opens the log at `path` for a run whose file builtins and processes work in
@@ -172,7 +170,7 @@ mod tests {
             time: now_rfc3339(),
             agent: "A".into(),
             trigger: "t".into(),
-            tier: "None".into(),
+            tier: Tier::None,
             argv: vec!["true".into()],
             env_keys: vec!["TOKEN".into()],
             working_directory: "/tmp".into(),

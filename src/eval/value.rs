@@ -6,6 +6,7 @@
 
 use crate::sandbox::ExecResult;
 use crate::stdlib::stdlib;
+use crate::syntax::spelling::format_duration;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -140,23 +141,11 @@ fn runner_field(result: &ExecResult, field: &str) -> Option<Value> {
         "stdout_truncated" => Value::Bool(result.stdout_truncated),
         "stderr_truncated" => Value::Bool(result.stderr_truncated),
         "duration_ms" => Value::Int(i64::try_from(result.duration_ms).unwrap_or(i64::MAX)),
-        "tier" => Value::Str(result.tier.clone()),
+        "tier" => Value::Str(result.tier.name().to_string()),
         "oom_killed" => Value::Bool(result.oom_killed),
         "executable" => Value::Str(result.executable.clone()),
         _ => return None,
     })
-}
-
-/// Writes a duration the way it would be written in source: the largest unit that divides
-/// it exactly (`90s`, `5m`, `250ms`).
-pub fn format_duration(ms: u64) -> String {
-    const UNITS: [(u64, &str); 3] = [(3_600_000, "h"), (60_000, "m"), (1000, "s")];
-    for (size, unit) in UNITS {
-        if ms != 0 && ms.is_multiple_of(size) {
-            return format!("{}{unit}", ms / size);
-        }
-    }
-    format!("{ms}ms")
 }
 
 /// Writes a float so it always reads back as a float (`2.0`, not `2`).
@@ -200,7 +189,7 @@ mod tests {
             stdout_truncated: true,
             stderr_truncated: true,
             duration_ms: 42,
-            tier: "Tier1".into(),
+            tier: crate::security::Tier::Tier1,
             oom_killed: true,
             executable: "/usr/bin/python3".into(),
             containment: crate::sandbox::Containment {
@@ -250,16 +239,6 @@ mod tests {
             }
         }
         assert_eq!(Value::exec_field(&result, "containment"), None);
-    }
-
-    #[test]
-    fn durations_print_in_their_largest_exact_unit() {
-        assert_eq!(format_duration(250), "250ms");
-        assert_eq!(format_duration(30_000), "30s");
-        assert_eq!(format_duration(90_000), "90s");
-        assert_eq!(format_duration(300_000), "5m");
-        assert_eq!(format_duration(7_200_000), "2h");
-        assert_eq!(format_duration(0), "0ms");
     }
 
     #[test]

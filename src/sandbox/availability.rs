@@ -8,6 +8,7 @@ use super::docker::DockerSandbox;
 use super::firecracker;
 use super::{ExecRequest, Limits, Program, Sandbox};
 use crate::config::Config;
+use crate::diag::{Code, codes};
 use crate::security::Tier;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -45,17 +46,23 @@ pub struct TierReport {
 
 /// Checks every tier; `docker_host_env` is the value of `DOCKER_HOST`.
 pub async fn tiers(cfg: &Config, docker_host_env: Option<&str>) -> Vec<TierReport> {
+    // The policy's consent rule, production guard included; `doctor` has no tier flags.
+    let consent = crate::policy::native_consent(&crate::policy::TierChoice::default(), cfg);
     let native = TierReport {
         tier: Tier::None,
         backend: Tier::None.backend(),
         available: true,
         checks: vec![Check::new(
             "consent",
-            cfg.native_allowed(),
-            if cfg.native_allowed() {
-                "native execution is allowed by the configuration"
-            } else {
-                "not consented to: pass --native, or set security.allow_native_execution = true"
+            consent.is_ok(),
+            match &consent {
+                Ok(_) => "native execution is allowed by the configuration",
+                Err(crate::policy::ConsentRefusal::Production) => {
+                    "refused: SYMBIONT_ENV=production refuses native execution whatever consents"
+                }
+                Err(crate::policy::ConsentRefusal::NotConsented) => {
+                    "not consented to: pass --native, or set security.allow_native_execution = true"
+                }
             },
         )],
     };
@@ -95,10 +102,10 @@ async fn container_tier(tier: Tier, cfg: &Config, docker_host_env: Option<&str>)
                 Err(e) => {
                     checks.push(Check::new(
                         "engine",
-                        e.code != "E0450",
+                        e.code != codes::ENGINE_UNREACHABLE,
                         format!("{} (from {})", addr.address, addr.from),
                     ));
-                    if tier == Tier::Tier2 && e.code == "E0451" {
+                    if tier == Tier::Tier2 && e.code == codes::IMAGE_MISSING {
                         // The runtime is checked before the image.
                         checks.push(Check::new(
                             "runtime",
@@ -137,10 +144,10 @@ async fn container_tier(tier: Tier, cfg: &Config, docker_host_env: Option<&str>)
     TierReport { tier, backend: tier.backend(), available, checks }
 }
 
-fn preflight_step(code: &str) -> &'static str {
+fn preflight_step(code: Code) -> &'static str {
     match code {
-        "E0451" => "image",
-        "E0452" => "runtime",
+        codes::IMAGE_MISSING => "image",
+        codes::RUNTIME_MISSING => "runtime",
         _ => "engine",
     }
 }

@@ -6,6 +6,7 @@
 
 use super::ast::*;
 use super::parse::Rule;
+use crate::diag::codes;
 use crate::diag::{Diagnostic, Span};
 use crate::security::{Profile, Tier};
 use pest::iterators::{Pair, Pairs};
@@ -65,7 +66,7 @@ impl<'s> Lowerer<'s> {
         if !self.depth_reported {
             self.depth_reported = true;
             self.report(
-                Diagnostic::error("E0119", "this expression is too deeply nested")
+                Diagnostic::error(codes::NESTING_TOO_DEEP, "this expression is too deeply nested")
                     .with_primary(span, "too many operators or postfix operations in one expression")
                     .with_help("split the expression with `let` into named parts"),
             );
@@ -107,9 +108,12 @@ impl<'s> Lowerer<'s> {
         let ident = self.ident(pair);
         if KEYWORDS.contains(&ident.name.as_str()) {
             self.report(
-                Diagnostic::error("E0108", format!("`{}` is a keyword and cannot name {what}", ident.name))
-                    .with_primary(ident.span, "reserved word")
-                    .with_help(format!("choose another name, for example `{}_`", ident.name)),
+                Diagnostic::error(
+                    codes::KEYWORD_AS_NAME,
+                    format!("`{}` is a keyword and cannot name {what}", ident.name),
+                )
+                .with_primary(ident.span, "reserved word")
+                .with_help(format!("choose another name, for example `{}_`", ident.name)),
             );
         }
         ident
@@ -231,17 +235,36 @@ impl<'s> Lowerer<'s> {
     fn trigger(&mut self, pair: Pair<'_, Rule>) -> Trigger {
         let span = self.span(&pair);
         let mut name = StrValue { value: String::new(), span };
+        let mut source = TriggerSource::Manual;
         let mut binding = None;
         let mut body = Block { stmts: Vec::new(), span };
         for p in pair.into_inner() {
             match p.as_rule() {
                 Rule::string => name = self.plain_string(p, "a trigger name"),
+                Rule::schedule_source => {
+                    let mut strings = p.into_inner().filter(|q| q.as_rule() == Rule::string);
+                    let cron = strings.next().map(|q| self.plain_string(q, "a cron expression"));
+                    let cron = cron.unwrap_or(StrValue { value: String::new(), span });
+                    name = strings
+                        .next()
+                        .map(|q| self.plain_string(q, "a schedule name"))
+                        .unwrap_or(cron.clone());
+                    source = TriggerSource::Schedule { cron };
+                }
+                Rule::webhook_source => {
+                    let mut strings = p.into_inner().filter(|q| q.as_rule() == Rule::string);
+                    if let Some(q) = strings.next() {
+                        name = self.plain_string(q, "a webhook name");
+                    }
+                    let secret = strings.next().map(|q| self.plain_string(q, "a secret's variable name"));
+                    source = TriggerSource::Webhook { secret };
+                }
                 Rule::ident => binding = Some(self.binding(&p, "a trigger's payload")),
                 Rule::block => body = self.block(p),
                 _ => {}
             }
         }
-        Trigger { name, binding, body, span }
+        Trigger { name, source, binding, body, span }
     }
 
     /// A string literal that must not interpolate (E0121 otherwise).
@@ -250,7 +273,7 @@ impl<'s> Lowerer<'s> {
         let expr = self.expr_of_string(pair);
         let value = expr.as_plain_str().unwrap_or_else(|| {
             self.report(
-                Diagnostic::error("E0121", format!("{what} must be a plain string"))
+                Diagnostic::error(codes::INTERPOLATION_NOT_ALLOWED, format!("{what} must be a plain string"))
                     .with_primary(span, "`${...}` is not allowed here")
                     .with_help("write the text without interpolation"),
             );

@@ -6,14 +6,13 @@
 //! [`super::super::regular`]), read up to the smaller of `max_file_size_mb` and the string
 //! limit, written up to `max_file_size_mb`.
 
-use super::super::error::{
-    self, Eval, FILE_IO, FILE_TOO_LARGE, Flow, NOT_REGULAR, PATH_OUTSIDE, TYPE_ERROR, error,
-};
+use super::super::error::{self, Eval, Flow, error};
 use super::super::events::Event;
 use super::super::regular::{self, Refusal};
 use super::super::{Interpreter, Value, budget};
 use super::Args;
 use crate::diag::Span;
+use crate::diag::codes::{FILE_IO, FILE_TOO_LARGE, NOT_REGULAR, PATH_OUTSIDE, TYPE_ERROR};
 use std::path::{Component, Path, PathBuf};
 
 /// The levels `log` accepts.
@@ -59,7 +58,7 @@ fn read_file(interp: &mut Interpreter<'_>, args: &mut Args) -> Eval<Value> {
     let rel = args.string(0)?;
     let path = confine(&interp.setup.working_dir, &rel, args.span(0))?;
     // The smaller of the file-size limit and the string limit: the text becomes one value.
-    let file_cap = interp.setup.limits.max_file_size_bytes.unwrap_or(u64::MAX);
+    let file_cap = interp.setup.policy.limits.max_file_size_bytes.unwrap_or(u64::MAX);
     let cap = file_cap.min(budget::MAX_STRING_BYTES as u64);
     let bytes = regular::read(&path, cap).map_err(|r| refused(r, "read", &rel, args.call))?;
     String::from_utf8(bytes).map(Value::Str).map_err(|e| {
@@ -78,7 +77,7 @@ fn write_file(interp: &mut Interpreter<'_>, args: &mut Args) -> Eval<Value> {
         other => budget::render(&other, args.span(1))?,
     };
     let path = confine(&interp.setup.working_dir, &rel, args.span(0))?;
-    if let Some(cap) = interp.setup.limits.max_file_size_bytes
+    if let Some(cap) = interp.setup.policy.limits.max_file_size_bytes
         && text.len() as u64 > cap
     {
         return Err(refused(Refusal::TooLarge(Some(text.len() as u64), cap), "write", &rel, args.call));
@@ -168,7 +167,7 @@ mod tests {
     fn code(r: Eval<PathBuf>) -> &'static str {
         match r {
             Ok(_) => "ok",
-            Err(super::super::super::Flow::Error(d)) => d.code,
+            Err(super::super::super::Flow::Error(d)) => d.code.as_str(),
             Err(_) => "other",
         }
     }

@@ -101,14 +101,22 @@ fn own_affinity() -> Option<CpuSet> {
 
 /// How many CPUs symbi may use (`usize::MAX` when unknown).
 pub fn own_cpu_count() -> usize {
-    own_affinity()
-        .map_or(usize::MAX, |set| (0..CpuSet::count()).filter(|c| set.is_set(*c).unwrap_or(false)).count())
+    static COUNT: OnceLock<usize> = OnceLock::new();
+    *COUNT.get_or_init(|| {
+        own_affinity().map_or(usize::MAX, |set| {
+            (0..CpuSet::count()).filter(|c| set.is_set(*c).unwrap_or(false)).count()
+        })
+    })
 }
 
 /// The cores `cores` CPUs of this machine (the first ones symbi may use), for affinity.
 pub fn affinity_for(cores: f64) -> Option<CpuSet> {
     let own = own_affinity()?;
     let wanted = cores.ceil().max(1.0) as usize;
+    // Affinity to every CPU we have anyway limits nothing.
+    if wanted >= own_cpu_count() {
+        return None;
+    }
     let mut set = CpuSet::new();
     let mut taken = 0;
     for cpu in 0..CpuSet::count() {
@@ -119,9 +127,7 @@ pub fn affinity_for(cores: f64) -> Option<CpuSet> {
             taken += 1;
         }
     }
-    // Affinity to every CPU we have anyway limits nothing.
-    let available = (0..CpuSet::count()).filter(|c| own.is_set(*c).unwrap_or(false)).count();
-    (taken > 0 && taken < available).then_some(set)
+    (taken > 0).then_some(set)
 }
 
 impl ChildSetup {
