@@ -3,7 +3,6 @@
 use super::cgroup::{self, CallGroup, GroupLimits, Hierarchies};
 use super::code::CodeFile;
 use super::limits::{self, ChildSetup};
-use super::mount_hold::MountHold;
 use super::output::{self, Shared};
 use super::{active, environment, pidns, resolve, sweep, workdir};
 use crate::diag::codes;
@@ -109,8 +108,6 @@ pub async fn run(
     // exited sees only what the init wrote.
     let status_read = status_pipe.map(|(read, _)| read);
     let pid = child.id().map(|p| p as i32).unwrap_or(0);
-    // Held until the call returns, after the init is reaped: its teardown is not the call's.
-    let _mount_namespace = namespaced.then(|| MountHold::of(pid));
     let key = active::record(pid, group.teardown().clone());
     let mut tree = Tree { pid, group, subreaper, reaped: false, key };
 

@@ -21,7 +21,6 @@ pub mod cgroup;
 mod code;
 mod environment;
 pub mod limits;
-mod mount_hold;
 pub mod output;
 mod pidns;
 mod probe;
