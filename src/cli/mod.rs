@@ -6,6 +6,7 @@ mod doctor;
 mod explain;
 mod fmt;
 mod limit_flags;
+mod list;
 mod lsp;
 mod run;
 pub mod tier_flags;
@@ -123,6 +124,10 @@ pub struct RunArgs {
     /// The trigger to run (needed when the agent has several).
     #[arg(long)]
     pub trigger: Option<String>,
+    /// List the agents and triggers with what fires each (and a schedule's next fire time)
+    /// instead of running.
+    #[arg(long)]
+    pub list: bool,
     /// The trigger's payload: JSON text, or @path to a JSON file.
     #[arg(long, value_name = "JSON|@FILE")]
     pub input: Option<String>,

@@ -54,6 +54,10 @@ pub fn run(args: RunArgs) -> u8 {
         }
     };
     let transcript = transcript_for(args.format, sources(&name, &source, &cfg));
+    if args.list {
+        // Only the listing on stdout, so `--format json` output is the listing alone.
+        return super::list::list(&source, args.format, transcript.as_ref());
+    }
     // The header names the configuration before anything else, so a refusal further down is
     // read knowing which file (or none) it came from.
     transcript.event(configuration_event(&cfg));

@@ -6,6 +6,7 @@ pub mod cases;
 mod failure_rule;
 mod fake;
 mod hostile;
+mod list;
 mod live;
 mod runtime_errors;
 mod statements;
