@@ -150,7 +150,7 @@ pub fn run(args: RunArgs) -> u8 {
         working_dir,
         default_interpreter: cfg.native_execution.default_executable.clone(),
         bounds: cfg.runtime.clone(),
-        audit: Some(audit),
+        audit: Some(audit.clone()),
         transcript: transcript.clone(),
         cancel,
         handle: runtime.handle().clone(),
@@ -175,6 +175,11 @@ pub fn run(args: RunArgs) -> u8 {
         }
     });
     runtime.shutdown_background();
+    // Once per run, whatever its outcome: the audit log's lines reach the disk (none is
+    // synced on its own, so a run of many calls pays this once), and the call groups kept
+    // for reuse are removed.
+    audit.sync();
+    crate::sandbox::native::release_groups();
     match outcome {
         Ok(()) => EXIT_OK,
         Err(Flow::Interrupted(sig)) => 128 + (sig as u8 & 0x7f),

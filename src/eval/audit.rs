@@ -142,6 +142,15 @@ impl AuditLog {
         }
     }
 
+    /// Makes the appended lines durable (`fdatasync`). Appends are not synced one by one:
+    /// a run calls this once at its end, success or failure (a SIGKILLed symbi's lines are
+    /// in the page cache and survive it; only a crash of the machine can lose them).
+    pub fn sync(&self) {
+        if let Ok(file) = &self.file {
+            let _ = file.sync_data();
+        }
+    }
+
     fn try_append(&self, entry: &AuditEntry) -> std::io::Result<()> {
         let mut line = serde_json::to_vec(entry).map_err(std::io::Error::other)?;
         line.push(b'\n');

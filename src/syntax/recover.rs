@@ -16,6 +16,14 @@ use pest::Parser;
 /// Files at least this large are parsed on several threads.
 const PARALLEL_MIN_BYTES: usize = 512 * 1024;
 
+/// The CPUs this process may use, asked once: std reads `/proc/self/cgroup` and the CPU
+/// quota files on every call, and every parse (the file, each standard library module)
+/// would ask again.
+fn cores() -> usize {
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
 /// What parsing a run of pieces gives.
 #[derive(Default)]
 pub(crate) struct Parts {
@@ -31,8 +39,11 @@ pub(crate) struct Parts {
 /// 0), recovering at top-level items after a syntax error.
 pub(crate) fn parse_items(source: &str, item_starts: &[usize]) -> Parts {
     let chunks = chunks_at(item_starts, source.len());
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(chunks.len());
-    if source.len() < PARALLEL_MIN_BYTES || threads < 2 {
+    if source.len() < PARALLEL_MIN_BYTES {
+        return parse_chunks(source, &chunks);
+    }
+    let threads = cores().min(chunks.len());
+    if threads < 2 {
         return parse_chunks(source, &chunks);
     }
     // Contiguous groups of about equal size, so the results concatenate in source order.

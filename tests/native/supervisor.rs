@@ -175,6 +175,32 @@ fn kill_9_of_symbi_at_any_moment_of_its_calls_leaves_nothing() {
     }
 }
 
+#[test]
+fn every_escapee_is_gone_within_one_second_of_symbis_kill() {
+    let seconds = unique_seconds();
+    // Calls in a row that each start every kind of escapee: symbi is killed with some of
+    // them running, at different moments of its calls.
+    let body = format!(
+        "    let i = 0\n    while i < 100000 {{\n      execute_native(\"sh s.sh {seconds}\")\n      i = i + 1\n    }}"
+    );
+    let run = Run::new(ESCAPEES, &body);
+    let mut killed_with_escapees = 0;
+    for delay_ms in [40u64, 90, 160, 250, 400, 650] {
+        let mut symbi = run.spawn(&[], &[]);
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        let running = sleepers(&seconds);
+        sigkill(&symbi);
+        let killed = Instant::now();
+        let _ = symbi.wait();
+        let gone = within(Duration::from_secs(1), || sleepers(&seconds).is_empty());
+        let took = killed.elapsed();
+        assert!(gone, "after a kill at {delay_ms} ms, survivors after {took:?}: {:?}", sleepers(&seconds));
+        killed_with_escapees += usize::from(!running.is_empty());
+    }
+    // The kills must have found escapees running, or the test proves nothing.
+    assert!(killed_with_escapees > 0, "no kill happened while escapees ran");
+}
+
 /// The script of a child that attacks the symbi whose pid the test writes to `pid`.
 const ATTACK: &str = "while [ ! -s pid ]; do sleep 0.05; done
 S=$(cat pid)

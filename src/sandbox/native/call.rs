@@ -12,7 +12,7 @@ use super::output::{self, Shared};
 use super::{active, environment, harden, pidns, resolve, sweep, workdir};
 use crate::diag::codes;
 use crate::sandbox::argv;
-use crate::sandbox::{Containment, ExecRequest, ExecResult, Program, SandboxError, Stream};
+use crate::sandbox::{Containment, ExecRequest, ExecResult, Program, SandboxError};
 use crate::security::Tier;
 use std::os::fd::AsRawFd;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
@@ -117,14 +117,14 @@ pub async fn run(
     command.kill_on_drop(true);
 
     let mut child = {
-        let mut in_flight = sweep::lock();
+        let _no_sweep = sweep::spawning();
         // The namespace is this thread's for this one fork only.
         let entered = if namespaced { pidns::Entered::for_next_child() } else { None };
         let spawned = command.spawn();
         drop(entered);
         let child = spawned.map_err(spawn_error(&executable, &workdir))?;
         if let Some(pid) = child.id() {
-            in_flight.insert(pid as i32);
+            sweep::register(pid as i32);
         }
         child
     };
@@ -139,16 +139,14 @@ pub async fn run(
     let overflow = Arc::new(Notify::new());
     let (out, err) = (Shared::default(), Shared::default());
     let mut tasks = Tasks(Vec::new());
-    if let Some(stdout) = child.stdout.take() {
-        let fut =
-            output::drain(stdout, Stream::Stdout, cap, request.sink.clone(), out.clone(), overflow.clone());
-        tasks.0.push(tokio::spawn(fut));
-    }
-    if let Some(stderr) = child.stderr.take() {
-        let fut =
-            output::drain(stderr, Stream::Stderr, cap, request.sink.clone(), err.clone(), overflow.clone());
-        tasks.0.push(tokio::spawn(fut));
-    }
+    let streams = output::Streams {
+        cap,
+        sink: request.sink.clone(),
+        out: out.clone(),
+        err: err.clone(),
+        overflow: overflow.clone(),
+    };
+    tasks.0.push(tokio::spawn(streams.drain(child.stdout.take(), child.stderr.take())));
     if let (Some(mut stdin), Some(bytes)) = (child.stdin.take(), request.stdin.clone()) {
         // A child that exits without reading gives EPIPE here, which is not an error of
         // the call; dropping `stdin` closes it so the child sees end of input.
@@ -165,8 +163,12 @@ pub async fn run(
         () = overflow.notified() => {}
     }
     // The call is over: whatever the child left behind (a background grandchild holding
-    // the pipe, a `setsid` escapee) goes now, before the output is collected.
-    tree.kill();
+    // the pipe, a `setsid` escapee) goes now, before the output is collected. In a namespace
+    // whose init has exited that was the kernel's work already: the init's exit is reported
+    // only once every process of its namespace is gone.
+    if !(namespaced && status.is_some()) {
+        tree.kill();
+    }
     let status = match status {
         Some(s) => Some(s),
         None => child.wait().await.ok(),
@@ -295,7 +297,7 @@ impl Tree {
 
     /// Once the direct child is reaped: the subreaper sweep for orphans.
     fn after_reap(&self) {
-        sweep::lock().remove(&self.pid);
+        sweep::forget(self.pid);
         if self.subreaper {
             sweep::sweep();
         }
@@ -325,7 +327,7 @@ impl Drop for Tree {
         // Cancelled mid-run: tokio kills and reaps the direct child (`kill_on_drop`); the
         // rest of the tree goes here, and the groups are removed once empty off this thread.
         self.kill();
-        sweep::lock().remove(&self.pid);
+        sweep::forget(self.pid);
         let mut group = std::mem::take(&mut self.group);
         let subreaper = self.subreaper;
         // Killed processes leave their groups within milliseconds; waiting that long here

@@ -19,8 +19,11 @@ use std::io::Write;
 use std::os::fd::{AsRawFd, RawFd};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
+
+mod pool;
+pub use pool::release as release_pooled;
 
 /// The cgroup hierarchies of this host that symbi can create groups in.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -41,8 +44,9 @@ pub fn host() -> &'static Hierarchies {
     HOST.get_or_init(detect)
 }
 
-/// Reads `/proc/self/mountinfo` and `/proc/self/cgroup` and keeps each hierarchy in which a
-/// test group can really be created and has the file that hierarchy is wanted for.
+/// Reads `/proc/self/mountinfo` and `/proc/self/cgroup` and keeps our own group in each
+/// hierarchy. Whether groups can really be made there is learnt from the first call group
+/// ([`Kind::settle`]): no test group is created and removed at start-up.
 fn detect() -> Hierarchies {
     let mountinfo = std::fs::read_to_string("/proc/self/mountinfo").unwrap_or_default();
     let membership = std::fs::read_to_string("/proc/self/cgroup").unwrap_or_default();
@@ -57,24 +61,15 @@ fn detect() -> Hierarchies {
         let options = right.get(2).copied().unwrap_or("");
         match *fstype {
             "cgroup2" => {
-                if let Some(dir) = own_group(mount, root, &membership, |c| c.is_empty()) {
-                    found.unified_kill = usable(&dir, "cgroup.kill").then_some(dir);
-                }
+                found.unified_kill = own_group(mount, root, &membership, |c| c.is_empty());
             }
             "cgroup" => {
                 let has = |name: &str| options.split(',').any(|o| o == name);
-                for (name, file, slot) in [
-                    ("pids", "pids.max", &mut found.pids),
-                    ("cpu", "cpu.cfs_quota_us", &mut found.cpu),
-                    ("freezer", "freezer.state", &mut found.freezer),
-                ] {
-                    if has(name)
-                        && slot.is_none()
-                        && let Some(dir) =
-                            own_group(mount, root, &membership, |c| c.split(',').any(|x| x == name))
-                        && usable(&dir, file)
-                    {
-                        *slot = Some(dir);
+                for (name, slot) in
+                    [("pids", &mut found.pids), ("cpu", &mut found.cpu), ("freezer", &mut found.freezer)]
+                {
+                    if has(name) && slot.is_none() {
+                        *slot = own_group(mount, root, &membership, |c| c.split(',').any(|x| x == name));
                     }
                 }
             }
@@ -118,7 +113,7 @@ pub fn swept() -> &'static [Leftover] {
 }
 
 /// Which hierarchy a parent directory belongs to.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum Kind {
     Unified,
     Pids,
@@ -171,15 +166,79 @@ fn own_group(mount: &str, root: &str, membership: &str, wanted: impl Fn(&str) ->
     dir.is_dir().then_some(dir)
 }
 
-/// Creating and removing a probe group works, and the group has `file`.
-fn usable(parent: &Path, file: &str) -> bool {
-    let probe = parent.join(format!("symbi-probe-{}", std::process::id()));
-    if std::fs::create_dir(&probe).is_err() {
-        return false;
+/// The hierarchies in which a group can really be created and has the file it is wanted
+/// for, for `symbi doctor`: each not yet settled by a call is settled now by making one
+/// group (left in the pool, so the next call reuses it).
+pub fn verified() -> Hierarchies {
+    let host = host();
+    let keep = |kind: Kind, dir: &Option<PathBuf>| {
+        dir.clone().filter(|parent| {
+            if kind.state() == UNKNOWN {
+                let mut probe = CallGroup::default();
+                if probe.join(kind, parent, &fresh_name(), |_| true).is_some() {
+                    probe.remove();
+                }
+            }
+            kind.state() == USABLE
+        })
+    };
+    Hierarchies {
+        unified_kill: keep(Kind::Unified, &host.unified_kill),
+        pids: keep(Kind::Pids, &host.pids),
+        cpu: keep(Kind::Cpu, &host.cpu),
+        freezer: keep(Kind::Freezer, &host.freezer),
     }
-    let ok = probe.join(file).exists();
-    let _ = std::fs::remove_dir(&probe);
-    ok
+}
+
+const UNKNOWN: u8 = 0;
+const USABLE: u8 = 1;
+const UNUSABLE: u8 = 2;
+
+/// Per hierarchy: whether groups can be made in it, learnt from the first attempt.
+static STATES: [AtomicU8; 4] = [const { AtomicU8::new(UNKNOWN) }; 4];
+
+impl Kind {
+    /// What the first group made in this hierarchy showed.
+    fn state(self) -> u8 {
+        STATES[self as usize].load(Ordering::Relaxed)
+    }
+
+    /// Records the outcome of the first group made here; later outcomes change nothing (a
+    /// hierarchy that fails for one call is left out of that call only).
+    fn settle(self, usable: bool) {
+        let _ = STATES[self as usize].compare_exchange(
+            UNKNOWN,
+            if usable { USABLE } else { UNUSABLE },
+            Ordering::Relaxed,
+            Ordering::Relaxed,
+        );
+    }
+
+    /// The file a group of this hierarchy must have to be of use.
+    fn needed_file(self) -> &'static str {
+        match self {
+            Kind::Unified => "cgroup.kill",
+            Kind::Pids => "pids.max",
+            Kind::Cpu => "cpu.cfs_quota_us",
+            Kind::Freezer => "freezer.state",
+        }
+    }
+
+    /// The file a child writes `0` to in order to join a group of this hierarchy.
+    fn join_file(self) -> &'static str {
+        match self {
+            // Only the v2 group must be joined through `cgroup.procs` (see the module doc).
+            Kind::Unified => "cgroup.procs",
+            _ => "tasks",
+        }
+    }
+}
+
+/// A new group name: `symbi-<pid>-<n>`, which [`collect_stale`] recognises once the pid is
+/// gone.
+fn fresh_name() -> String {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    format!("symbi-{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed))
 }
 
 /// How a call's tree is ended on a host with the hierarchies `hosts` (the report of
@@ -323,29 +382,26 @@ impl CallGroup {
     /// Creates this call's groups in the usable hierarchies it needs. A hierarchy that fails
     /// now is left out (and the call falls back), never a reason to refuse the call.
     pub fn create(hosts: &Hierarchies, limits: GroupLimits) -> CallGroup {
-        static NEXT: AtomicU64 = AtomicU64::new(0);
-        let name = format!("symbi-{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed));
+        let name = fresh_name();
         let mut group = CallGroup::default();
-        // The pids group is made even without a process limit: it is also the member list
-        // that teardown needs, at the cost of one cheap join.
+        // The pids group is made even without a process limit when it is also the member
+        // list that teardown needs (no PID namespace), at the cost of one cheap join. A
+        // pooled group still holds the last call's `pids.max` (0 after a sweep): always set.
         if let Some(parent) =
             hosts.pids.as_ref().filter(|_| limits.teardown || limits.max_processes.is_some())
         {
-            group.teardown.pids = group.join(parent, &name, "tasks", |dir| match limits.max_processes {
-                Some(max) => write(&dir.join("pids.max"), &max.max(1).to_string()),
-                None => true,
-            });
+            let max = limits.max_processes.map_or("max".to_string(), |m| m.max(1).to_string());
+            group.teardown.pids =
+                group.join(Kind::Pids, parent, &name, |dir| write(&dir.join("pids.max"), &max));
             group.limits_processes = group.teardown.pids.is_some() && limits.max_processes.is_some();
         }
         // A quota of at least every CPU symbi may use limits nothing; skipping it saves a
         // group (and the child's migration into it).
-        let cpus = nix::sched::sched_getaffinity(nix::unistd::Pid::from_raw(0))
-            .map(|set| (0..nix::sched::CpuSet::count()).filter(|c| set.is_set(*c).unwrap_or(false)).count())
-            .unwrap_or(usize::MAX);
+        let cpus = super::limits::own_cpu_count();
         if let (Some(parent), Some(cores)) = (&hosts.cpu, limits.max_cpu_cores.filter(|c| *c < cpus as f64)) {
             let quota = ((cores * 100_000.0) as u64).max(1_000);
             group.limits_cpu = group
-                .join(parent, &name, "tasks", |dir| {
+                .join(Kind::Cpu, parent, &name, |dir| {
                     write(&dir.join("cpu.cfs_period_us"), "100000")
                         && write(&dir.join("cpu.cfs_quota_us"), &quota.to_string())
                 })
@@ -355,35 +411,53 @@ impl CallGroup {
             && group.teardown.pids.is_none()
             && let Some(parent) = &hosts.freezer
         {
-            group.teardown.freezer = group.join(parent, &name, "tasks", |_| true);
+            group.teardown.freezer =
+                group.join(Kind::Freezer, parent, &name, |dir| write(&dir.join("freezer.state"), "THAWED"));
         }
         if limits.teardown
             && group.teardown.mechanism().is_none()
             && let Some(parent) = &hosts.unified_kill
         {
-            group.teardown.unified = group.join(parent, &name, "cgroup.procs", |_| true);
+            group.teardown.unified = group.join(Kind::Unified, parent, &name, |_| true);
         }
         group
     }
 
-    /// Creates `parent/name`, configures it and opens its `file` for joining.
+    /// Takes an emptied group of this hierarchy from the pool, or creates `parent/name`;
+    /// configures it and opens its join file. The first group of a hierarchy settles whether
+    /// the hierarchy is usable at all.
     fn join(
         &mut self,
+        kind: Kind,
         parent: &Path,
         name: &str,
-        file: &str,
         configure: impl Fn(&Path) -> bool,
     ) -> Option<PathBuf> {
-        let dir = parent.join(name);
-        std::fs::create_dir(&dir).ok()?;
-        let joining = OpenOptions::new().write(true).open(dir.join(file));
+        if kind.state() == UNUSABLE {
+            return None;
+        }
+        let dir = match pool::take(parent) {
+            Some(dir) => dir,
+            None => {
+                let dir = parent.join(name);
+                if std::fs::create_dir(&dir).is_err() {
+                    kind.settle(false);
+                    return None;
+                }
+                dir
+            }
+        };
+        let settled = kind.state() == USABLE;
+        let joining = OpenOptions::new().write(true).open(dir.join(kind.join_file()));
         match joining {
-            Ok(file) if configure(&dir) => {
+            Ok(file) if (settled || dir.join(kind.needed_file()).exists()) && configure(&dir) => {
+                kind.settle(true);
                 self.joins.push(file);
                 self.dirs.push(dir.clone());
                 Some(dir)
             }
             _ => {
+                kind.settle(false);
                 let _ = std::fs::remove_dir(&dir);
                 None
             }
@@ -410,11 +484,15 @@ impl CallGroup {
         self.teardown.members().is_empty()
     }
 
-    /// Removes the groups (they must be empty; a group that is not yet is retried briefly).
+    /// Gives the groups back: an emptied group goes to the pool for the next call, any
+    /// other is removed (it must be empty; a group that is not yet is retried briefly).
     pub fn remove(&mut self) {
         self.joins.clear();
         let deadline = Instant::now() + Duration::from_secs(2);
         self.dirs.retain(|dir| {
+            if pool::put(dir) {
+                return false;
+            }
             while std::fs::remove_dir(dir).is_err() {
                 if Instant::now() > deadline || !dir.exists() {
                     return false;

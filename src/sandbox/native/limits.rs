@@ -15,6 +15,7 @@ use nix::sched::CpuSet;
 use nix::sys::resource::{Resource, getrlimit, setrlimit};
 use std::io;
 use std::os::fd::RawFd;
+use std::sync::OnceLock;
 
 /// One rlimit to set: soft and hard values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,7 +52,7 @@ pub struct ChildSetup {
 pub fn rlimits(limits: &Limits) -> Vec<Rlimit> {
     let mut out = vec![Rlimit { resource: Resource::RLIMIT_CORE, soft: 0, hard: 0 }];
     let mut push = |resource: Resource, soft: u64, hard: u64| {
-        let current_hard = getrlimit(resource).map(|(_, h)| h).unwrap_or(u64::MAX);
+        let current_hard = own_hard_limit(resource);
         let hard = hard.min(current_hard);
         out.push(Rlimit { resource, soft: soft.min(hard), hard });
     };
@@ -77,10 +78,50 @@ pub fn rlimits(limits: &Limits) -> Vec<Rlimit> {
     out
 }
 
+/// symbi's own hard limit of `resource`, read once per process (symbi never changes its
+/// own limits; a call's limits are set in the child).
+fn own_hard_limit(resource: Resource) -> u64 {
+    const READ: [Resource; 5] = [
+        Resource::RLIMIT_AS,
+        Resource::RLIMIT_CPU,
+        Resource::RLIMIT_FSIZE,
+        Resource::RLIMIT_NOFILE,
+        Resource::RLIMIT_NPROC,
+    ];
+    static HARD: OnceLock<Vec<(Resource, u64)>> = OnceLock::new();
+    let hard = HARD.get_or_init(|| {
+        READ.iter().map(|r| (*r, getrlimit(*r).map(|(_, h)| h).unwrap_or(u64::MAX))).collect()
+    });
+    match hard.iter().find(|(r, _)| *r == resource) {
+        Some((_, h)) => *h,
+        None => getrlimit(resource).map(|(_, h)| h).unwrap_or(u64::MAX),
+    }
+}
+
+/// The CPUs symbi may use, read once per process.
+fn own_affinity() -> Option<CpuSet> {
+    static OWN: OnceLock<Option<CpuSet>> = OnceLock::new();
+    *OWN.get_or_init(|| nix::sched::sched_getaffinity(nix::unistd::Pid::from_raw(0)).ok())
+}
+
+/// How many CPUs symbi may use (`usize::MAX` when unknown).
+pub fn own_cpu_count() -> usize {
+    static COUNT: OnceLock<usize> = OnceLock::new();
+    *COUNT.get_or_init(|| {
+        own_affinity().map_or(usize::MAX, |set| {
+            (0..CpuSet::count()).filter(|c| set.is_set(*c).unwrap_or(false)).count()
+        })
+    })
+}
+
 /// The cores `cores` CPUs of this machine (the first ones symbi may use), for affinity.
 pub fn affinity_for(cores: f64) -> Option<CpuSet> {
-    let own = nix::sched::sched_getaffinity(nix::unistd::Pid::from_raw(0)).ok()?;
+    let own = own_affinity()?;
     let wanted = cores.ceil().max(1.0) as usize;
+    // Affinity to every CPU we have anyway limits nothing.
+    if wanted >= own_cpu_count() {
+        return None;
+    }
     let mut set = CpuSet::new();
     let mut taken = 0;
     for cpu in 0..CpuSet::count() {
@@ -91,9 +132,7 @@ pub fn affinity_for(cores: f64) -> Option<CpuSet> {
             taken += 1;
         }
     }
-    // Affinity to every CPU we have anyway limits nothing.
-    let available = (0..CpuSet::count()).filter(|c| own.is_set(*c).unwrap_or(false)).count();
-    (taken > 0 && taken < available).then_some(set)
+    (taken > 0).then_some(set)
 }
 
 impl ChildSetup {

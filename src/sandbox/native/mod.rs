@@ -31,6 +31,7 @@ mod sweep;
 pub mod workdir;
 
 pub use active::terminate_all;
+pub use cgroup::release_pooled as release_groups;
 pub use probe::{HostContainment, probe};
 
 use crate::sandbox::{BoxFuture, ExecRequest, ExecResult, Sandbox, SandboxError};

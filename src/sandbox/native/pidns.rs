@@ -37,7 +37,7 @@ use std::io;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::os::unix::process::CommandExt;
 use std::process::Stdio;
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 /// The teardown's name in `ExecResult.containment` and `symbi doctor`.
 pub const TEARDOWN: &str = "pid-namespace";
@@ -76,9 +76,37 @@ fn probe(own: &File) -> bool {
     let spawned = command.spawn();
     drop(entered);
     drop(write);
-    let Ok(mut child) = spawned else { return false };
-    let _ = child.wait();
-    read_status(&read) == Some(0)
+    let Ok(child) = spawned else { return false };
+    // The init writes the status once its program has exited, then exits itself. That exit
+    // (the kernel tearing down a copy of symbi's memory and the namespaces) takes a few
+    // hundred microseconds on a quiet machine and milliseconds under load
+    // (docs/performance.md): it is reaped off the first call's path.
+    let works = wait_readable(&read) && read_status(&read) == Some(0);
+    let slot = Arc::new(Mutex::new(Some(child)));
+    let theirs = slot.clone();
+    let reaper = std::thread::Builder::new().name("symbi-probe-reap".into());
+    let reap = move |slot: &Mutex<Option<std::process::Child>>| {
+        if let Some(mut child) = slot.lock().unwrap_or_else(PoisonError::into_inner).take() {
+            let _ = child.wait();
+        }
+    };
+    if reaper.spawn(move || reap(&theirs)).is_err() {
+        // No thread to spare: wait here rather than leave a zombie.
+        reap(&slot);
+    }
+    works
+}
+
+/// Waits (at most five seconds) until `read` has data or its writers are gone.
+fn wait_readable(read: &OwnedFd) -> bool {
+    let mut poll = libc::pollfd { fd: read.as_raw_fd(), events: libc::POLLIN, revents: 0 };
+    loop {
+        // SAFETY: poll(2) on one valid descriptor.
+        let r = unsafe { libc::poll(&mut poll, 1, 5_000) };
+        if r >= 0 || io::Error::last_os_error().raw_os_error() != Some(libc::EINTR) {
+            return r > 0;
+        }
+    }
 }
 
 /// Whether calls get their own PID namespace on this host.

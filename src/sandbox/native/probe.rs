@@ -30,7 +30,9 @@ pub struct HostContainment {
 /// a test group, namespaces by creating one for no process; leftover call groups of dead
 /// symbi processes are collected).
 pub fn probe() -> HostContainment {
-    let host = cgroup::host();
+    let verified = cgroup::verified();
+    cgroup::release_pooled();
+    let host = &verified;
     let root = nix::unistd::geteuid().is_root();
     let processes = if host.pids.is_some() {
         "pids-cgroup".to_string()

@@ -4,22 +4,38 @@
 //!
 //! A process can only be recognised as a call's orphan by being symbi's child without
 //! being the direct child of a call in flight; this assumes the native runner is what
-//! starts processes in symbi (true of the `symbi` binary). Spawning and sweeping take one
-//! lock, so a sweep never mistakes a call's freshly started child for an orphan.
+//! starts processes in symbi (true of the `symbi` binary). A spawn holds a shared lock
+//! from the fork until its child is registered, and a sweep holds it exclusively, so a sweep
+//! never mistakes a call's freshly started child for an orphan, while spawns never wait for
+//! one another (concurrent calls do not serialise).
 
 use nix::sys::signal::{Signal, kill};
 use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
 use nix::unistd::Pid;
 use std::collections::BTreeSet;
-use std::sync::{Mutex, MutexGuard, OnceLock, PoisonError};
+use std::sync::{Mutex, OnceLock, PoisonError, RwLock, RwLockReadGuard};
 use std::time::{Duration, Instant};
 
 /// The direct children of native calls in flight.
 static IN_FLIGHT: Mutex<BTreeSet<i32>> = Mutex::new(BTreeSet::new());
 
-/// Holds the registry while a child is spawned, so no sweep runs meanwhile.
-pub fn lock() -> MutexGuard<'static, BTreeSet<i32>> {
-    IN_FLIGHT.lock().unwrap_or_else(PoisonError::into_inner)
+/// Shared by spawns between fork and registration, exclusive for a sweep.
+static SPAWNING: RwLock<()> = RwLock::new(());
+
+/// Held while a child is spawned and until [`register`]: no sweep runs meanwhile, other
+/// spawns do.
+pub fn spawning() -> RwLockReadGuard<'static, ()> {
+    SPAWNING.read().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Records the direct child of a call in flight.
+pub fn register(pid: i32) {
+    IN_FLIGHT.lock().unwrap_or_else(PoisonError::into_inner).insert(pid);
+}
+
+/// Forgets a call's direct child once it is reaped.
+pub fn forget(pid: i32) {
+    IN_FLIGHT.lock().unwrap_or_else(PoisonError::into_inner).remove(&pid);
 }
 
 /// Makes symbi a child subreaper (once); whether that worked.
@@ -62,8 +78,9 @@ pub fn parent_of(pid: i32) -> Option<i32> {
 /// Kills and reaps symbi's children that belong to no call in flight, until none is left
 /// (each kill can orphan that process's own children, which then come to symbi).
 pub fn sweep() {
-    let in_flight = lock();
+    let _no_spawn = SPAWNING.write().unwrap_or_else(PoisonError::into_inner);
     for _ in 0..64 {
+        let in_flight = IN_FLIGHT.lock().unwrap_or_else(PoisonError::into_inner).clone();
         let orphans: Vec<i32> = own_children().into_iter().filter(|p| !in_flight.contains(p)).collect();
         if orphans.is_empty() {
             return;
