@@ -48,6 +48,8 @@ pub const DUPLICATE_KEY: &str = "E0222";
 pub const DUPLICATE_BLOCK: &str = "E0223";
 /// A `metadata` value of the wrong kind (`version` not semver, `tags` not strings).
 pub const INVALID_METADATA: &str = "E0224";
+/// `break` or `continue` outside a `for` or `while` loop.
+pub const OUTSIDE_LOOP: &str = "E0235";
 
 /// Tier None without consent to native execution.
 pub const NATIVE_NOT_ALLOWED: &str = "E0301";
@@ -90,7 +92,7 @@ pub const UNKNOWN_CAPABILITY: &str = "W0004";
 pub const NETWORK_NOT_DENIABLE: &str = "W0005";
 
 /// Every code of the checker, for the documentation test.
-pub const ALL: [&str; 43] = [
+pub const ALL: [&str; 44] = [
     UNKNOWN_VARIABLE,
     UNKNOWN_FUNCTION,
     UNKNOWN_METHOD,
@@ -115,6 +117,7 @@ pub const ALL: [&str; 43] = [
     DUPLICATE_KEY,
     DUPLICATE_BLOCK,
     INVALID_METADATA,
+    OUTSIDE_LOOP,
     NATIVE_NOT_ALLOWED,
     NATIVE_IN_PRODUCTION,
     PROFILE_NEEDS_TIER,

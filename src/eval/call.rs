@@ -185,6 +185,9 @@ impl<'a> Interpreter<'a> {
         match outcome {
             Ok(()) => Ok(Value::Null),
             Err(Flow::Return(v)) => Ok(v),
+            // The checker refuses `break`/`continue` outside a loop (E0235) and nothing runs
+            // with check errors, so none reaches a function's end.
+            Err(Flow::Break | Flow::Continue) => Ok(Value::Null),
             Err(other) => Err(other),
         }
     }

@@ -153,7 +153,8 @@ impl<'a> Interpreter<'a> {
         scope.define(binding, payload);
         self.triggers.push(trigger.clone());
         let outcome = match self.exec_block(&mut scope, &handler.body) {
-            Ok(()) | Err(Flow::Return(_)) => Ok(()),
+            // `break`/`continue` outside a loop is a check error (E0235): never here.
+            Ok(()) | Err(Flow::Return(_) | Flow::Break | Flow::Continue) => Ok(()),
             Err(other) => Err(other),
         };
         self.triggers.pop();

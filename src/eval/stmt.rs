@@ -92,7 +92,9 @@ impl<'a> Interpreter<'a> {
                     scope.define(&item.name, v);
                     let outcome = self.exec_block(scope, body);
                     scope.pop();
-                    outcome?;
+                    if !loop_goes_on(outcome)? {
+                        break;
+                    }
                 }
                 Ok(())
             }
@@ -110,7 +112,9 @@ impl<'a> Interpreter<'a> {
                         ));
                     }
                     self.check_cancel()?;
-                    self.exec_block(scope, body)?;
+                    if !loop_goes_on(self.exec_block(scope, body))? {
+                        break;
+                    }
                 }
                 Ok(())
             }
@@ -131,6 +135,8 @@ impl<'a> Interpreter<'a> {
                 }
                 other => other,
             },
+            StmtKind::Break => Err(Flow::Break),
+            StmtKind::Continue => Err(Flow::Continue),
             StmtKind::Expr(expr) => match self.eval(scope, expr)? {
                 Value::Exec(result) if !result.success => Err(command_failed(&result, expr.span)),
                 _ => Ok(()),
@@ -153,6 +159,17 @@ impl<'a> Interpreter<'a> {
             ("code".to_string(), Value::str(d.code)),
             ("span".to_string(), Value::Map(span_map)),
         ]))
+    }
+}
+
+/// What one round of a loop's body means for the loop: `Ok(true)` to go on (the body
+/// ended or said `continue`), `Ok(false)` to stop (`break`), or the flow that unwinds past
+/// the loop (`return`, an error, an interruption).
+fn loop_goes_on(round: Eval<()>) -> Eval<bool> {
+    match round {
+        Ok(()) | Err(Flow::Continue) => Ok(true),
+        Err(Flow::Break) => Ok(false),
+        Err(other) => Err(other),
     }
 }
 

@@ -11,7 +11,7 @@ use crate::security::{Profile, Tier};
 use pest::iterators::{Pair, Pairs};
 
 /// The reserved words of the language, which cannot name anything.
-pub const KEYWORDS: [&str; 20] = [
+pub const KEYWORDS: [&str; 22] = [
     "agent",
     "metadata",
     "security",
@@ -29,6 +29,8 @@ pub const KEYWORDS: [&str; 20] = [
     "return",
     "try",
     "catch",
+    "break",
+    "continue",
     "true",
     "false",
     "null",

@@ -84,6 +84,8 @@ impl Lowerer<'_> {
                 let err = self.binding(&inner.next()?, "the caught error");
                 StmtKind::Try { body, err, handler: self.block(inner.next()?) }
             }
+            Rule::break_stmt => StmtKind::Break,
+            Rule::continue_stmt => StmtKind::Continue,
             Rule::expr_stmt => {
                 let target = self.expr(inner.next()?);
                 match (inner.next(), inner.next()) {
