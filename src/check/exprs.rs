@@ -121,6 +121,8 @@ impl<'a> Walker<'a> {
             .with_primary(id.span, "not found in this scope");
         if let Some(h) = suggestion.as_deref() {
             d = d.with_did_you_mean(h);
+        } else if let Some(keyword) = crate::syntax::statement_keyword(&id.name) {
+            d = d.with_help(format!("`{keyword}` is the keyword this looks like"));
         } else if self.lookup_fn(&id.name).is_some() {
             d = d.with_help(format!("`{0}` is a function: call it with `{0}(...)`", id.name));
         } else {

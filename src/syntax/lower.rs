@@ -44,12 +44,14 @@ pub(crate) struct Lowerer<'s> {
     pub base: usize,
     diagnostics: Vec<Diagnostic>,
     depth_reported: bool,
+    /// Set when a statement is a bare word, which may be a misspelt keyword.
+    pub bare_word: bool,
 }
 
 impl<'s> Lowerer<'s> {
     /// A lowerer for `source`.
     pub fn new(source: &'s str) -> Self {
-        Lowerer { source, base: 0, diagnostics: Vec::new(), depth_reported: false }
+        Lowerer { source, base: 0, diagnostics: Vec::new(), depth_reported: false, bare_word: false }
     }
 
     /// The diagnostics found while lowering.

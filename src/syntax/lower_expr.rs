@@ -94,7 +94,12 @@ impl Lowerer<'_> {
                         self.check_target(&target);
                         StmtKind::Assign { target, op, value: self.expr(value) }
                     }
-                    _ => StmtKind::Expr(target),
+                    _ => {
+                        // A bare word as a statement does nothing: often a misspelt keyword
+                        // (`lett x = 1` reads as `lett` then `x = 1`), which `typos` looks for.
+                        self.bare_word |= matches!(target.kind, ExprKind::Var(_));
+                        StmtKind::Expr(target)
+                    }
                 }
             }
             _ => return None,
