@@ -90,9 +90,11 @@ pub const UNINSPECTED_RESULT: &str = "W0003";
 pub const UNKNOWN_CAPABILITY: &str = "W0004";
 /// Tier None without `network` declared: the host network stays reachable.
 pub const NETWORK_NOT_DENIABLE: &str = "W0005";
+/// A string command holding shell syntax (`|`, `>`, `&&`, ...) that no shell will read.
+pub const SHELL_SYNTAX: &str = "W0006";
 
 /// Every code of the checker, for the documentation test.
-pub const ALL: [&str; 44] = [
+pub const ALL: [&str; 45] = [
     UNKNOWN_VARIABLE,
     UNKNOWN_FUNCTION,
     UNKNOWN_METHOD,
@@ -137,4 +139,5 @@ pub const ALL: [&str; 44] = [
     UNINSPECTED_RESULT,
     UNKNOWN_CAPABILITY,
     NETWORK_NOT_DENIABLE,
+    SHELL_SYNTAX,
 ];

@@ -184,7 +184,7 @@ impl<'a> Walker<'a> {
             }
             Some(Callee::Builtin(sig, builtin)) => {
                 let bound = self.check_args(sig, args, &tys, span, &CallName::Builtin(name));
-                self.builtin_rules(builtin, callee, args, &bound);
+                self.builtin_rules(builtin, callee, args, &bound, &tys);
                 sig.ret.clone()
             }
             None => {
@@ -214,7 +214,14 @@ impl<'a> Walker<'a> {
     }
 
     /// Capability, allowlist and `emit` rules of builtin calls.
-    fn builtin_rules(&mut self, builtin: &Builtin, callee: &Ident, args: &[Arg], bound: &[Option<usize>]) {
+    fn builtin_rules(
+        &mut self,
+        builtin: &Builtin,
+        callee: &Ident,
+        args: &[Arg],
+        bound: &[Option<usize>],
+        tys: &[Ty],
+    ) {
         let literal =
             |param: usize| bound.get(param).copied().flatten().and_then(|i| args.get(i)).map(|a| &a.value);
         for req in &builtin.decl.requires {
@@ -236,10 +243,9 @@ impl<'a> Walker<'a> {
         let Some(facts) = self.facts else { return };
         match builtin.name() {
             "execute_native" => {
-                if let Some(arg) = literal(0)
-                    && let Some(text) = arg.as_plain_str()
-                {
-                    self.diags.extend(facts.check_command(&text, arg.span));
+                let command_ty = bound.first().copied().flatten().and_then(|i| tys.get(i));
+                if let (Some(arg), Some(ty)) = (literal(0), command_ty) {
+                    self.diags.extend(super::command::check_form(facts, arg, ty));
                 }
                 if let Some(Expr { kind: ExprKind::Map(entries), .. }) = literal(1) {
                     self.diags.extend(facts.check_env(entries));

@@ -8,6 +8,7 @@
 mod body;
 mod calls;
 pub mod codes;
+mod command;
 mod exprs;
 mod items;
 mod names;
