@@ -9,6 +9,7 @@ mod lsp;
 mod run;
 mod trust;
 mod walk;
+mod workdir;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;

@@ -114,11 +114,16 @@ pub fn run(args: RunArgs) -> u8 {
         }
     };
     let owner = if effective.tier == Tier::None { Owner::Symbi } else { Owner::SymbiOrContainerUser };
-    let working_dir = match prepare_for(&cfg.native_execution.working_directory, owner) {
+    let (wanted_dir, beside_agent) = super::workdir::wanted(&cfg, effective.tier, &args.file);
+    let working_dir = match prepare_for(&wanted_dir, owner) {
         Ok(dir) => dir,
         Err(e) => {
             let label = "its native calls and file builtins run in the working directory";
-            transcript.diagnostic(&crate::eval::error::with_label(e.into_diagnostic(agent.name.span), label));
+            let mut d = crate::eval::error::with_label(e.into_diagnostic(agent.name.span), label);
+            if beside_agent {
+                d = d.with_note(super::workdir::beside_agent_note());
+            }
+            transcript.diagnostic(&d);
             return EXIT_FAILURE;
         }
     };

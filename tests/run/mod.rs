@@ -9,3 +9,4 @@ mod hostile;
 mod live;
 mod runtime_errors;
 mod statements;
+mod workdir;
