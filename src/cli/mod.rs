@@ -5,6 +5,7 @@ mod doctor;
 mod explain;
 mod fmt;
 mod limit_flags;
+mod list;
 mod lsp;
 mod run;
 mod trust;
@@ -123,8 +124,11 @@ pub struct RunArgs {
     #[arg(long)]
     pub trigger: Option<String>,
     /// The trigger's payload: JSON text, or @path to a JSON file.
-    #[arg(long, value_name = "JSON|@FILE")]
+    #[arg(short = 'i', long, value_name = "JSON|@FILE")]
     pub input: Option<String>,
+    /// List the file's agents and their triggers, and run nothing.
+    #[arg(long)]
+    pub list: bool,
     /// Memory limit in MiB, 1 or more (narrows the configuration).
     #[arg(long, value_name = "MB", value_parser = limit_flags::memory_mb)]
     pub max_memory: Option<u64>,

@@ -23,6 +23,9 @@ const INTERPRETER_STACK: usize = 256 * 1024 * 1024;
 
 /// Runs `symbi run`; returns the exit status.
 pub fn run(args: RunArgs) -> u8 {
+    if args.list {
+        return super::list::list(&args.file);
+    }
     let choice = match TierChoice::from_args(&args.tier) {
         Ok(choice) => choice,
         Err(message) => return usage_error(message),
