@@ -4,6 +4,7 @@ mod check;
 mod doctor;
 mod explain;
 mod fmt;
+mod init;
 mod limit_flags;
 mod list;
 mod lsp;
@@ -49,6 +50,8 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Trust the config.toml of a folder, so it is read beside the agent files there.
     Trust(TrustArgs),
+    /// Write a starter agent, the script it runs and a commented config.toml in DIR.
+    Init(InitArgs),
     /// Removes a symbi process's containers once it exits (started by symbi itself).
     #[command(name = "__container-watchdog", hide = true)]
     ContainerWatchdog(WatchdogArgs),
@@ -205,6 +208,15 @@ pub struct TrustArgs {
     pub list: bool,
 }
 
+/// Arguments of `symbi init`.
+#[derive(clap::Args, Debug)]
+pub struct InitArgs {
+    /// The folder to write the starter files in (created if missing; default: the current
+    /// directory).
+    #[arg(value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}
+
 /// Arguments of `symbi explain`.
 #[derive(clap::Args, Debug)]
 pub struct ExplainArgs {
@@ -230,6 +242,7 @@ pub fn main() -> ExitCode {
         Command::Doctor(args) => doctor::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Trust(args) => trust::run(args),
+        Command::Init(args) => init::run(args),
         Command::ContainerWatchdog(a) => crate::sandbox::docker::watchdog::run(&a.engine, a.pid, &a.start),
     };
     ExitCode::from(status)

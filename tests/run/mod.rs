@@ -6,6 +6,7 @@ mod cases;
 mod failure_rule;
 mod fake;
 mod hostile;
+mod init;
 mod live;
 mod runtime_errors;
 mod statements;
