@@ -30,6 +30,22 @@ pub struct Need {
     pub span: Span,
 }
 
+/// The methods that return a changed copy of their receiver (the rest answer a question).
+const CHANGES_A_COPY: [&str; 12] = [
+    "append",
+    "slice",
+    "reverse",
+    "sort",
+    "set",
+    "remove",
+    "trim",
+    "trim_start",
+    "trim_end",
+    "replace",
+    "upper",
+    "lower",
+];
+
 /// What makes the statements after it unreachable.
 #[derive(Clone, Copy)]
 enum Ending {
@@ -258,6 +274,7 @@ impl<'a> Walker<'a> {
             }
             StmtKind::Expr(e) => {
                 self.expr(e);
+                self.dropped_value(e);
                 self.is_fail_call(&e.kind)
             }
         }
@@ -268,6 +285,33 @@ impl<'a> Walker<'a> {
         self.loops += 1;
         check(self);
         self.loops -= 1;
+    }
+
+    /// W0007 for a method call used as a statement: every method of the standard library
+    /// returns a new value and changes nothing, so its result is lost (`#[must_use]`).
+    fn dropped_value(&mut self, e: &crate::syntax::ast::Expr) {
+        let ExprKind::Method { receiver, method, args } = &e.kind else { return };
+        let known =
+            ["String", "List", "Map"].iter().any(|r| super::calls::builtin_method(r, &method.name).is_some());
+        if !known {
+            return;
+        }
+        let call = format!("{}({})", method.name, if args.is_empty() { "" } else { "..." });
+        let help = match &receiver.kind {
+            ExprKind::Var(v) if CHANGES_A_COPY.contains(&method.name.as_str()) => {
+                format!("values never change in place: keep the new value with `{0} = {0}.{call}`", v.name)
+            }
+            _ => format!("use the result (`let result = ....{call}`), or remove the statement"),
+        };
+        self.diags.push(
+            Diagnostic::warning(
+                codes::DROPPED_VALUE,
+                format!("the result of `.{}` is not used", method.name),
+            )
+            .with_primary(e.span, "this value is dropped")
+            .with_note(format!("`.{}` returns a new value and changes nothing", method.name))
+            .with_help(help),
+        );
     }
 
     /// A call of the builtin `fail` (not a user function of that name).

@@ -92,9 +92,11 @@ pub const UNKNOWN_CAPABILITY: &str = "W0004";
 pub const NETWORK_NOT_DENIABLE: &str = "W0005";
 /// A string command holding shell syntax (`|`, `>`, `&&`, ...) that no shell will read.
 pub const SHELL_SYNTAX: &str = "W0006";
+/// A method's result dropped by a statement: values never change in place.
+pub const DROPPED_VALUE: &str = "W0007";
 
 /// Every code of the checker, for the documentation test.
-pub const ALL: [&str; 45] = [
+pub const ALL: [&str; 46] = [
     UNKNOWN_VARIABLE,
     UNKNOWN_FUNCTION,
     UNKNOWN_METHOD,
@@ -140,4 +142,5 @@ pub const ALL: [&str; 45] = [
     UNKNOWN_CAPABILITY,
     NETWORK_NOT_DENIABLE,
     SHELL_SYNTAX,
+    DROPPED_VALUE,
 ];

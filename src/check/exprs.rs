@@ -370,6 +370,12 @@ impl<'a> Walker<'a> {
                     other.receiver_name().is_some_and(|r| calls::builtin_method(r, &field.name).is_some());
                 if is_method {
                     d = d.with_help(format!("`{0}` is a method: call it with `.{0}()`", field.name));
+                } else if let (Ty::Null, ExprKind::Var(v)) = (other, &target.kind) {
+                    d = d.with_help(format!(
+                        "`{0}` is only known to be null here: declare its type with the null, \
+                         `let {0}: Map<Any>? = null`, and test it before use (`if {0} != null {{ ... }}`)",
+                        v.name
+                    ));
                 }
                 self.diags.push(d);
                 Ty::Any
