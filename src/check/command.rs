@@ -54,7 +54,7 @@ fn shell_syntax(parts: &[StrPart], span: Span) -> Option<Diagnostic> {
             StrPart::Interp(_) => "value",
         })
         .collect();
-    let words = crate::sandbox::native::argv::split(&text).ok()?;
+    let words = crate::sandbox::argv::split(&text).ok()?;
     let runs_a_shell = matches!(
         words.first().map(|w| w.rsplit('/').next().unwrap_or(w)),
         Some("sh" | "bash" | "dash" | "zsh")
@@ -62,7 +62,7 @@ fn shell_syntax(parts: &[StrPart], span: Span) -> Option<Diagnostic> {
     if runs_a_shell {
         return None;
     }
-    let (_, operator) = crate::sandbox::native::argv::shell_operator(&text)?;
+    let (_, operator) = crate::sandbox::argv::shell_operator(&text)?;
     Some(
         Diagnostic::warning(codes::SHELL_SYNTAX, format!("`{operator}` in a command that no shell runs"))
             .with_primary(span, format!("`{operator}` reaches the program as a plain argument"))

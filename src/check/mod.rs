@@ -7,7 +7,6 @@
 
 mod body;
 mod calls;
-pub mod codes;
 mod command;
 mod exprs;
 mod items;
@@ -15,11 +14,10 @@ mod names;
 mod ops;
 mod security;
 mod settings;
-pub mod suggest;
 mod types;
 
 use crate::config::Config;
-use crate::diag::{Diagnostic, Span};
+use crate::diag::{Diagnostic, Span, codes};
 use crate::security::policy::TierChoice;
 use crate::syntax::ast::{self, File};
 use body::{FnScope, Need, Walker};

@@ -6,12 +6,10 @@
 use super::{EXIT_OK, EXIT_USAGE, InitArgs};
 use crate::config::EnvVars;
 use crate::diag::Diagnostic;
+use crate::diag::codes::INIT_WOULD_OVERWRITE as WOULD_OVERWRITE;
 use crate::diag::render::color_enabled;
 use std::io::IsTerminal;
 use std::path::PathBuf;
-
-/// A file `symbi init` would overwrite.
-pub const WOULD_OVERWRITE: &str = "E0003";
 
 /// The starter files, by name.
 const FILES: [(&str, &str); 3] = [

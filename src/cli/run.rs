@@ -8,6 +8,7 @@
 use super::{EXIT_FAILURE, EXIT_OK, EXIT_USAGE, RunArgs, RunFormat, usage_error};
 use crate::check::{CheckContext, check_source};
 use crate::config::{self, Config, EnvVars};
+use crate::diag::codes;
 use crate::diag::{Diagnostic, Sources};
 use crate::eval::transcript::{HumanTranscript, JsonTranscript};
 use crate::eval::{AuditLog, Cancel, Event, Flow, IgnoredConfig, Interpreter, RunSetup, Transcript, target};
@@ -99,8 +100,8 @@ pub fn run(args: RunArgs) -> u8 {
         && let Err(refusal) = policy::native_consent(&choice, &cfg)
     {
         let code = match refusal {
-            policy::ConsentRefusal::Production => "E0302",
-            policy::ConsentRefusal::NotConsented => "E0301",
+            policy::ConsentRefusal::Production => codes::NATIVE_IN_PRODUCTION,
+            policy::ConsentRefusal::NotConsented => codes::NATIVE_NOT_ALLOWED,
         };
         let d = Diagnostic::error(code, refusal.message())
             .with_primary(tier_span, format!("tier None, {}", effective.source.describe()))
@@ -143,8 +144,10 @@ pub fn run(args: RunArgs) -> u8 {
     let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
-            transcript
-                .diagnostic(&Diagnostic::error("E0408", format!("cannot start the async runtime: {e}")));
+            transcript.diagnostic(&Diagnostic::error(
+                codes::RUN_NOT_STARTED,
+                format!("cannot start the async runtime: {e}"),
+            ));
             return EXIT_FAILURE;
         }
     };
@@ -177,9 +180,10 @@ pub fn run(args: RunArgs) -> u8 {
             });
         match worker.map(|w| w.join()) {
             Ok(Ok(outcome)) => outcome,
-            _ => {
-                Err(Flow::Error(Box::new(Diagnostic::error("E0408", "the interpreter thread could not run"))))
-            }
+            _ => Err(Flow::Error(Box::new(Diagnostic::error(
+                codes::RUN_NOT_STARTED,
+                "the interpreter thread could not run",
+            )))),
         }
     });
     runtime.shutdown_background();
@@ -257,8 +261,7 @@ fn watch_signals(runtime: &tokio::runtime::Runtime, cancel: &Cancel) {
             _ = int.recv() => libc::SIGINT,
             _ = term.recv() => libc::SIGTERM,
         };
-        let name = if second == libc::SIGINT { "SIGINT" } else { "SIGTERM" };
-        eprintln!("symbi: {name} again: exiting now");
+        eprintln!("symbi: {} again: exiting now", crate::sandbox::signal_name(second));
         std::process::exit(128 + second);
     });
 }

@@ -8,10 +8,8 @@
 //! short for its keyword with no blank to spare is reported and left as it is.
 
 use super::scan::{Scanner, Tok, Token};
+use crate::diag::codes::MISSPELT_KEYWORD;
 use crate::diag::{Diagnostic, Fix, Span};
-
-/// The code of a misspelt keyword.
-pub const MISSPELT_KEYWORD: &str = "E0129";
 
 /// Words people bring from other languages, with the keyword symbi uses instead.
 const BORROWED: [(&str, &str); 9] = [
