@@ -11,4 +11,5 @@ mod fmt;
 mod frontend;
 mod lsp;
 mod native;
+mod policy;
 mod run;

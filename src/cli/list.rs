@@ -3,6 +3,7 @@
 
 use super::{EXIT_FAILURE, EXIT_OK, EXIT_USAGE};
 use crate::diag::{Sources, render::render_human};
+use crate::syntax::ast::TriggerSource;
 use std::path::Path;
 
 /// Prints each agent with its triggers (kind, name and payload binding) on stdout.
@@ -28,7 +29,12 @@ pub fn list(file: &Path) -> u8 {
         }
         for trigger in &agent.triggers {
             let binding = trigger.binding.as_ref().map_or("input", |b| b.name.as_str());
-            out.push_str(&format!("  trigger \"{}\" (payload: {binding})\n", trigger.name.value));
+            let kind = match &trigger.source {
+                TriggerSource::Manual => "trigger".to_string(),
+                TriggerSource::Schedule { cron } => format!("schedule \"{}\"", cron.value),
+                TriggerSource::Webhook { .. } => "webhook".to_string(),
+            };
+            out.push_str(&format!("  {kind}: \"{}\" (payload: {binding})\n", trigger.name.value));
         }
     }
     if out.is_empty() {

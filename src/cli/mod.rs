@@ -1,6 +1,7 @@
 //! The command line: clap definitions here, one module per subcommand.
 
 mod check;
+mod config_load;
 mod doctor;
 mod explain;
 mod fmt;
@@ -9,6 +10,7 @@ mod limit_flags;
 mod list;
 mod lsp;
 mod run;
+pub mod tier_flags;
 mod trust;
 mod walk;
 mod workdir;

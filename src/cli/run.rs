@@ -12,10 +12,9 @@ use crate::diag::codes;
 use crate::diag::{Diagnostic, Sources};
 use crate::eval::transcript::{HumanTranscript, JsonTranscript};
 use crate::eval::{AuditLog, Cancel, Event, Flow, IgnoredConfig, Interpreter, RunSetup, Transcript, target};
+use crate::policy::{self, TierSource};
 use crate::sandbox;
 use crate::sandbox::native::workdir::{Owner, prepare_for};
-use crate::security::Tier;
-use crate::security::policy::{self, LimitOverrides, TierChoice, TierSource};
 use std::sync::Arc;
 
 /// The interpreter's thread stack: deep enough for `runtime.max_call_depth` nested calls of
@@ -27,7 +26,7 @@ pub fn run(args: RunArgs) -> u8 {
     if args.list {
         return super::list::list(&args.file);
     }
-    let choice = match TierChoice::from_args(&args.tier) {
+    let choice = match super::tier_flags::tier_choice(&args.tier) {
         Ok(choice) => choice,
         Err(message) => return usage_error(message),
     };
@@ -91,35 +90,29 @@ pub fn run(args: RunArgs) -> u8 {
         }
     };
 
-    let effective = policy::effective_tier(&choice, Some(agent), &cfg);
-    let tier_span = match effective.source {
+    // The one decision for this agent and this run: everything below reads it.
+    let decision = policy::decide(&cfg, &choice, Some(agent), &super::tier_flags::limit_overrides(&args));
+    let tier_span = match decision.source {
         TierSource::Agent(span) => span,
         _ => agent.name.span,
     };
-    if effective.tier == Tier::None
-        && let Err(refusal) = policy::native_consent(&choice, &cfg)
-    {
-        let code = match refusal {
-            policy::ConsentRefusal::Production => codes::NATIVE_IN_PRODUCTION,
-            policy::ConsentRefusal::NotConsented => codes::NATIVE_NOT_ALLOWED,
-        };
-        let d = Diagnostic::error(code, refusal.message())
-            .with_primary(tier_span, format!("tier None, {}", effective.source.describe()))
+    if let Some(refusal) = decision.refusal() {
+        let d = Diagnostic::error(refusal.code(), refusal.message())
+            .with_primary(tier_span, format!("tier None, {}", decision.source.describe()))
             .with_help(refusal.help());
         transcript.diagnostic(&d);
         return EXIT_FAILURE;
     }
-    let sandbox = match sandbox::for_tier(effective.tier, &cfg) {
+    let sandbox = match sandbox::for_tier(decision.tier, &cfg) {
         Ok(sandbox) => sandbox,
         Err(e) => {
-            let label = format!("tier {}, {}", effective.tier, effective.source.describe());
+            let label = format!("tier {}, {}", decision.tier, decision.source.describe());
             transcript.diagnostic(&crate::eval::error::with_label(e.into_diagnostic(tier_span), &label));
             return EXIT_FAILURE;
         }
     };
-    let owner = if effective.tier == Tier::None { Owner::Symbi } else { Owner::SymbiOrContainerUser };
-    let (wanted_dir, beside_agent) = super::workdir::wanted(&cfg, effective.tier, &args.file);
-    let working_dir = match prepare_for(&wanted_dir, owner) {
+    let (wanted_dir, beside_agent) = super::workdir::wanted(&cfg, decision.tier, &args.file);
+    let working_dir = match prepare_for(&wanted_dir, Owner::for_tier(decision.tier)) {
         Ok(dir) => dir,
         Err(e) => {
             let label = "its native calls and file builtins run in the working directory";
@@ -155,10 +148,7 @@ pub fn run(args: RunArgs) -> u8 {
     watch_signals(&runtime, &cancel);
     let setup = RunSetup {
         sandbox,
-        tier: effective.tier,
-        tier_source: source_key(&effective.source).to_string(),
-        limits: policy::resolve_limits(&cfg, &LimitOverrides::from_run_args(&args), agent.resources()),
-        allowed_executables: policy::allowed_executables(&cfg, Some(agent)),
+        policy: decision,
         working_dir,
         default_interpreter: cfg.native_execution.default_executable.clone(),
         bounds: cfg.runtime.clone(),
@@ -227,16 +217,6 @@ fn transcript_for(format: RunFormat, sources: Sources) -> Arc<dyn Transcript> {
     match format {
         RunFormat::Human => Arc::new(HumanTranscript::new(sources)),
         RunFormat::Json => Arc::new(JsonTranscript::new(sources)),
-    }
-}
-
-fn source_key(source: &TierSource) -> &'static str {
-    match source {
-        TierSource::Cli => "cli",
-        TierSource::Agent(_) => "agent",
-        TierSource::Env => "env",
-        TierSource::ConfigFile => "config",
-        TierSource::Default => "default",
     }
 }
 
