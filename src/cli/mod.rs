@@ -128,12 +128,13 @@ pub struct RunArgs {
     /// The trigger to run (needed when the agent has several).
     #[arg(long)]
     pub trigger: Option<String>,
+    /// List the agents and triggers with what fires each (and a schedule's next fire time)
+    /// instead of running.
+    #[arg(long)]
+    pub list: bool,
     /// The trigger's payload: JSON text, or @path to a JSON file.
     #[arg(short = 'i', long, value_name = "JSON|@FILE")]
     pub input: Option<String>,
-    /// List the file's agents and their triggers, and run nothing.
-    #[arg(long)]
-    pub list: bool,
     /// Memory limit in MiB, 1 or more (narrows the configuration).
     #[arg(long, value_name = "MB", value_parser = limit_flags::memory_mb)]
     pub max_memory: Option<u64>,

@@ -23,9 +23,6 @@ const INTERPRETER_STACK: usize = 256 * 1024 * 1024;
 
 /// Runs `symbi run`; returns the exit status.
 pub fn run(args: RunArgs) -> u8 {
-    if args.list {
-        return super::list::list(&args.file);
-    }
     let choice = match super::tier_flags::tier_choice(&args.tier) {
         Ok(choice) => choice,
         Err(message) => return usage_error(message),
@@ -57,6 +54,10 @@ pub fn run(args: RunArgs) -> u8 {
         }
     };
     let transcript = transcript_for(args.format, sources(&name, &source, &cfg));
+    if args.list {
+        // Only the listing on stdout, so `--format json` output is the listing alone.
+        return super::list::list(&source, args.format, transcript.as_ref());
+    }
     // The header names the configuration before anything else, so a refusal further down is
     // read knowing which file (or none) it came from.
     transcript.event(configuration_event(&cfg));

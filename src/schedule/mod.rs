@@ -1,5 +1,14 @@
 //! Schedules: cron expressions (parsed once, for the checker, the language server and the
 //! service alike) and the scheduler that fires the schedule triggers of loaded agents.
+//!
+//! The service's side, in order: implement [`ScheduleHandler`] (`fire` starts a run with
+//! [`Fire::payload`] as its input and keeps [`Fire::guard`] until the run ends; `skipped`
+//! logs); create one [`Scheduler`]; call [`Scheduler::set_schedules`] with
+//! [`schedules_of`] of every loaded file at start and after every reload; answer
+//! `GET /api/v1/schedules` from [`Scheduler::statuses`] and the pause, resume and trigger
+//! routes from [`Scheduler::pause`], [`Scheduler::resume`] and [`Scheduler::trigger_now`];
+//! drop it (or [`Scheduler::shutdown`]) when draining. The behaviour is specified in
+//! docs/language.md, "Trigger sources".
 
 mod clock;
 mod cron;

@@ -188,15 +188,20 @@ impl Scheduler {
     }
 
     /// Makes `schedules` the set of schedules (at start and on every reload). A schedule
-    /// whose key and expression are unchanged keeps its task, its pause and its running run;
-    /// the others are stopped or started. Must be called inside a tokio runtime.
+    /// whose key and expression are unchanged keeps its task; one whose expression changed
+    /// restarts on the new one; both keep their pause and their running run (a new
+    /// expression does not start a run over one still going). Removed ones stop. Must be
+    /// called inside a tokio runtime.
     pub fn set_schedules(&self, schedules: impl IntoIterator<Item = (ScheduleKey, Cron)>) {
         let wanted: HashMap<ScheduleKey, Cron> = schedules.into_iter().collect();
         let mut entries = self.lock();
+        let mut carried = HashMap::new();
         entries.retain(|key, entry| {
             let keep = wanted.get(key).is_some_and(|cron| cron.text() == entry.state.cron.text());
             if !keep {
                 entry.task.abort();
+                let paused = entry.state.paused.load(Ordering::SeqCst);
+                carried.insert(key.clone(), (paused, entry.state.running.clone()));
             }
             keep
         });
@@ -204,12 +209,8 @@ impl Scheduler {
             if entries.contains_key(&key) {
                 continue;
             }
-            let state = Arc::new(State {
-                key: key.clone(),
-                cron,
-                paused: AtomicBool::new(false),
-                running: Arc::new(AtomicBool::new(false)),
-            });
+            let (paused, running) = carried.remove(&key).unwrap_or_default();
+            let state = Arc::new(State { key: key.clone(), cron, paused: AtomicBool::new(paused), running });
             let task = tokio::spawn(run_schedule(self.shared.clone(), state.clone()));
             entries.insert(key, Entry { state, task });
         }

@@ -224,3 +224,18 @@ async fn on_the_system_clock_an_every_second_schedule_fires_on_whole_seconds() {
     assert!((1..=3).contains(&events.len()), "{events:?}");
     assert!(events.iter().all(|e| e.starts_with("fire t ") && e.ends_with("Z schedule")), "{events:?}");
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_changed_expression_keeps_the_pause_and_does_not_overlap_the_running_run() {
+    let (rec, _clock, s) = setup(&[("p", "*/10 * * * * *"), ("r", "*/10 * * * * *")]);
+    s.pause(&key("p"));
+    rec.keep_runs(true);
+    assert_eq!(s.trigger_now(&key("r")), TriggerNow::Fired);
+    rec.take();
+    let every_five = || Cron::parse("*/5 * * * * *").expect("valid");
+    s.set_schedules([(key("p"), every_five()), (key("r"), every_five())]);
+    pass(6).await;
+    assert_eq!(rec.take(), ["skip r 2026-12-03T12:00:05Z StillRunning"]);
+    let p = s.status(&key("p"), 1).expect("kept");
+    assert!(p.paused && p.cron == "*/5 * * * * *");
+}

@@ -7,6 +7,7 @@ mod failure_rule;
 mod fake;
 mod hostile;
 mod init;
+mod list;
 mod live;
 mod runtime_errors;
 mod statements;
