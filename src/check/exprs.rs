@@ -252,10 +252,14 @@ impl<'a> Walker<'a> {
                 }
             }
             "execute_code" => {
-                if let Some(arg) = literal(1)
-                    && let Some(text) = arg.as_plain_str()
-                {
-                    self.diags.extend(facts.check_executable(&text, arg.span));
+                match literal(1) {
+                    Some(arg) => {
+                        if let Some(text) = arg.as_plain_str() {
+                            self.diags.extend(facts.check_executable(&text, arg.span));
+                        }
+                    }
+                    // No interpreter: the run uses the configuration's, which the allowlist governs too.
+                    None => self.diags.extend(facts.check_default_interpreter(callee.span)),
                 }
                 if let Some(Expr { kind: ExprKind::Map(entries), .. }) = literal(2) {
                     self.diags.extend(facts.check_env(entries));

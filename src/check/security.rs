@@ -23,6 +23,8 @@ pub struct AgentFacts<'a> {
     pub tier_rules: bool,
     /// Variables the configuration lets a call's `env` set although they are refused.
     pub allowed_env: Vec<String>,
+    /// The interpreter of an `execute_code` that names none (`native_execution.default_executable`).
+    pub default_interpreter: String,
 }
 
 impl<'a> AgentFacts<'a> {
@@ -32,7 +34,8 @@ impl<'a> AgentFacts<'a> {
         // A check has no limit flags; the limits do not take part in its diagnostics.
         let decision = policy::decide(ctx.config, &ctx.tier, Some(agent), &LimitOverrides::default());
         let allowed_env = ctx.config.native_execution.allowed_env.clone();
-        let facts = AgentFacts { agent, decision, tier_rules, allowed_env };
+        let default_interpreter = ctx.config.native_execution.default_executable.clone();
+        let facts = AgentFacts { agent, decision, tier_rules, allowed_env, default_interpreter };
         facts.capability_rules(diags);
         if tier_rules {
             facts.tier_rules(diags);
@@ -226,6 +229,16 @@ impl<'a> AgentFacts<'a> {
             ));
         }
         Some(d)
+    }
+
+    /// E0306 at an `execute_code` call that names no interpreter when the configuration's
+    /// default interpreter is not allowed: the run would refuse every such call.
+    pub fn check_default_interpreter(&self, call: Span) -> Option<Diagnostic> {
+        let d = self.check_executable(&self.default_interpreter, call)?;
+        Some(d.with_note(format!(
+            "`execute_code` without `interpreter` runs `native_execution.default_executable` (`{}`)",
+            self.default_interpreter
+        )))
     }
 
     /// E0314 for each key of a literal `env` map that the runner would refuse (E0412): the
