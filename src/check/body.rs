@@ -30,6 +30,47 @@ pub struct Need {
     pub span: Span,
 }
 
+/// The methods that return a changed copy of their receiver (the rest answer a question).
+const CHANGES_A_COPY: [&str; 12] = [
+    "append",
+    "slice",
+    "reverse",
+    "sort",
+    "set",
+    "remove",
+    "trim",
+    "trim_start",
+    "trim_end",
+    "replace",
+    "upper",
+    "lower",
+];
+
+/// What makes the statements after it unreachable.
+#[derive(Clone, Copy)]
+enum Ending {
+    /// `return` or `fail`: the function or trigger ends.
+    Function,
+    /// `break` or `continue`: this round of the loop ends.
+    LoopRound,
+}
+
+impl Ending {
+    /// The label on the ending statement and the help line.
+    fn words(self) -> (&'static str, &'static str) {
+        match self {
+            Ending::Function => (
+                "because this always ends the function or trigger",
+                "remove the unreachable statements, or move them before the return",
+            ),
+            Ending::LoopRound => (
+                "because this always leaves this round of the loop",
+                "remove the unreachable statements, or move them before the `break` or `continue`",
+            ),
+        }
+    }
+}
+
 /// The state of checking one body.
 pub struct Walker<'a> {
     /// Callable functions.
@@ -50,6 +91,8 @@ pub struct Walker<'a> {
     pub called: Vec<String>,
     /// Unknown function names already reported in this body.
     pub reported: HashSet<String>,
+    /// How many `for`/`while` loops enclose the statement being checked.
+    pub loops: usize,
 }
 
 impl<'a> Walker<'a> {
@@ -69,6 +112,7 @@ impl<'a> Walker<'a> {
             needs: Vec::new(),
             called: Vec::new(),
             reported: HashSet::new(),
+            loops: 0,
         }
     }
 
@@ -82,24 +126,34 @@ impl<'a> Walker<'a> {
 
     /// Checks statements in the current scope; returns true when they always end the function.
     pub fn stmts(&mut self, stmts: &[Stmt]) -> bool {
-        let mut diverged: Option<Span> = None;
+        // Where the statements stop falling through: a `return` (or `fail`) that ends the
+        // function, or a `break`/`continue` that only leaves this round of the loop.
+        let mut ended: Option<(Span, Ending)> = None;
         let mut warned = false;
         for stmt in stmts {
-            if let (Some(at), false) = (diverged, warned) {
+            if let (Some((at, ending)), false) = (ended, warned) {
                 warned = true;
                 let last = stmts.last().map_or(stmt.span, |s| s.span);
+                let (why, help) = ending.words();
                 self.diags.push(
                     Diagnostic::warning(codes::UNREACHABLE_CODE, "unreachable code")
                         .with_primary(stmt.span.to(last), "this never runs")
-                        .with_secondary(at, "because this always ends the function or trigger")
-                        .with_help("remove the unreachable statements, or move them before the return"),
+                        .with_secondary(at, why)
+                        .with_help(help),
                 );
             }
-            if self.stmt(stmt) && diverged.is_none() {
-                diverged = Some(stmt.span);
+            let ends_function = self.stmt(stmt);
+            if ended.is_none() {
+                ended = match &stmt.kind {
+                    _ if ends_function => Some((stmt.span, Ending::Function)),
+                    StmtKind::Break | StmtKind::Continue if self.loops > 0 => {
+                        Some((stmt.span, Ending::LoopRound))
+                    }
+                    _ => None,
+                };
             }
         }
-        diverged.is_some()
+        matches!(ended, Some((_, Ending::Function)))
     }
 
     /// Checks one statement; returns true when it always ends the function.
@@ -168,14 +222,28 @@ impl<'a> Walker<'a> {
                     used: false,
                 };
                 self.scopes.declare(var, &mut self.diags);
-                self.stmts(&body.stmts);
+                self.loop_body(|w| w.stmts(&body.stmts));
                 self.scopes.pop(&mut self.diags);
                 false
             }
             StmtKind::While { cond, body } => {
                 let t = self.expr(cond);
                 self.condition(&t, cond.span, "while");
-                self.block(body);
+                self.loop_body(|w| w.block(body));
+                false
+            }
+            StmtKind::Break | StmtKind::Continue => {
+                if self.loops == 0 {
+                    let word = if matches!(stmt.kind, StmtKind::Break) { "break" } else { "continue" };
+                    self.diags.push(
+                        Diagnostic::error(codes::OUTSIDE_LOOP, format!("`{word}` outside a loop"))
+                            .with_primary(stmt.span, format!("`{word}` must be inside `for` or `while`"))
+                            .with_help(
+                                "to end a function or trigger early use `return`; a loop in a caller \
+                                 cannot be left from a function it calls",
+                            ),
+                    );
+                }
                 false
             }
             StmtKind::Return(value) => {
@@ -206,9 +274,44 @@ impl<'a> Walker<'a> {
             }
             StmtKind::Expr(e) => {
                 self.expr(e);
+                self.dropped_value(e);
                 self.is_fail_call(&e.kind)
             }
         }
+    }
+
+    /// Checks a loop's body with `break` and `continue` allowed in it.
+    fn loop_body(&mut self, check: impl FnOnce(&mut Self) -> bool) {
+        self.loops += 1;
+        check(self);
+        self.loops -= 1;
+    }
+
+    /// W0007 for a method call used as a statement: every method of the standard library
+    /// returns a new value and changes nothing, so its result is lost (`#[must_use]`).
+    fn dropped_value(&mut self, e: &crate::syntax::ast::Expr) {
+        let ExprKind::Method { receiver, method, args } = &e.kind else { return };
+        let known =
+            ["String", "List", "Map"].iter().any(|r| super::calls::builtin_method(r, &method.name).is_some());
+        if !known {
+            return;
+        }
+        let call = format!("{}({})", method.name, if args.is_empty() { "" } else { "..." });
+        let help = match &receiver.kind {
+            ExprKind::Var(v) if CHANGES_A_COPY.contains(&method.name.as_str()) => {
+                format!("values never change in place: keep the new value with `{0} = {0}.{call}`", v.name)
+            }
+            _ => format!("use the result (`let result = ....{call}`), or remove the statement"),
+        };
+        self.diags.push(
+            Diagnostic::warning(
+                codes::DROPPED_VALUE,
+                format!("the result of `.{}` is not used", method.name),
+            )
+            .with_primary(e.span, "this value is dropped")
+            .with_note(format!("`.{}` returns a new value and changes nothing", method.name))
+            .with_help(help),
+        );
     }
 
     /// A call of the builtin `fail` (not a user function of that name).

@@ -121,6 +121,8 @@ impl<'a> Walker<'a> {
             .with_primary(id.span, "not found in this scope");
         if let Some(h) = suggestion.as_deref() {
             d = d.with_did_you_mean(h);
+        } else if let Some(keyword) = crate::syntax::statement_keyword(&id.name) {
+            d = d.with_help(format!("`{keyword}` is the keyword this looks like"));
         } else if self.lookup_fn(&id.name).is_some() {
             d = d.with_help(format!("`{0}` is a function: call it with `{0}(...)`", id.name));
         } else {
@@ -182,7 +184,7 @@ impl<'a> Walker<'a> {
             }
             Some(Callee::Builtin(sig, builtin)) => {
                 let bound = self.check_args(sig, args, &tys, span, &CallName::Builtin(name));
-                self.builtin_rules(builtin, callee, args, &bound);
+                self.builtin_rules(builtin, callee, args, &bound, &tys);
                 sig.ret.clone()
             }
             None => {
@@ -212,7 +214,14 @@ impl<'a> Walker<'a> {
     }
 
     /// Capability, allowlist and `emit` rules of builtin calls.
-    fn builtin_rules(&mut self, builtin: &Builtin, callee: &Ident, args: &[Arg], bound: &[Option<usize>]) {
+    fn builtin_rules(
+        &mut self,
+        builtin: &Builtin,
+        callee: &Ident,
+        args: &[Arg],
+        bound: &[Option<usize>],
+        tys: &[Ty],
+    ) {
         let literal =
             |param: usize| bound.get(param).copied().flatten().and_then(|i| args.get(i)).map(|a| &a.value);
         for req in &builtin.decl.requires {
@@ -234,10 +243,9 @@ impl<'a> Walker<'a> {
         let Some(facts) = self.facts else { return };
         match builtin.name() {
             "execute_native" => {
-                if let Some(arg) = literal(0)
-                    && let Some(text) = arg.as_plain_str()
-                {
-                    self.diags.extend(facts.check_command(&text, arg.span));
+                let command_ty = bound.first().copied().flatten().and_then(|i| tys.get(i));
+                if let (Some(arg), Some(ty)) = (literal(0), command_ty) {
+                    self.diags.extend(super::command::check_form(facts, arg, ty));
                 }
                 if let Some(Expr { kind: ExprKind::Map(entries), .. }) = literal(1) {
                     self.diags.extend(facts.check_env(entries));
@@ -366,6 +374,12 @@ impl<'a> Walker<'a> {
                     other.receiver_name().is_some_and(|r| calls::builtin_method(r, &field.name).is_some());
                 if is_method {
                     d = d.with_help(format!("`{0}` is a method: call it with `.{0}()`", field.name));
+                } else if let (Ty::Null, ExprKind::Var(v)) = (other, &target.kind) {
+                    d = d.with_help(format!(
+                        "`{0}` is only known to be null here: declare its type with the null, \
+                         `let {0}: Map<Any>? = null`, and test it before use (`if {0} != null {{ ... }}`)",
+                        v.name
+                    ));
                 }
                 self.diags.push(d);
                 Ty::Any

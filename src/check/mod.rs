@@ -7,6 +7,7 @@
 
 mod body;
 mod calls;
+mod command;
 mod exprs;
 mod items;
 mod names;
@@ -90,7 +91,8 @@ pub fn check_source(text: &str, ctx: &CheckContext<'_>) -> Checked {
 
 /// True for a checker diagnostic that only follows from what recovery left out: one placed
 /// inside a left-out part, or an unknown variable, function or trigger named like something
-/// a left-out part defines (for a trigger, a part of the same agent: `emit` reaches no other).
+/// a left-out part defines (for a trigger, a part of the same agent: `emit` reaches no other),
+/// or an unused variable whose name a left-out part mentions.
 fn follow_on(d: &Diagnostic, text: &str, file: &File, dropped: &[crate::syntax::Dropped]) -> bool {
     let at = d.span();
     if d.primary.as_ref().is_some_and(|l| l.source.is_some()) {
@@ -99,10 +101,17 @@ fn follow_on(d: &Diagnostic, text: &str, file: &File, dropped: &[crate::syntax::
     if dropped.iter().any(|x| x.span.start <= at.start && at.start < x.span.end) {
         return true;
     }
+    let name = text.get(at.start..at.end).unwrap_or("").trim_matches('"');
+    if d.code == codes::UNUSED_VARIABLE {
+        // Its only use may be on a statement line that was left out.
+        let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+        return dropped.iter().any(|x| {
+            text.get(x.span.start..x.span.end).unwrap_or("").split(|c| !is_word(c)).any(|w| w == name)
+        });
+    }
     if ![codes::UNKNOWN_VARIABLE, codes::UNKNOWN_FUNCTION, codes::UNKNOWN_TRIGGER].contains(&d.code) {
         return false;
     }
-    let name = text.get(at.start..at.end).unwrap_or("").trim_matches('"');
     let agent = file.agents().find(|a| a.span.contains(at.start)).map(|a| a.span);
     dropped
         .iter()

@@ -5,6 +5,7 @@ mod config_load;
 mod doctor;
 mod explain;
 mod fmt;
+mod init;
 mod limit_flags;
 mod list;
 mod lsp;
@@ -12,6 +13,7 @@ mod run;
 pub mod tier_flags;
 mod trust;
 mod walk;
+mod workdir;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -50,6 +52,8 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Trust the config.toml of a folder, so it is read beside the agent files there.
     Trust(TrustArgs),
+    /// Write a starter agent, the script it runs and a commented config.toml in DIR.
+    Init(InitArgs),
     /// Removes a symbi process's containers once it exits (started by symbi itself).
     #[command(name = "__container-watchdog", hide = true)]
     ContainerWatchdog(WatchdogArgs),
@@ -129,7 +133,7 @@ pub struct RunArgs {
     #[arg(long)]
     pub list: bool,
     /// The trigger's payload: JSON text, or @path to a JSON file.
-    #[arg(long, value_name = "JSON|@FILE")]
+    #[arg(short = 'i', long, value_name = "JSON|@FILE")]
     pub input: Option<String>,
     /// Memory limit in MiB, 1 or more (narrows the configuration).
     #[arg(long, value_name = "MB", value_parser = limit_flags::memory_mb)]
@@ -207,6 +211,15 @@ pub struct TrustArgs {
     pub list: bool,
 }
 
+/// Arguments of `symbi init`.
+#[derive(clap::Args, Debug)]
+pub struct InitArgs {
+    /// The folder to write the starter files in (created if missing; default: the current
+    /// directory).
+    #[arg(value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}
+
 /// Arguments of `symbi explain`.
 #[derive(clap::Args, Debug)]
 pub struct ExplainArgs {
@@ -232,6 +245,7 @@ pub fn main() -> ExitCode {
         Command::Doctor(args) => doctor::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Trust(args) => trust::run(args),
+        Command::Init(args) => init::run(args),
         Command::ContainerWatchdog(a) => crate::sandbox::docker::watchdog::run(&a.engine, a.pid, &a.start),
     };
     ExitCode::from(status)

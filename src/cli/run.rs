@@ -112,16 +112,19 @@ pub fn run(args: RunArgs) -> u8 {
             return EXIT_FAILURE;
         }
     };
-    let working_dir =
-        match prepare_for(&cfg.native_execution.working_directory, Owner::for_tier(decision.tier)) {
-            Ok(dir) => dir,
-            Err(e) => {
-                let label = "its native calls and file builtins run in the working directory";
-                transcript
-                    .diagnostic(&crate::eval::error::with_label(e.into_diagnostic(agent.name.span), label));
-                return EXIT_FAILURE;
+    let (wanted_dir, beside_agent) = super::workdir::wanted(&cfg, decision.tier, &args.file);
+    let working_dir = match prepare_for(&wanted_dir, Owner::for_tier(decision.tier)) {
+        Ok(dir) => dir,
+        Err(e) => {
+            let label = "its native calls and file builtins run in the working directory";
+            let mut d = crate::eval::error::with_label(e.into_diagnostic(agent.name.span), label);
+            if beside_agent {
+                d = d.with_note(super::workdir::beside_agent_note());
             }
-        };
+            transcript.diagnostic(&d);
+            return EXIT_FAILURE;
+        }
+    };
 
     // Opened once, before anything runs, and refused where the agent could rewrite it.
     let audit = match AuditLog::open(&cfg.storage.audit_log, &working_dir) {

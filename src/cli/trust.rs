@@ -53,7 +53,8 @@ fn open_store(env: &EnvVars) -> Result<TrustStore, ConfigError> {
     })
 }
 
-fn trust(dir: &Path, env: &EnvVars) -> Result<String, ConfigError> {
+/// Trusts the config.toml of `dir`; returns the report to print.
+pub(super) fn trust(dir: &Path, env: &EnvVars) -> Result<String, ConfigError> {
     let folder = std::fs::canonicalize(dir).map_err(|e| {
         refusal(
             format!("cannot trust `{}`: {}", dir.display(), crate::config::regular_io_reason(&e)),

@@ -11,6 +11,11 @@ use crate::diag::Span;
 use crate::diag::codes::{BAD_ARGUMENTS, CALL_DEPTH, TYPE_ERROR, UNKNOWN_NAME};
 use crate::syntax::ast::{Arg, Expr, Function, Ident, Param, TypeExpr};
 
+/// How many callers a failure's call stack names.
+const MAX_FRAMES_SHOWN: usize = 8;
+/// The note that stands for the callers past [`MAX_FRAMES_SHOWN`].
+const MORE_FRAMES: &str = "... and further callers";
+
 impl<'a> Interpreter<'a> {
     /// `callee(args)`.
     pub(super) fn call(
@@ -176,6 +181,22 @@ impl<'a> Interpreter<'a> {
         match outcome {
             Ok(()) => Ok(Value::Null),
             Err(Flow::Return(v)) => Ok(v),
+            // The call stack, innermost first: each function a failure leaves adds its caller.
+            // Deep recursion shows its first frames and says the rest exist.
+            Err(Flow::Error(mut d)) => {
+                let frames = d.notes.iter().filter(|n| n.contains(", called from line ")).count();
+                let elided = d.notes.iter().any(|n| n == MORE_FRAMES);
+                if frames < MAX_FRAMES_SHOWN {
+                    let line = self.lines.line_col(self.source, span.start).line;
+                    d.notes.push(format!("in `{}`, called from line {line}", f.name.name));
+                } else if !elided {
+                    d.notes.push(MORE_FRAMES.to_string());
+                }
+                Err(Flow::Error(d))
+            }
+            // The checker refuses `break`/`continue` outside a loop (E0235) and nothing runs
+            // with check errors, so none reaches a function's end.
+            Err(Flow::Break | Flow::Continue) => Ok(Value::Null),
             Err(other) => Err(other),
         }
     }

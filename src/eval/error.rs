@@ -17,6 +17,10 @@ pub enum Flow {
     Error(Box<Diagnostic>),
     /// SIGINT/SIGTERM (the signal number): unwinds everything, `try` does not catch it.
     Interrupted(i32),
+    /// `break`: unwinds to the innermost loop, which ends.
+    Break,
+    /// `continue`: unwinds to the innermost loop, which starts its next round.
+    Continue,
 }
 
 /// The result type of evaluation.

@@ -125,6 +125,7 @@ impl<'a> Interpreter<'a> {
         let started = Instant::now();
         let trigger = handler.name.value.clone();
         let depth = self.emit_depth;
+        let no_payload = matches!(payload, Value::Null);
         self.setup.transcript.event(Event::TriggerStarted {
             agent: self.agent.name.name.clone(),
             trigger: trigger.clone(),
@@ -139,7 +140,8 @@ impl<'a> Interpreter<'a> {
         scope.define(binding, payload);
         self.triggers.push(trigger.clone());
         let outcome = match self.exec_block(&mut scope, &handler.body) {
-            Ok(()) | Err(Flow::Return(_)) => Ok(()),
+            // `break`/`continue` outside a loop is a check error (E0235): never here.
+            Ok(()) | Err(Flow::Return(_) | Flow::Break | Flow::Continue) => Ok(()),
             Err(other) => Err(other),
         };
         self.triggers.pop();
@@ -147,6 +149,14 @@ impl<'a> Interpreter<'a> {
         // emitter, which may catch it.
         if depth == 0 {
             match &outcome {
+                Err(Flow::Error(d)) if no_payload && d.message.contains("Null") => {
+                    let binding = handler.binding.as_ref().map_or("input", |b| b.name.as_str());
+                    let d = (**d).clone().with_note(format!(
+                        "no input was given, so `{binding}` is null: pass the payload with \
+                         `--input '{{\"name\": \"value\"}}'` (or `-i`, or `--input @payload.json`)"
+                    ));
+                    self.setup.transcript.diagnostic(&d)
+                }
                 Err(Flow::Error(d)) => self.setup.transcript.diagnostic(d),
                 Err(Flow::Interrupted(sig)) => {
                     let name = crate::sandbox::signal_name(*sig);

@@ -94,7 +94,9 @@ impl<'a> Interpreter<'a> {
                     scope.define(&item.name, v);
                     let outcome = self.exec_block(scope, body);
                     scope.pop();
-                    outcome?;
+                    if !loop_goes_on(outcome)? {
+                        break;
+                    }
                 }
                 Ok(())
             }
@@ -112,7 +114,9 @@ impl<'a> Interpreter<'a> {
                         ));
                     }
                     self.check_cancel()?;
-                    self.exec_block(scope, body)?;
+                    if !loop_goes_on(self.exec_block(scope, body))? {
+                        break;
+                    }
                 }
                 Ok(())
             }
@@ -133,8 +137,12 @@ impl<'a> Interpreter<'a> {
                 }
                 other => other,
             },
+            StmtKind::Break => Err(Flow::Break),
+            StmtKind::Continue => Err(Flow::Continue),
             StmtKind::Expr(expr) => match self.eval(scope, expr)? {
-                Value::Exec(result) if !result.success => Err(command_failed(&result, expr.span)),
+                Value::Exec(result) if !result.success => {
+                    Err(command_failed(&result, expr.span, &self.setup.working_dir))
+                }
                 _ => Ok(()),
             },
         }
@@ -158,8 +166,20 @@ impl<'a> Interpreter<'a> {
     }
 }
 
+/// What one round of a loop's body means for the loop: `Ok(true)` to go on (the body
+/// ended or said `continue`), `Ok(false)` to stop (`break`), or the flow that unwinds past
+/// the loop (`return`, an error, an interruption).
+fn loop_goes_on(round: Eval<()>) -> Eval<bool> {
+    match round {
+        Ok(()) | Err(Flow::Continue) => Ok(true),
+        Err(Flow::Break) => Ok(false),
+        Err(other) => Err(other),
+    }
+}
+
 /// The diagnostic of the failure rule: an unsuccessful result used as a statement.
-pub(super) fn command_failed(r: &ExecResult, span: Span) -> Flow {
+/// `working_dir` is where the command ran, named when it failed for a missing file.
+pub(super) fn command_failed(r: &ExecResult, span: Span, working_dir: &std::path::Path) -> Flow {
     let how = match (&r.exit_code, &r.signal) {
         _ if r.timed_out => "timed out".to_string(),
         (Some(code), _) if *code != 0 => format!("failed with exit status {code}"),
@@ -190,6 +210,14 @@ pub(super) fn command_failed(r: &ExecResult, span: Span) -> Flow {
         let quoted: Vec<String> = tail[from..].iter().map(|l| format!("  | {l}")).collect();
         d = d.with_note(format!("last lines of stderr:\n{}", quoted.join("\n")));
     }
-    d = d.with_help("bind the result (`let r = ...`) to handle the failure yourself, or fix the command");
+    d = if r.stderr.contains("No such file") {
+        d.with_help(format!(
+            "a file was not found: relative paths start in the working directory `{}`, which \
+             `native_execution.working_directory` sets (by default the agent file's folder on tier None)",
+            working_dir.display()
+        ))
+    } else {
+        d.with_help("bind the result (`let r = ...`) to handle the failure yourself, or fix the command")
+    };
     Flow::Error(Box::new(d))
 }

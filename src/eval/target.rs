@@ -6,6 +6,7 @@
 use super::Value;
 use crate::diag::Diagnostic;
 use crate::diag::codes::{BAD_INPUT, NO_SUCH_TARGET};
+use crate::diag::suggest::did_you_mean;
 use crate::syntax::ast::{Agent, File, Trigger};
 
 /// Picks the agent (`--agent`, or the only one) and its trigger (`--trigger`, or the only
@@ -20,9 +21,12 @@ pub fn choose<'f>(
     let agent_names = names(agents.iter().map(|a| a.name.name.as_str()).collect());
     let chosen = match agent {
         Some(wanted) => agents.iter().find(|a| a.name.name == wanted).copied().ok_or_else(|| {
-            Diagnostic::error(NO_SUCH_TARGET, format!("the file has no agent `{wanted}`"))
-                .with_note(format!("its agents: {agent_names}"))
-                .with_help("name one of them with `--agent NAME`")
+            let d = Diagnostic::error(NO_SUCH_TARGET, format!("the file has no agent `{wanted}`"))
+                .with_note(format!("its agents: {agent_names}"));
+            match did_you_mean(wanted, agents.iter().map(|a| a.name.name.as_str())) {
+                Some(near) => d.with_help(format!("did you mean `--agent {near}`?")),
+                None => d.with_help("name one of them with `--agent NAME`"),
+            }
         })?,
         None => match agents.as_slice() {
             [only] => *only,
@@ -40,12 +44,15 @@ pub fn choose<'f>(
     let trigger_names = chosen.triggers.iter().map(listed).collect::<Vec<_>>().join(", ");
     let handler = match trigger {
         Some(wanted) => chosen.triggers.iter().find(|t| t.name.value == wanted).ok_or_else(|| {
-            Diagnostic::error(
+            let d = Diagnostic::error(
                 NO_SUCH_TARGET,
                 format!("agent `{}` has no trigger `{wanted}`", chosen.name.name),
             )
-            .with_note(format!("its triggers: {trigger_names}"))
-            .with_help("name one of them with `--trigger NAME`")
+            .with_note(format!("its triggers: {trigger_names}"));
+            match did_you_mean(wanted, chosen.triggers.iter().map(|t| t.name.value.as_str())) {
+                Some(near) => d.with_help(format!("did you mean `--trigger {near}`?")),
+                None => d.with_help("name one of them with `--trigger NAME`"),
+            }
         })?,
         None => match chosen.triggers.as_slice() {
             [only] => only,

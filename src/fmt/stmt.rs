@@ -14,7 +14,12 @@ pub fn needs_semicolon(stmts: &[Stmt], i: usize) -> bool {
     let (Some(this), Some(next)) = (stmts.get(i), stmts.get(i + 1)) else { return false };
     match &this.kind {
         StmtKind::Return(None) => true,
-        StmtKind::If { .. } | StmtKind::For { .. } | StmtKind::While { .. } | StmtKind::Try { .. } => false,
+        StmtKind::If { .. }
+        | StmtKind::For { .. }
+        | StmtKind::While { .. }
+        | StmtKind::Try { .. }
+        | StmtKind::Break
+        | StmtKind::Continue => false,
         _ => matches!(stmt_first_char(next), '(' | '[' | '-'),
     }
 }
@@ -142,6 +147,8 @@ impl Printer<'_> {
                 self.w.write(&err.name);
                 self.block(handler);
             }
+            StmtKind::Break => self.w.write("break"),
+            StmtKind::Continue => self.w.write("continue"),
             StmtKind::Expr(e) => self.expr(e),
         }
     }

@@ -80,12 +80,14 @@ pub fn complete(doc: &Document, enc: Encoding, position: Position) -> Vec<Comple
 
 const FN_SNIPPET: &str = "fn ${1:name}(${2}) {\n\t$0\n}";
 
-const STATEMENTS: [(&str, &str); 7] = [
+const STATEMENTS: [(&str, &str); 9] = [
     ("let", "let ${1:name} = $0"),
     ("if", "if ${1:condition} {\n\t$0\n}"),
     ("for", "for ${1:item} in ${2:list} {\n\t$0\n}"),
     ("while", "while ${1:condition} {\n\t$0\n}"),
     ("return", "return $0"),
+    ("break", "break"),
+    ("continue", "continue"),
     ("try", "try {\n\t$1\n} catch ${2:err} {\n\t$0\n}"),
     ("emit", "emit(\"${1:trigger}\")"),
 ];

@@ -197,6 +197,7 @@ impl Indexer {
                 self.block(handler);
                 self.scopes.pop();
             }
+            StmtKind::Break | StmtKind::Continue => {}
             StmtKind::Expr(e) => self.expr(e),
         }
     }

@@ -111,6 +111,27 @@ pub fn split(line: &str) -> Result<Vec<String>, ArgvError> {
     Ok(words)
 }
 
+/// The first shell operator outside quotes in `line` (`|`, `>`, `<`, `&&`, `;`, `$(`, a
+/// backtick), with its byte offset: text a shell would act on, which reaches the program
+/// as plain arguments here.
+pub fn shell_operator(line: &str) -> Option<(usize, &'static str)> {
+    const OPERATORS: [&str; 8] = ["&&", "||", "$(", "|", ">", "<", ";", "`"];
+    let mut lexer = Piece::lexer(line);
+    while let Some(piece) = lexer.next() {
+        if piece != Ok(Piece::Plain) {
+            continue;
+        }
+        let (text, start) = (lexer.slice(), lexer.span().start);
+        let found = text.char_indices().find_map(|(i, _)| {
+            OPERATORS.iter().find(|op| text[i..].starts_with(*op)).map(|op| (start + i, *op))
+        });
+        if found.is_some() {
+            return found;
+        }
+    }
+    None
+}
+
 /// Inside double quotes a backslash only escapes `"`, `\`, `$`, `` ` `` and newline (which
 /// it removes); before any other character it stays, as in a POSIX shell.
 fn unescape_double(inner: &str, out: &mut String) {
@@ -142,6 +163,17 @@ pub fn quote(word: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shell_operators_outside_quotes_are_found() {
+        assert_eq!(shell_operator("python3 x.py | wc -l"), Some((13, "|")));
+        assert_eq!(shell_operator("make && make install"), Some((5, "&&")));
+        assert_eq!(shell_operator("echo $(date)"), Some((5, "$(")));
+        assert_eq!(shell_operator("echo hi>out.txt"), Some((7, ">")));
+        assert_eq!(shell_operator("grep 'a|b' f.txt"), None);
+        assert_eq!(shell_operator("sh -c \"a; b\""), None);
+        assert_eq!(shell_operator("python3 x.py --name=a"), None);
+    }
 
     fn ok(line: &str) -> Vec<String> {
         match split(line) {

@@ -384,6 +384,10 @@ pub enum StmtKind {
         /// The handler.
         handler: Block,
     },
+    /// `break`: leaves the innermost `for` or `while` loop.
+    Break,
+    /// `continue`: starts the next round of the innermost `for` or `while` loop.
+    Continue,
     /// An expression evaluated for its effect.
     Expr(Expr),
 }

@@ -310,6 +310,8 @@ fn rule_words(rule: Rule) -> Option<&'static str> {
         | Rule::while_stmt
         | Rule::return_stmt
         | Rule::try_stmt
+        | Rule::break_stmt
+        | Rule::continue_stmt
         | Rule::expr_stmt => "a statement",
         Rule::kw_in => "`in`",
         Rule::kw_catch => "`catch`",

@@ -427,6 +427,13 @@ fn missing_comma(ctx: &Context) -> Option<Diagnostic> {
     if !ctx.found_starts_value() || !ctx.expects_token(",") {
         return None;
     }
+    // A keyword that starts the next line is the next statement: the bracket was never
+    // closed (`print(len(x)` then `let y = 1`), no comma is missing.
+    let keyword =
+        KEYWORDS.contains(&ctx.found_text()) && !matches!(ctx.found_text(), "true" | "false" | "null");
+    if ctx.found.line_start && keyword && open.kind != Frame::Brace {
+        return Some(unclosed(ctx, open, codes::UNCLOSED_BRACKET));
+    }
     let before = ctx.prev_span().map_or(at(ctx), |s| Span::point(s.end));
     Some(
         Diagnostic::error(codes::MISSING_COMMA, format!("expected `,` between {what}"))

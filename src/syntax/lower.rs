@@ -12,7 +12,7 @@ use crate::security::{Profile, Tier};
 use pest::iterators::{Pair, Pairs};
 
 /// The reserved words of the language, which cannot name anything.
-pub const KEYWORDS: [&str; 20] = [
+pub const KEYWORDS: [&str; 22] = [
     "agent",
     "metadata",
     "security",
@@ -30,6 +30,8 @@ pub const KEYWORDS: [&str; 20] = [
     "return",
     "try",
     "catch",
+    "break",
+    "continue",
     "true",
     "false",
     "null",
@@ -43,12 +45,14 @@ pub(crate) struct Lowerer<'s> {
     pub base: usize,
     diagnostics: Vec<Diagnostic>,
     depth_reported: bool,
+    /// Set when a statement is a bare word, which may be a misspelt keyword.
+    pub bare_word: bool,
 }
 
 impl<'s> Lowerer<'s> {
     /// A lowerer for `source`.
     pub fn new(source: &'s str) -> Self {
-        Lowerer { source, base: 0, diagnostics: Vec::new(), depth_reported: false }
+        Lowerer { source, base: 0, diagnostics: Vec::new(), depth_reported: false, bare_word: false }
     }
 
     /// The diagnostics found while lowering.

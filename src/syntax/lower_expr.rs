@@ -85,6 +85,8 @@ impl Lowerer<'_> {
                 let err = self.binding(&inner.next()?, "the caught error");
                 StmtKind::Try { body, err, handler: self.block(inner.next()?) }
             }
+            Rule::break_stmt => StmtKind::Break,
+            Rule::continue_stmt => StmtKind::Continue,
             Rule::expr_stmt => {
                 let target = self.expr(inner.next()?);
                 match (inner.next(), inner.next()) {
@@ -93,7 +95,12 @@ impl Lowerer<'_> {
                         self.check_target(&target);
                         StmtKind::Assign { target, op, value: self.expr(value) }
                     }
-                    _ => StmtKind::Expr(target),
+                    _ => {
+                        // A bare word as a statement does nothing: often a misspelt keyword
+                        // (`lett x = 1` reads as `lett` then `x = 1`), which `typos` looks for.
+                        self.bare_word |= matches!(target.kind, ExprKind::Var(_));
+                        StmtKind::Expr(target)
+                    }
                 }
             }
             _ => return None,

@@ -80,12 +80,20 @@ pub(crate) fn recover_agent(
         if diag.span().start < member.span.start {
             return None;
         }
-        blank(text, member.span);
-        dropped.push(Dropped {
-            span: member.span,
-            error: diag.span(),
-            names: member.name.iter().cloned().collect(),
-        });
+        // Statement-level recovery: when leaving out the line of the error mends the
+        // member, only that line is left out and the rest of the member is still checked.
+        let left_out = match broken_line(text, member.span, diag.span().start) {
+            Some(line) => {
+                blank(text, line);
+                line
+            }
+            None => {
+                blank(text, member.span);
+                member.span
+            }
+        };
+        let names = if left_out == member.span { member.name.iter().cloned().collect() } else { Vec::new() };
+        dropped.push(Dropped { span: left_out, error: diag.span(), names });
         diagnostics.push(diag);
     }
     let pairs = SymbiParser::parse(Rule::file, &text[start..end]).ok()?;
@@ -104,6 +112,37 @@ pub(crate) fn item_names(source: &str, start: usize, end: usize) -> Vec<String> 
         }
         _ => Vec::new(),
     }
+}
+
+/// The line of `text` holding `at`, when it is a whole statement line inside `member`
+/// (its brackets balance and it neither opens nor closes the member's own braces) and the
+/// member parses without it.
+fn broken_line(text: &str, member: Span, at: usize) -> Option<Span> {
+    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    if start <= member.start || end >= member.end {
+        return None;
+    }
+    let mut scanner = Scanner::new(&text[..end], start);
+    let mut depth = 0usize;
+    loop {
+        let token = scanner.next_token();
+        match token.tok {
+            Tok::Eof => break,
+            Tok::Open => depth += 1,
+            Tok::Close { .. } if depth == 0 => return None,
+            Tok::Close { .. } => depth -= 1,
+            Tok::Str { closed: false } | Tok::RawStr { closed: false } | Tok::OpenComment => return None,
+            _ => {}
+        }
+    }
+    if depth != 0 || !scanner.frames.is_empty() {
+        return None;
+    }
+    let line = Span::new(start, end);
+    let mut trial = text[member.start..member.end].to_string();
+    blank(&mut trial, Span::new(start - member.start, end - member.start));
+    SymbiParser::parse(Rule::agent_member_alone, &trial).is_ok().then_some(line)
 }
 
 /// Replaces `span` of `text` by spaces, keeping line breaks.

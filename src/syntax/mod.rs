@@ -20,12 +20,14 @@ mod sexpr;
 mod source;
 pub mod spelling;
 mod token_end;
+mod typos;
 
 use crate::diag::{Diagnostic, Span};
 
 pub use lower::KEYWORDS;
 pub use sexpr::to_sexpr;
 pub use source::{file_kind, read_source};
+pub use typos::statement_keyword;
 
 /// The deepest bracket, string-interpolation or comment nesting the parser accepts.
 pub const MAX_NESTING: usize = 64;
@@ -83,7 +85,35 @@ pub fn parse(source: &str) -> Parsed {
             return Parsed { file, diagnostics: vec![*diag], dropped: Vec::new() };
         }
     };
-    let recover::Parts { items, mut diagnostics, dropped } = recover::parse_items(source, &item_starts);
+    let mut parts = recover::parse_items(source, &item_starts);
+    if !parts.diagnostics.is_empty() || parts.bare_word {
+        parts = with_typos_repaired(source, parts);
+    }
+    let recover::Parts { items, mut diagnostics, dropped, .. } = parts;
     diagnostics.sort_by_key(|d| d.span().start);
     Parsed { file: ast::File { items, span: whole }, diagnostics, dropped }
+}
+
+/// After a syntax error or a bare-word statement: when misspelt keywords explain it, the
+/// parse of the text with the keywords spelt right, with one E0129 per misspelling. The
+/// misspelt words count as left out, so the checker still runs on the rest; a word that
+/// cannot be repaired in place hides the other syntax errors of its line.
+fn with_typos_repaired(source: &str, parts: recover::Parts) -> recover::Parts {
+    let typos = typos::find(source);
+    if typos.is_empty() {
+        return parts;
+    }
+    let text = typos::repaired(source, &typos);
+    let Ok(item_starts) = scan::check_nesting(&text, MAX_NESTING) else { return parts };
+    let mut out = recover::parse_items(&text, &item_starts);
+    let line_of = |offset: usize| source[..offset.min(source.len())].matches('\n').count();
+    let unrepaired: Vec<usize> =
+        typos.iter().filter(|t| t.cover.is_none()).map(|t| line_of(t.word.start)).collect();
+    out.diagnostics.retain(|d| !unrepaired.contains(&line_of(d.span().start)));
+    for typo in &typos {
+        let diagnostic = typo.diagnostic(source);
+        out.dropped.push(Dropped { span: typo.word, error: diagnostic.span(), names: Vec::new() });
+        out.diagnostics.push(diagnostic);
+    }
+    out
 }

@@ -33,6 +33,8 @@ pub(crate) struct Parts {
     pub diagnostics: Vec<Diagnostic>,
     /// What recovery left out.
     pub dropped: Vec<Dropped>,
+    /// True when some statement is a bare word (see `typos`).
+    pub bare_word: bool,
 }
 
 /// Parses and lowers `source`, whose top-level items start at `item_starts` (the first is
@@ -78,6 +80,7 @@ pub(crate) fn parse_items(source: &str, item_starts: &[usize]) -> Parts {
         all.items.extend(part.items);
         all.diagnostics.extend(part.diagnostics);
         all.dropped.extend(part.dropped);
+        all.bare_word |= part.bare_word;
     }
     all
 }
@@ -122,6 +125,7 @@ fn parse_chunks(source: &str, chunks: &[(usize, usize)]) -> Parts {
             }
         }
     }
+    out.bare_word = lowerer.bare_word;
     out.diagnostics.extend(lowerer.into_diagnostics());
     out
 }

@@ -227,6 +227,8 @@ fn stmt(out: &mut String, s: &Stmt) {
             block(out, handler);
             out.push_str("))");
         }
+        StmtKind::Break => out.push_str("(break)"),
+        StmtKind::Continue => out.push_str("(continue)"),
         StmtKind::Expr(e) => expr(out, e),
     }
 }

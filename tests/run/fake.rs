@@ -153,7 +153,7 @@ pub fn run_with(source: &str, opts: Opts) -> Ran {
         Ok(()) => (None, None),
         Err(Flow::Error(d)) => (Some(*d), None),
         Err(Flow::Interrupted(sig)) => (None, Some(sig)),
-        Err(Flow::Return(_)) => (None, None),
+        Err(Flow::Return(_) | Flow::Break | Flow::Continue) => (None, None),
     };
     let asked = sandbox.asked.lock().map(|a| a.clone()).unwrap_or_default();
     Ran {

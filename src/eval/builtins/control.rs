@@ -11,8 +11,8 @@ pub(super) fn call(interp: &mut Interpreter<'_>, name: &str, args: &mut Args) ->
         "emit" => emit(interp, args),
         "fail" => match super::super::budget::render(&args.take(0), args.call) {
             Ok(message) => Err(super::super::Flow::Error(Box::new(
-                Diagnostic::error(FAILED, format!("the trigger failed: {message}"))
-                    .with_primary(args.call, "`fail` was called here"),
+                // The text as given: `err.message` of a `catch` reads what `fail` was told.
+                Diagnostic::error(FAILED, message).with_primary(args.call, "`fail` was called here"),
             ))),
             Err(e) => Err(e),
         },

@@ -24,15 +24,28 @@ pub(super) fn call(interp: &mut Interpreter<'_>, name: &str, args: &mut Args) ->
 }
 
 fn native(interp: &mut Interpreter<'_>, args: &mut Args) -> Eval<Value> {
-    let command = args.string(0)?;
-    // The runner's own splitter, so `symbi check`, `run` and the sandbox agree on argv.
-    let argv = crate::sandbox::argv::split(&command).map_err(|why| {
-        error(
-            codes::COMMAND_LINE_UNSPLITTABLE,
-            args.span(0),
-            format!("the command line cannot be split: {why}"),
-        )
-    })?;
+    let argv = match args.take(0) {
+        // The runner's own splitter, so `symbi check`, `run` and the sandbox agree on argv.
+        Value::Str(command) => crate::sandbox::argv::split(&command).map_err(|why| {
+            error(
+                codes::COMMAND_LINE_UNSPLITTABLE,
+                args.span(0),
+                format!("the command line cannot be split: {why}"),
+            )
+        })?,
+        // The list form: each element is one argument as it is, never split.
+        Value::List(items) => {
+            let mut argv = Vec::with_capacity(items.len());
+            for item in items {
+                match item {
+                    Value::Str(word) => argv.push(word),
+                    other => return Err(args.wrong(0, "a List of Strings", &other)),
+                }
+            }
+            argv
+        }
+        other => return Err(args.wrong(0, "a String or a List<String>", &other)),
+    };
     if argv.is_empty() {
         return Err(error(codes::EMPTY_COMMAND, args.span(0), "the command line is empty"));
     }

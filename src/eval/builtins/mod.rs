@@ -45,7 +45,8 @@ impl Args {
         self.spans.get(i).copied().unwrap_or(self.call)
     }
 
-    fn wrong(&self, i: usize, expected: &str, got: &Value) -> Flow {
+    /// A type error for parameter `i`: `expected` in words, `got` the value given.
+    pub fn wrong(&self, i: usize, expected: &str, got: &Value) -> Flow {
         error::type_error(self.span(i), &format!("argument {}", i + 1), expected, got.type_name())
     }
 
