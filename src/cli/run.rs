@@ -9,17 +9,11 @@ use super::{EXIT_FAILURE, EXIT_OK, EXIT_USAGE, RunArgs, RunFormat, usage_error};
 use crate::check::{CheckContext, check_source};
 use crate::config::{self, Config, EnvVars};
 use crate::diag::{Diagnostic, Sources};
+use crate::eval::launch::{Launch, launch};
 use crate::eval::transcript::{HumanTranscript, JsonTranscript};
-use crate::eval::{AuditLog, Cancel, Event, Flow, IgnoredConfig, Interpreter, RunSetup, Transcript, target};
-use crate::sandbox;
-use crate::sandbox::native::workdir::{Owner, prepare_for};
-use crate::security::Tier;
-use crate::security::policy::{self, LimitOverrides, TierChoice, TierSource};
+use crate::eval::{Cancel, Event, Flow, IgnoredConfig, Transcript, target};
+use crate::security::policy::{LimitOverrides, TierChoice};
 use std::sync::Arc;
-
-/// The interpreter's thread stack: deep enough for `runtime.max_call_depth` nested calls of
-/// a tree-walking interpreter, whatever the platform's default thread stack is.
-const INTERPRETER_STACK: usize = 256 * 1024 * 1024;
 
 /// Runs `symbi run`; returns the exit status.
 pub fn run(args: RunArgs) -> u8 {
@@ -87,51 +81,6 @@ pub fn run(args: RunArgs) -> u8 {
         }
     };
 
-    let effective = policy::effective_tier(&choice, Some(agent), &cfg);
-    let tier_span = match effective.source {
-        TierSource::Agent(span) => span,
-        _ => agent.name.span,
-    };
-    if effective.tier == Tier::None
-        && let Err(refusal) = policy::native_consent(&choice, &cfg)
-    {
-        let code = match refusal {
-            policy::ConsentRefusal::Production => "E0302",
-            policy::ConsentRefusal::NotConsented => "E0301",
-        };
-        let d = Diagnostic::error(code, refusal.message())
-            .with_primary(tier_span, format!("tier None, {}", effective.source.describe()))
-            .with_help(refusal.help());
-        transcript.diagnostic(&d);
-        return EXIT_FAILURE;
-    }
-    let sandbox = match sandbox::for_tier(effective.tier, &cfg) {
-        Ok(sandbox) => sandbox,
-        Err(e) => {
-            let label = format!("tier {}, {}", effective.tier, effective.source.describe());
-            transcript.diagnostic(&crate::eval::error::with_label(e.into_diagnostic(tier_span), &label));
-            return EXIT_FAILURE;
-        }
-    };
-    let owner = if effective.tier == Tier::None { Owner::Symbi } else { Owner::SymbiOrContainerUser };
-    let working_dir = match prepare_for(&cfg.native_execution.working_directory, owner) {
-        Ok(dir) => dir,
-        Err(e) => {
-            let label = "its native calls and file builtins run in the working directory";
-            transcript.diagnostic(&crate::eval::error::with_label(e.into_diagnostic(agent.name.span), label));
-            return EXIT_FAILURE;
-        }
-    };
-
-    // Opened once, before anything runs, and refused where the agent could rewrite it.
-    let audit = match AuditLog::open(&cfg.storage.audit_log, &working_dir) {
-        Ok(log) => Arc::new(log),
-        Err(d) => {
-            transcript.diagnostic(&d);
-            return EXIT_FAILURE;
-        }
-    };
-
     let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
@@ -142,37 +91,19 @@ pub fn run(args: RunArgs) -> u8 {
     };
     let cancel = Cancel::new();
     watch_signals(&runtime, &cancel);
-    let setup = RunSetup {
-        sandbox,
-        tier: effective.tier,
-        tier_source: source_key(&effective.source).to_string(),
-        limits: policy::resolve_limits(&cfg, &LimitOverrides::from_run_args(&args), agent.resources()),
-        allowed_executables: policy::allowed_executables(&cfg, Some(agent)),
-        working_dir,
-        default_interpreter: cfg.native_execution.default_executable.clone(),
-        bounds: cfg.runtime.clone(),
-        audit: Some(audit),
-        transcript: transcript.clone(),
+    let outcome = launch(Launch {
+        cfg: &cfg,
+        choice,
+        overrides: LimitOverrides::from_run_args(&args),
+        file: &parsed.file,
+        source: &source,
+        agent,
+        trigger: handler.name.value.as_str(),
+        payload,
+        transcript,
         cancel,
         handle: runtime.handle().clone(),
-    };
-
-    let trigger = handler.name.value.as_str();
-    let file = &parsed.file;
-    let source = source.as_str();
-    let outcome = std::thread::scope(|scope| {
-        let worker = std::thread::Builder::new()
-            .name("symbi-interpreter".into())
-            .stack_size(INTERPRETER_STACK)
-            .spawn_scoped(scope, move || {
-                Interpreter::new(file, agent, source, setup).run_trigger(trigger, payload)
-            });
-        match worker.map(|w| w.join()) {
-            Ok(Ok(outcome)) => outcome,
-            _ => {
-                Err(Flow::Error(Box::new(Diagnostic::error("E0408", "the interpreter thread could not run"))))
-            }
-        }
+        caller: None,
     });
     runtime.shutdown_background();
     match outcome {
@@ -215,16 +146,6 @@ fn transcript_for(format: RunFormat, sources: Sources) -> Arc<dyn Transcript> {
     match format {
         RunFormat::Human => Arc::new(HumanTranscript::new(sources)),
         RunFormat::Json => Arc::new(JsonTranscript::new(sources)),
-    }
-}
-
-fn source_key(source: &TierSource) -> &'static str {
-    match source {
-        TierSource::Cli => "cli",
-        TierSource::Agent(_) => "agent",
-        TierSource::Env => "env",
-        TierSource::ConfigFile => "config",
-        TierSource::Default => "default",
     }
 }
 
