@@ -18,6 +18,7 @@ pub mod fmt;
 pub mod lsp;
 pub mod sandbox;
 pub mod security;
+pub mod service;
 pub mod stdlib;
 pub mod syntax;
 

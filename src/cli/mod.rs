@@ -6,9 +6,10 @@ mod explain;
 mod fmt;
 mod limit_flags;
 mod lsp;
-mod run;
+pub(crate) mod run;
 mod trust;
-mod walk;
+mod up;
+pub(crate) mod walk;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -47,6 +48,8 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Trust the config.toml of a folder, so it is read beside the agent files there.
     Trust(TrustArgs),
+    /// Serve agents over HTTP: fire triggers, follow runs, keep a durable run history.
+    Up(UpArgs),
     /// Removes a symbi process's containers once it exits (started by symbi itself).
     #[command(name = "__container-watchdog", hide = true)]
     ContainerWatchdog(WatchdogArgs),
@@ -200,6 +203,27 @@ pub struct TrustArgs {
     pub list: bool,
 }
 
+/// Arguments of `symbi up`.
+#[derive(clap::Args, Debug)]
+pub struct UpArgs {
+    /// Agent files or folders to serve (default: the current directory).
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Configuration file (else $SYMBIONT_CONFIG, else ./config.toml, else
+    /// ~/.config/symbi/config.toml, else defaults).
+    #[arg(long, value_name = "P")]
+    pub config: Option<PathBuf>,
+    /// The address to bind (overrides `api.host` and SYMBIONT_API_HOST).
+    #[arg(long, value_name = "H")]
+    pub host: Option<String>,
+    /// The port (overrides `api.port` and SYMBIONT_API_PORT; 0 picks a free one).
+    #[arg(long, value_name = "N")]
+    pub port: Option<u16>,
+    /// Reload when an agent file changes.
+    #[arg(long)]
+    pub watch: bool,
+}
+
 /// Arguments of `symbi explain`.
 #[derive(clap::Args, Debug)]
 pub struct ExplainArgs {
@@ -225,6 +249,7 @@ pub fn main() -> ExitCode {
         Command::Doctor(args) => doctor::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Trust(args) => trust::run(args),
+        Command::Up(args) => up::run(args),
         Command::ContainerWatchdog(a) => crate::sandbox::docker::watchdog::run(&a.engine, a.pid, &a.start),
     };
     ExitCode::from(status)

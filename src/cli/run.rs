@@ -114,7 +114,7 @@ pub fn run(args: RunArgs) -> u8 {
 }
 
 /// The first event of a run: the configuration file used and the one passed over.
-fn configuration_event(cfg: &Config) -> Event {
+pub(crate) fn configuration_event(cfg: &Config) -> Event {
     Event::Configuration {
         files: cfg.path.iter().map(|p| p.display().to_string()).collect(),
         found_by: cfg.found_by.clone(),
