@@ -12,3 +12,4 @@ mod frontend;
 mod lsp;
 mod native;
 mod run;
+mod service;
