@@ -78,6 +78,10 @@ pub fn run(args: UpArgs) -> u8 {
             }
         };
     let Ok(address) = listener.local_addr() else { return usage_error("the listener has no address") };
+    let signals = match runtime.block_on(async { crate::service::serve::Signals::install() }) {
+        Ok(signals) => signals,
+        Err(e) => return usage_error(format!("cannot handle signals: {e}")),
+    };
     let agents = loaded.catalog.agents.len();
     let service = Service::new(cfg, paths, loaded.catalog, store, token, runtime.handle().clone());
     {
@@ -85,7 +89,7 @@ pub fn run(args: UpArgs) -> u8 {
         let _ = writeln!(out, "listening on http://{address}").and_then(|()| out.flush());
     }
     log::info(&format!("serving {agents} agents on http://{address}"));
-    let served = runtime.block_on(crate::service::serve::serve(service, listener, args.watch));
+    let served = runtime.block_on(crate::service::serve::serve(service, listener, args.watch, signals));
     runtime.shutdown_timeout(std::time::Duration::from_secs(1));
     match served {
         Ok(()) => EXIT_OK,

@@ -183,3 +183,13 @@ fn doctor_shows_the_api_keys_with_their_sources() {
     assert!(text.contains("SYMBIONT_API_PORT"), "{text}");
     assert!(text.contains("storage.runs_db"), "{text}");
 }
+
+#[test]
+fn two_files_defining_one_agent_name_are_refused_with_e0600() {
+    let text = agent(&marker());
+    let dir = folder(&text, &config(""));
+    std::fs::write(dir.path().join("again.symbi"), &text).ok();
+    let (code, stderr) = Up::try_start(dir.path(), &[], &[]).err().unwrap_or_default();
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("E0600") && stderr.contains("agent `Hello` is also defined in"), "{stderr}");
+}
