@@ -192,7 +192,7 @@ async fn runs(
     let service2 = service.clone();
     let mut found = tokio::task::spawn_blocking(move || service2.store.list(&filter))
         .await
-        .map_err(|e| ApiError::store(e))?
+        .map_err(ApiError::store)?
         .map_err(ApiError::store)?;
     let more = found.len() > limit;
     found.truncate(limit);

@@ -10,14 +10,33 @@ use tokio::signal::unix::{SignalKind, signal};
 /// How often `--watch` looks at the files.
 const WATCH_INTERVAL: Duration = Duration::from_millis(500);
 
+/// The signals the service handles, installed before it announces its address, so a
+/// SIGHUP or SIGTERM right after `listening on` is handled rather than fatal.
+pub struct Signals {
+    term: tokio::signal::unix::Signal,
+    int: tokio::signal::unix::Signal,
+    hup: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    /// Installs the handlers (inside the runtime).
+    pub fn install() -> std::io::Result<Signals> {
+        Ok(Signals {
+            term: signal(SignalKind::terminate())?,
+            int: signal(SignalKind::interrupt())?,
+            hup: signal(SignalKind::hangup())?,
+        })
+    }
+}
+
 /// Serves `service` on `listener` until SIGTERM or SIGINT, then drains and returns.
 pub async fn serve(
     service: Arc<Service>,
     listener: tokio::net::TcpListener,
     watch: bool,
+    signals: Signals,
 ) -> std::io::Result<()> {
-    let (mut term, mut int, mut hup) =
-        (signal(SignalKind::terminate())?, signal(SignalKind::interrupt())?, signal(SignalKind::hangup())?);
+    let Signals { mut term, mut int, mut hup } = signals;
     let stop = Arc::new(tokio::sync::Notify::new());
     let app = super::routes::router(service.clone()).into_make_service_with_connect_info::<SocketAddr>();
     let stopped = stop.clone();

@@ -216,10 +216,14 @@ mod tests {
         {
             assert_eq!(store.insert(&run(id, status)), Ok(()));
         }
-        let ids =
-            |f: &RunFilter| store.list(f).unwrap_or_default().into_iter().map(|r| r.id).collect::<Vec<_>>();
-        assert_eq!(ids(&RunFilter { limit: 10, ..Default::default() }), ["c", "b", "a"]);
-        assert_eq!(ids(&RunFilter { limit: 1, before: Some("c".into()), ..Default::default() }), ["b"]);
+        let ids = |store: &SqliteStore, f: &RunFilter| {
+            store.list(f).unwrap_or_default().into_iter().map(|r| r.id).collect::<Vec<_>>()
+        };
+        assert_eq!(ids(&store, &RunFilter { limit: 10, ..Default::default() }), ["c", "b", "a"]);
+        assert_eq!(
+            ids(&store, &RunFilter { limit: 1, before: Some("c".into()), ..Default::default() }),
+            ["b"]
+        );
         drop(store);
         let store = SqliteStore::open(&path).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(store.interrupt_unfinished("now"), Ok(2));
@@ -227,6 +231,6 @@ mod tests {
         assert_eq!(status("b"), Some(RunStatus::Interrupted));
         assert_eq!(status("a"), Some(RunStatus::Succeeded));
         assert_eq!(store.prune(1), Ok(()));
-        assert_eq!(ids(&RunFilter { limit: 10, ..Default::default() }), ["c"]);
+        assert_eq!(ids(&store, &RunFilter { limit: 10, ..Default::default() }), ["c"]);
     }
 }

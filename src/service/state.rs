@@ -136,7 +136,7 @@ impl Service {
         if let Some(live) = self.live_run(id) {
             return Ok(Some(live.snapshot()));
         }
-        self.store.get(id).map_err(|e| ApiError::store(e))
+        self.store.get(id).map_err(ApiError::store)
     }
 
     /// The live run `id`, if it has not finished.
