@@ -30,7 +30,9 @@ pub fn run(args: UpArgs) -> u8 {
         }
     };
     apply_flags(&mut cfg, &args);
-    log::set_json(env.get("SYMBIONT_LOG_FORMAT") == Some("json"));
+    if let Err(message) = log::configure(&cfg.logging.level, &cfg.logging.format) {
+        return usage_error(message);
+    }
     let token = env.get(TOKEN_VAR).map(str::to_string);
     if token.is_none() && !is_loopback(&cfg.api.host) {
         return usage_error(format!(

@@ -67,6 +67,8 @@ pub fn apply(cfg: &mut Config, key: &str, value: Value) {
         ("storage.runs_db", Path(p)) => cfg.storage.runs_db = p,
         ("storage.keep_runs", Int(i)) => cfg.storage.keep_runs = i,
         ("api.host", Str(s)) => cfg.api.host = s,
+        ("logging.level", Str(s)) => cfg.logging.level = s,
+        ("logging.format", Str(s)) => cfg.logging.format = s,
         ("api.port", Int(i)) => cfg.api.port = u16::try_from(i).unwrap_or(u16::MAX),
         ("api.timeout_seconds", Int(i)) => cfg.api.timeout_seconds = i,
         ("api.max_body_size", Int(i)) => cfg.api.max_body_size = i,

@@ -48,6 +48,8 @@ pub struct Config {
     pub storage: StorageConfig,
     /// `[api]`: the service of `symbi up`.
     pub api: ApiConfig,
+    /// `[logging]`: the service's log lines.
+    pub logging: LoggingConfig,
     /// `[runtime]`: the interpreter's bounds.
     pub runtime: RuntimeConfig,
     /// `SYMBIONT_ENV=production`: tier None is refused whatever else consents to it.
@@ -155,6 +157,15 @@ pub struct StorageConfig {
     pub keep_runs: u64,
 }
 
+/// `[logging]`: how `symbi up` writes its own log lines on stderr.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LoggingConfig {
+    /// The least severe level written: `debug`, `info`, `warn` or `error`.
+    pub level: String,
+    /// `pretty` or `compact` (text lines) or `json` (one object per line).
+    pub format: String,
+}
+
 /// `[api]`: the HTTP service of `symbi up`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ApiConfig {
@@ -219,6 +230,7 @@ impl Default for Config {
                 runs_db: PathBuf::from("data/runs.db"),
                 keep_runs: 10_000,
             },
+            logging: LoggingConfig { level: "info".into(), format: "pretty".into() },
             api: ApiConfig {
                 host: "127.0.0.1".into(),
                 port: 8080,

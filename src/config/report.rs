@@ -97,6 +97,8 @@ pub fn value_of(cfg: &Config, key: &str) -> Option<String> {
         "storage.runs_db" => path(&cfg.storage.runs_db),
         "storage.keep_runs" => cfg.storage.keep_runs.to_string(),
         "api.host" => text(&cfg.api.host),
+        "logging.level" => text(&cfg.logging.level),
+        "logging.format" => text(&cfg.logging.format),
         "api.port" => cfg.api.port.to_string(),
         "api.timeout_seconds" => cfg.api.timeout_seconds.to_string(),
         "api.max_body_size" => cfg.api.max_body_size.to_string(),

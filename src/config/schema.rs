@@ -137,13 +137,9 @@ pub const SECTIONS: &[Key] = &[
             unused("qdrant_collection", Kind::Str),
         ]),
     ),
-    unused(
+    key(
         "logging",
-        Kind::Table(&[
-            unused("level", Kind::Str),
-            unused("format", Kind::Str),
-            unused("structured", Kind::Bool),
-        ]),
+        Kind::Table(&[key("level", Kind::Str), key("format", Kind::Str), unused("structured", Kind::Bool)]),
     ),
     key("security", Kind::Table(SECURITY)),
     key(

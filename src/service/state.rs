@@ -303,6 +303,14 @@ impl Service {
             super::log::warn(&format!("run {}: {e}", record.id));
         }
         self.metrics.finished(status.as_str(), &record.source, started.elapsed().as_secs_f64());
+        super::log::debug(&format!(
+            "run {} of {}/{} ({}): {}",
+            record.id,
+            record.agent,
+            record.trigger,
+            record.source,
+            status.as_str()
+        ));
         // Forgotten before subscribers wake: whoever reads next finds it in the store.
         if let Ok(mut map) = self.live.lock() {
             map.remove(&record.id);

@@ -6,5 +6,6 @@ mod auth;
 mod events;
 mod harness;
 mod lifecycle;
+mod logging;
 mod reload;
 mod store;
