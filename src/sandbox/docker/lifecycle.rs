@@ -16,6 +16,7 @@ use super::capture::Capture;
 use super::engine::{Bound, bounded};
 use super::errors;
 use super::guard::ContainerGuard;
+use super::kernel_oom::kernel_reported_oom;
 use crate::sandbox::{Limits, OutputSink, Stream};
 use bollard::Docker;
 use bollard::container::LogOutput;
@@ -180,11 +181,15 @@ pub async fn run(
     Ok(outcome)
 }
 
+/// How many times an unexplained SIGKILL is inspected, 100 ms apart, before the kernel's
+/// log is asked and, failing that, it is reported as a kill from outside.
+const INSPECT_ATTEMPTS: u32 = 10;
+
 /// Reads the OOM flag (and the status, if `wait` gave none). The engine may record the
 /// OOM event a moment after the exit, notably under gVisor, so a SIGKILL that symbi did not
 /// send is looked at a few more times before it is called something else.
 async fn inspect_state(docker: &Docker, id: &str, outcome: &mut Outcome, killed: bool) {
-    for attempt in 0..10 {
+    for attempt in 0..INSPECT_ATTEMPTS {
         let request = docker.inspect_container(id, None::<InspectContainerOptions>);
         let Ok(inspect) = bounded(Bound::Short, request).await else { return };
         let state = inspect.state.unwrap_or_default();
@@ -193,7 +198,15 @@ async fn inspect_state(docker: &Docker, id: &str, outcome: &mut Outcome, killed:
             outcome.status = state.exit_code;
         }
         let unexplained_kill = outcome.status == Some(128 + 9) && !killed && !outcome.oom_killed;
-        if !unexplained_kill || attempt == 9 {
+        if !unexplained_kill {
+            return;
+        }
+        // The engine's shim can miss the OOM event altogether (see kernel_oom).
+        if kernel_reported_oom(id) == Some(true) {
+            outcome.oom_killed = true;
+            return;
+        }
+        if attempt + 1 == INSPECT_ATTEMPTS {
             return;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;

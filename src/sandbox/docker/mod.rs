@@ -14,6 +14,7 @@ pub mod capture;
 pub mod engine;
 pub mod errors;
 pub mod guard;
+mod kernel_oom;
 pub mod lifecycle;
 pub mod owner;
 pub mod spec;
