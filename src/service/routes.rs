@@ -84,12 +84,8 @@ async fn agents(State(service): Shared) -> Json<serde_json::Value> {
     Json(json!({ "agents": agents }))
 }
 
-/// The JSON body of a request, within `api.max_body_size`; empty is `null`.
-pub async fn read_json(
-    service: &Service,
-    headers: &HeaderMap,
-    body: Body,
-) -> Result<(Bytes, serde_json::Value), ApiError> {
+/// The raw body of a request, within `api.max_body_size` (else 413).
+pub async fn read_body(service: &Service, headers: &HeaderMap, body: Body) -> Result<Bytes, ApiError> {
     let limit = usize::try_from(service.cfg.api.max_body_size).unwrap_or(usize::MAX);
     let too_large = || {
         ApiError::new(
@@ -103,14 +99,17 @@ pub async fn read_json(
     if declared.is_some_and(|n| n > limit as u64) {
         return Err(too_large());
     }
-    let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| too_large())?;
+    axum::body::to_bytes(body, limit).await.map_err(|_| too_large())
+}
+
+/// A body as JSON; empty (or only whitespace) is `null`, anything else not JSON is 400.
+pub fn parse_json(bytes: &[u8]) -> Result<serde_json::Value, ApiError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Ok((bytes, serde_json::Value::Null));
+        return Ok(serde_json::Value::Null);
     }
-    let value = serde_json::from_slice(&bytes).map_err(|e| {
+    serde_json::from_slice(bytes).map_err(|e| {
         ApiError::new(StatusCode::BAD_REQUEST, "invalid_json", format!("the body is not JSON: {e}"))
-    })?;
-    Ok((bytes, value))
+    })
 }
 
 async fn fire(
@@ -131,7 +130,7 @@ async fn fire(
     if service.is_draining() {
         return Err(ApiError::draining().retry_after(5));
     }
-    let (_, input) = read_json(&service, &headers, body).await?;
+    let input = parse_json(&read_body(&service, &headers, body).await?)?;
     let run =
         service.submit(Fire { agent, trigger, input, source: "api", address: Some(peer.to_string()) })?;
     if wait {

@@ -47,7 +47,12 @@ pub struct Service {
     sequence: AtomicU64,
     /// Serialises reloads.
     reloading: tokio::sync::Mutex<()>,
+    /// Runs finished since start, to prune the store every [`PRUNE_EVERY`] runs.
+    finished: AtomicU64,
 }
+
+/// How many finished runs between two prunes of the store to `storage.keep_runs`.
+const PRUNE_EVERY: u64 = 1000;
 
 /// A trigger to fire.
 pub struct Fire {
@@ -88,6 +93,7 @@ impl Service {
             handle,
             sequence: AtomicU64::new(0),
             reloading: tokio::sync::Mutex::new(()),
+            finished: AtomicU64::new(0),
         })
     }
 
@@ -194,7 +200,10 @@ impl Service {
             error: None,
             output: String::new(),
         };
-        self.store.insert(&record).map_err(ApiError::store)?;
+        // The insert is a commit (milliseconds under load): the worker thread hands its other
+        // tasks over while it waits, so one slow commit does not hold up other requests.
+        let store = &self.store;
+        tokio::task::block_in_place(|| store.insert(&record)).map_err(ApiError::store)?;
         let cap = usize::try_from(self.cfg.native_execution.max_output_bytes).unwrap_or(usize::MAX);
         let live = LiveRun::new(record, cap);
         if let Ok(mut map) = self.live.lock() {
@@ -218,13 +227,8 @@ impl Service {
         self.metrics.queued.fetch_sub(1, Ordering::SeqCst);
         let started = Instant::now();
         let Some(_permit) = permit else {
-            return self.finish(
-                &live,
-                RunStatus::Cancelled,
-                None,
-                Some("cancelled before it started".into()),
-                started,
-            );
+            let why = Some("cancelled before it started".to_string());
+            return self.finish(&live, RunStatus::Cancelled, None, why, started).await;
         };
         self.metrics.running.fetch_add(1, Ordering::SeqCst);
         let record = {
@@ -233,9 +237,7 @@ impl Service {
             record.started_at = Some(now_rfc3339());
             record.clone()
         };
-        if let Err(e) = self.store.update(&record, None) {
-            super::log::warn(&format!("run {}: {e}", record.id));
-        }
+        self.record(record, None).await;
         let cfg = self.cfg.clone();
         let handle = self.handle.clone();
         let transcript = Arc::new(LiveTranscript::new(live.clone(), program.sources()));
@@ -278,11 +280,24 @@ impl Service {
             Ok(Err(_)) => (RunStatus::Failed, Some(1), Some("the handler ended abnormally".to_string())),
             Err(e) => (RunStatus::Failed, Some(1), Some(format!("the run's thread failed: {e}"))),
         };
-        self.finish(&live, status, exit, error, started);
+        self.finish(&live, status, exit, error, started).await;
+    }
+
+    /// Writes `record` (and its events) off the async workers; a failure is logged: the run
+    /// was accepted and goes on, and its final state is written again at its end.
+    async fn record(&self, record: RunRecord, events: Option<String>) {
+        let store = self.store.clone();
+        let id = record.id.clone();
+        let written = tokio::task::spawn_blocking(move || store.update(&record, events.as_deref())).await;
+        match written {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => super::log::warn(&format!("run {id}: {e}")),
+            Err(e) => super::log::warn(&format!("run {id}: the store write failed: {e}")),
+        }
     }
 
     /// Records the final state, wakes subscribers and forgets the live run.
-    fn finish(
+    async fn finish(
         &self,
         live: &Arc<LiveRun>,
         status: RunStatus,
@@ -299,9 +314,7 @@ impl Service {
             record.output = live.output();
             record.clone()
         };
-        if let Err(e) = self.store.update(&record, Some(&live.events_text())) {
-            super::log::warn(&format!("run {}: {e}", record.id));
-        }
+        self.record(record.clone(), Some(live.events_text())).await;
         self.metrics.finished(status.as_str(), &record.source, started.elapsed().as_secs_f64());
         super::log::debug(&format!(
             "run {} of {}/{} ({}): {}",
@@ -311,6 +324,14 @@ impl Service {
             record.source,
             status.as_str()
         ));
+        if self.finished.fetch_add(1, Ordering::Relaxed) % PRUNE_EVERY == PRUNE_EVERY - 1 {
+            let (store, keep) = (self.store.clone(), self.cfg.storage.keep_runs);
+            self.handle.spawn_blocking(move || {
+                if let Err(e) = store.prune(keep) {
+                    super::log::warn(&e.to_string());
+                }
+            });
+        }
         // Forgotten before subscribers wake: whoever reads next finds it in the store.
         if let Ok(mut map) = self.live.lock() {
             map.remove(&record.id);
