@@ -3,10 +3,10 @@
 //! Expressions are in `exprs.rs`; both halves share the [`Walker`].
 
 use super::calls::Signature;
-use super::codes;
 use super::names::{Scopes, Var};
 use super::security::AgentFacts;
 use super::types::Ty;
+use crate::diag::codes;
 use crate::diag::{Diagnostic, Span};
 use crate::syntax::ast::{AssignOp, Block, ExprKind, Stmt, StmtKind};
 use std::collections::{HashMap, HashSet};

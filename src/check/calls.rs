@@ -1,9 +1,9 @@
 //! Calls: matching arguments to parameters (positional, named, defaults) and literal
 //! argument types.
 
-use super::codes;
-use super::suggest::did_you_mean;
 use super::types::Ty;
+use crate::diag::codes;
+use crate::diag::suggest::did_you_mean;
 use crate::diag::{Diagnostic, Label, Span};
 use crate::stdlib::Builtin;
 use crate::syntax::ast::{self, Arg};

@@ -2,10 +2,10 @@
 
 use super::body::{Need, Walker};
 use super::calls::{self, CallName, Signature};
-use super::codes;
 use super::ops;
-use super::suggest::did_you_mean;
 use super::types::Ty;
+use crate::diag::codes;
+use crate::diag::suggest::did_you_mean;
 use crate::diag::{Diagnostic, Label, Span};
 use crate::stdlib::Builtin;
 use crate::syntax::ast::{Arg, Expr, ExprKind, Ident, StrPart};

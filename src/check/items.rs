@@ -1,14 +1,13 @@
 //! Duplicates among items: agents, triggers, functions, parameters, blocks and keys.
 
-use super::codes;
-use crate::diag::{Diagnostic, Span};
+use crate::diag::{Code, Diagnostic, Span, codes};
 use crate::syntax::ast::{Agent, Entry, File, Function};
 use std::collections::HashMap;
 
 /// Reports every name defined twice in one scope, pointing at the repeat and the original.
 fn duplicates<'n>(
     names: impl Iterator<Item = (&'n str, Span)>,
-    code: &'static str,
+    code: Code,
     what: &str,
     help: &str,
     diags: &mut Vec<Diagnostic>,

@@ -7,18 +7,16 @@
 
 mod body;
 mod calls;
-pub mod codes;
 mod exprs;
 mod items;
 mod names;
 mod ops;
 mod security;
 mod settings;
-pub mod suggest;
 mod types;
 
 use crate::config::Config;
-use crate::diag::{Diagnostic, Span};
+use crate::diag::{Diagnostic, Span, codes};
 use crate::security::policy::TierChoice;
 use crate::syntax::ast::{self, File};
 use body::{FnScope, Need, Walker};

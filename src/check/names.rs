@@ -1,7 +1,7 @@
 //! Scopes: which variables are visible, what is known of them, and whether they were read.
 
-use super::codes;
 use super::types::Ty;
+use crate::diag::codes;
 use crate::diag::{Diagnostic, Span};
 use std::collections::HashMap;
 

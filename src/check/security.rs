@@ -5,8 +5,8 @@
 //! `symbi check`, an editor and `symbi run` agree.
 
 use super::CheckContext;
-use super::codes;
-use super::suggest::did_you_mean;
+use crate::diag::codes;
+use crate::diag::suggest::did_you_mean;
 use crate::diag::{Diagnostic, Fix, Label, Span};
 use crate::security::policy::{self, ConsentRefusal, EffectiveTier, TierSource};
 use crate::security::{KNOWN_CAPABILITIES, Tier};
@@ -193,7 +193,7 @@ impl<'a> AgentFacts<'a> {
     /// E0313 when the line cannot be split into argv. The split is the native runner's, so
     /// the checker sees the same `argv[0]` the runner will resolve.
     pub fn check_command(&self, command: &str, span: Span) -> Option<Diagnostic> {
-        match crate::sandbox::native::argv::split(command) {
+        match crate::sandbox::argv::split(command) {
             Ok(argv) => self.check_executable(argv.first().map_or("", String::as_str), span),
             Err(e) => Some(
                 Diagnostic::error(

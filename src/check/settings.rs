@@ -1,10 +1,9 @@
 //! The settings blocks of an agent: keys and values of `security` and `resources`, and
 //! `resources` against the configuration's limits.
 
-use super::codes;
-use super::suggest::did_you_mean;
 use crate::config::Config;
-use crate::diag::{Diagnostic, Span};
+use crate::diag::suggest::did_you_mean;
+use crate::diag::{Code, Diagnostic, Span, codes};
 use crate::security::policy::{self, ResourceWidening};
 use crate::security::{Profile, Tier};
 use crate::syntax::ast::{Agent, Entry, ExprKind, Setting};
@@ -184,13 +183,7 @@ fn too_wide(w: &ResourceWidening) -> Diagnostic {
     .with_help(format!("use at most {}, or raise `{}` in the configuration", w.configured, w.config_key))
 }
 
-fn unknown_keys(
-    entries: &[Entry],
-    known: &[&str],
-    block: &str,
-    code: &'static str,
-    diags: &mut Vec<Diagnostic>,
-) {
+fn unknown_keys(entries: &[Entry], known: &[&str], block: &str, code: Code, diags: &mut Vec<Diagnostic>) {
     for e in entries {
         if known.contains(&e.key.name.as_str()) {
             continue;
@@ -205,7 +198,7 @@ fn unknown_keys(
     }
 }
 
-fn unknown_word(code: &'static str, what: &str, raw: &str, span: Span, known: &[&str]) -> Diagnostic {
+fn unknown_word(code: Code, what: &str, raw: &str, span: Span, known: &[&str]) -> Diagnostic {
     let mut d = Diagnostic::error(code, format!("unknown {what} `{raw}`"))
         .with_primary(span, format!("not a {what}"))
         .with_note(format!("{what}s: {}", known.join(", ")));

@@ -4,9 +4,9 @@
 //! fields are known; anything from JSON, `emit` or an unknown name is `Any`, and `Any` is
 //! compatible with everything, so the checker only reports what is certainly wrong.
 
-use super::codes;
-use super::suggest::did_you_mean;
 use crate::diag::Diagnostic;
+use crate::diag::codes;
+use crate::diag::suggest::did_you_mean;
 use crate::syntax::ast::TypeExpr;
 use std::fmt;
 

@@ -2,6 +2,7 @@
 //! (`--check`), or format stdin to stdout for editors (`--stdin`).
 
 use super::{EXIT_FAILURE, EXIT_OK, EXIT_USAGE, FmtArgs, usage_error};
+use crate::diag::codes;
 use crate::diag::render::{color_enabled, render_human};
 use crate::diag::{Diagnostic, Sources};
 use crate::fmt::format_source;
@@ -65,7 +66,11 @@ fn one_file(path: &Path, check: bool) -> u8 {
     match write_atomically(&target, &formatted) {
         Ok(()) => EXIT_OK,
         Err(e) => {
-            report(&[Diagnostic::error("E0001", format!("cannot write `{name}`: {e}"))], &name, &text);
+            report(
+                &[Diagnostic::error(codes::INPUT_UNREADABLE, format!("cannot write `{name}`: {e}"))],
+                &name,
+                &text,
+            );
             EXIT_FAILURE
         }
     }
@@ -82,7 +87,7 @@ fn stdin() -> u8 {
         Err(e) => {
             let offset = e.utf8_error().valid_up_to();
             let diag = Diagnostic::error(
-                "E0001",
+                codes::INPUT_UNREADABLE,
                 format!("stdin is not UTF-8 text: invalid byte at offset {offset}"),
             )
             .with_help("send UTF-8 text");

@@ -8,6 +8,7 @@
 use super::{EXIT_FAILURE, EXIT_OK, EXIT_USAGE, RunArgs, RunFormat, usage_error};
 use crate::check::{CheckContext, check_source};
 use crate::config::{self, Config, EnvVars};
+use crate::diag::codes;
 use crate::diag::{Diagnostic, Sources};
 use crate::eval::launch::{Launch, launch};
 use crate::eval::transcript::{HumanTranscript, JsonTranscript};
@@ -84,8 +85,10 @@ pub fn run(args: RunArgs) -> u8 {
     let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
-            transcript
-                .diagnostic(&Diagnostic::error("E0408", format!("cannot start the async runtime: {e}")));
+            transcript.diagnostic(&Diagnostic::error(
+                codes::RUN_NOT_STARTED,
+                format!("cannot start the async runtime: {e}"),
+            ));
             return EXIT_FAILURE;
         }
     };
@@ -170,8 +173,7 @@ fn watch_signals(runtime: &tokio::runtime::Runtime, cancel: &Cancel) {
             _ = int.recv() => libc::SIGINT,
             _ = term.recv() => libc::SIGTERM,
         };
-        let name = if second == libc::SIGINT { "SIGINT" } else { "SIGTERM" };
-        eprintln!("symbi: {name} again: exiting now");
+        eprintln!("symbi: {} again: exiting now", crate::sandbox::signal_name(second));
         std::process::exit(128 + second);
     });
 }

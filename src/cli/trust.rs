@@ -7,11 +7,11 @@
 use super::{EXIT_OK, EXIT_USAGE, TrustArgs};
 use crate::config::trust::{TrustStore, Verdict};
 use crate::config::{
-    CONFIG_FILE, ConfigError, Discovered, E_TRUST, EnvVars, MAX_CONFIG_BYTES, load_discovered,
-    read_regular_file, sha256_hex,
+    CONFIG_FILE, ConfigError, Discovered, EnvVars, MAX_CONFIG_BYTES, load_discovered, read_regular_file,
+    sha256_hex,
 };
-use crate::diag::Diagnostic;
 use crate::diag::render::color_enabled;
+use crate::diag::{Diagnostic, codes};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
@@ -41,7 +41,7 @@ pub fn run(args: TrustArgs) -> u8 {
 
 /// A trust error (E0508) with a help line.
 fn refusal(message: String, help: &str) -> ConfigError {
-    ConfigError::without_source(vec![Diagnostic::error(E_TRUST, message).with_help(help)])
+    ConfigError::without_source(vec![Diagnostic::error(codes::TRUST_FAILED, message).with_help(help)])
 }
 
 fn open_store(env: &EnvVars) -> Result<TrustStore, ConfigError> {

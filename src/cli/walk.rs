@@ -13,6 +13,7 @@
 //! - Each file is used once, however many arguments reach it (the same device and inode).
 
 use crate::diag::Diagnostic;
+use crate::diag::codes;
 use std::collections::HashSet;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
@@ -77,13 +78,13 @@ fn is_agent_file(path: &Path) -> bool {
 fn cannot_read(path: &Path, e: &std::io::Error) -> Diagnostic {
     let reason = e.to_string();
     let reason = reason.split(" (os error").next().unwrap_or_default();
-    Diagnostic::error("E0001", format!("cannot read `{}`: {reason}", path.display()))
+    Diagnostic::error(codes::INPUT_UNREADABLE, format!("cannot read `{}`: {reason}", path.display()))
 }
 
 /// E0001 for a named FIFO, device or socket.
 fn not_regular(path: &Path, meta: &std::fs::Metadata) -> Diagnostic {
     Diagnostic::error(
-        "E0001",
+        codes::INPUT_UNREADABLE,
         format!("`{}` is not a regular file ({})", path.display(), crate::syntax::file_kind(meta)),
     )
     .with_help("name an agent file or a folder of them")

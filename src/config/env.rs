@@ -2,10 +2,10 @@
 //! of its inputs (and tests never touch the process environment).
 
 use super::apply::Value;
-use super::error::E_BAD_ENV;
 use crate::diag::Diagnostic;
+use crate::diag::codes::CONFIG_BAD_ENV;
+use crate::diag::suggest::did_you_mean;
 use crate::security::Tier;
-use crate::security::policy::closest;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -72,7 +72,7 @@ pub fn overrides(env: &EnvVars) -> (Vec<EnvOverride>, Vec<Diagnostic>) {
             Ok(value) => found.push(EnvOverride { var, key, value }),
             Err((expected, help)) => problems.push(
                 Diagnostic::error(
-                    E_BAD_ENV,
+                    CONFIG_BAD_ENV,
                     format!("environment variable {var} has an invalid value `{raw}`"),
                 )
                 .with_note(format!("{var} must be {expected}"))
@@ -89,7 +89,7 @@ fn parse(var: &str, raw: &str) -> Result<Value, (&'static str, String)> {
             .map(Value::Bool)
             .ok_or(("true or false (also 1/0, yes/no, on/off)", format!("export {var}=true"))),
         "SYMBIONT_DEFAULT_SANDBOX_TIER" => Tier::parse(raw).map(Value::Tier).ok_or_else(|| {
-            let help = match closest(raw, &Tier::SPELLINGS) {
+            let help = match did_you_mean(raw, Tier::SPELLINGS) {
                 Some(best) => format!("did you mean {var}={best}?"),
                 None => format!("export {var}=Tier1"),
             };

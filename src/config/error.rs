@@ -4,27 +4,6 @@ use crate::diag::Diagnostic;
 use crate::diag::render::{Sources, render_human, render_json, render_short};
 use std::fmt;
 
-/// The configuration file cannot be read (missing `--config` or `$SYMBIONT_CONFIG` file,
-/// not UTF-8, a directory).
-pub const E_UNREADABLE: &str = "E0501";
-/// The file is not valid TOML.
-pub const E_SYNTAX: &str = "E0502";
-/// A key or section symbi does not know.
-pub const E_UNKNOWN_KEY: &str = "E0503";
-/// A value of the wrong type.
-pub const E_WRONG_TYPE: &str = "E0504";
-/// A value of the right type that is not acceptable (out of range, unknown tier, relative
-/// working directory).
-pub const E_BAD_VALUE: &str = "E0505";
-/// An environment variable whose value cannot be read.
-pub const E_BAD_ENV: &str = "E0506";
-/// A key set both in `[native_execution]` and in `[security.native_execution]`.
-pub const E_CONFLICT: &str = "E0507";
-/// `symbi trust` cannot record or revoke a folder (no `config.toml`, no trust store).
-pub const E_TRUST: &str = "E0508";
-/// A `config.toml` beside the agent file was not read: its folder is not trusted.
-pub const W_UNTRUSTED: &str = "W0501";
-
 /// Why the configuration could not be loaded: the diagnostics (labels point into
 /// `source_text`, named `source_name`), for rendering with exit status 2.
 #[derive(Clone, Debug, PartialEq)]

@@ -9,13 +9,14 @@
 
 use super::apply::{Value, apply};
 use super::env::{self, EnvVars};
-use super::error::{ConfigError, E_SYNTAX, E_UNREADABLE};
+use super::error::ConfigError;
 use super::model::{Config, Origin};
 use super::regular::{MAX_CONFIG_BYTES, read_regular_file};
 use super::schema::Kind;
 use super::sha256::sha256_hex;
 use super::trust::{TrustStore, Verdict};
 use super::validate::Validator;
+use crate::diag::codes::{CONFIG_SYNTAX, CONFIG_UNREADABLE};
 use crate::diag::{Diagnostic, Label, Span};
 use std::path::{Path, PathBuf};
 use toml::de::DeTable;
@@ -281,7 +282,7 @@ pub fn load_text(cfg: &mut Config, text: &str, name: &str, path: &Path) -> Vec<D
             .map(|e| {
                 let span = e.span().map(|r| Span::new(r.start, r.end)).unwrap_or_default();
                 let message = e.message().trim().to_string();
-                Diagnostic::error(E_SYNTAX, format!("invalid TOML: {message}"))
+                Diagnostic::error(CONFIG_SYNTAX, format!("invalid TOML: {message}"))
                     .with_primary_label(Label::in_source(name, span, message))
                     .with_help("see https://toml.io for the syntax")
             })
@@ -315,7 +316,7 @@ fn read(path: &Path, by: Option<&str>) -> Result<String, Box<Diagnostic>> {
     let shown = path.display();
     let unreadable = |reason: String| {
         let mut d = Diagnostic::error(
-            E_UNREADABLE,
+            CONFIG_UNREADABLE,
             format!("cannot read the configuration file `{shown}`: {reason}"),
         );
         if let Some(by) = by {

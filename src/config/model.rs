@@ -61,7 +61,7 @@ pub struct Config {
     /// The `config.toml` beside the agent file that was not read because its folder is not
     /// trusted (or it changed since): every command that loads it warns with [`W0501`].
     ///
-    /// [`W0501`]: super::W_UNTRUSTED
+    /// [`W0501`]: crate::diag::codes::CONFIG_UNTRUSTED
     pub ignored: Option<super::Ignored>,
     /// Where each set value came from, by dotted key (`native_execution.max_memory_mb`).
     /// Keys absent here have their default.

@@ -2,10 +2,10 @@
 //! command that loads the configuration of an agent file shows it — `check`, `run`, the
 //! language server — so an ignored file is never ignored silently.
 
-use super::error::W_UNTRUSTED;
 use super::load::{Ignored, IgnoredReason};
 use super::model::Config;
 use crate::diag::Diagnostic;
+use crate::diag::codes::CONFIG_UNTRUSTED;
 use std::path::Path;
 
 impl Config {
@@ -50,5 +50,5 @@ pub fn untrusted_warning(ignored: &Ignored, used: Option<&Path>) -> Diagnostic {
             "name a configuration file with `--config PATH`".to_string(),
         ),
     };
-    Diagnostic::warning(W_UNTRUSTED, message).with_note(why).with_note(instead).with_help(help)
+    Diagnostic::warning(CONFIG_UNTRUSTED, message).with_note(why).with_note(instead).with_help(help)
 }

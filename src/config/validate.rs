@@ -2,11 +2,11 @@
 //! problem is reported at its key or value, all at once.
 
 use super::apply::Value;
-use super::error::{E_BAD_VALUE, E_CONFLICT, E_UNKNOWN_KEY, E_WRONG_TYPE};
 use super::schema::{self, Key, Kind};
+use crate::diag::codes::{CONFIG_BAD_VALUE, CONFIG_CONFLICT, CONFIG_UNKNOWN_KEY, CONFIG_WRONG_TYPE};
+use crate::diag::suggest::did_you_mean;
 use crate::diag::{Diagnostic, Label, Span};
 use crate::security::Tier;
-use crate::security::policy::closest;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use toml::Spanned;
@@ -88,7 +88,7 @@ impl<'a> Validator<'a> {
                 } else {
                     (key_span, other.key_span)
                 };
-                let d = Diagnostic::error(E_CONFLICT, format!("`{canonical_key}` is set twice"))
+                let d = Diagnostic::error(CONFIG_CONFLICT, format!("`{canonical_key}` is set twice"))
                     .with_primary_label(self.label(again, "set again here"))
                     .with_secondary_label(self.label(first, "first set here"))
                     .with_note("`[native_execution]` and `[security.native_execution]` are one section; keys given in only one of them are merged")
@@ -106,10 +106,10 @@ impl<'a> Validator<'a> {
     fn unknown_key(&mut self, name: &str, span: Span, keys: &'static [Key], shown: &str) {
         let what = if shown.is_empty() { "section" } else { "key" };
         let full = format!("{shown}{name}");
-        let mut d = Diagnostic::error(E_UNKNOWN_KEY, format!("unknown {what} `{full}`"))
+        let mut d = Diagnostic::error(CONFIG_UNKNOWN_KEY, format!("unknown {what} `{full}`"))
             .with_primary_label(self.label(span, format!("unknown {what}")));
         let names: Vec<&str> = keys.iter().map(|k| k.name).collect();
-        if let Some(best) = closest(name, &names) {
+        if let Some(best) = did_you_mean(name, names.iter().copied()) {
             d = d.with_help(format!("did you mean `{shown}{best}`?"));
         } else if let Some(section) = schema::sections_with_key(name).first() {
             d = d.with_help(format!("`{name}` belongs in the `[{section}]` section"));
@@ -120,14 +120,14 @@ impl<'a> Validator<'a> {
     }
 
     fn wrong_type(&mut self, key: &str, kind: Kind, value: &DeValue<'_>, span: Span, key_span: Span) {
-        let d = Diagnostic::error(E_WRONG_TYPE, format!("`{key}` must be {}", kind.describe()))
+        let d = Diagnostic::error(CONFIG_WRONG_TYPE, format!("`{key}` must be {}", kind.describe()))
             .with_primary_label(self.label(span, format!("this is {}", a_type(value))))
             .with_secondary_label(self.label(key_span, "for this key"));
         self.diagnostics.push(d);
     }
 
     fn bad_value(&mut self, key: &str, span: Span, message: String, help: String) {
-        let d = Diagnostic::error(E_BAD_VALUE, format!("invalid value for `{key}`: {message}"))
+        let d = Diagnostic::error(CONFIG_BAD_VALUE, format!("invalid value for `{key}`: {message}"))
             .with_primary_label(self.label(span, message))
             .with_help(help);
         self.diagnostics.push(d);
@@ -215,7 +215,7 @@ impl<'a> Validator<'a> {
             (Kind::Tier, DeValue::String(s)) => match Tier::parse(s.trim()) {
                 Some(t) => Value::Tier(t),
                 None => {
-                    let help = match closest(s, &Tier::SPELLINGS) {
+                    let help = match did_you_mean(s, Tier::SPELLINGS) {
                         Some(best) => format!("did you mean \"{best}\"?"),
                         None => "write \"None\", \"Tier1\", \"Tier2\" or \"Tier3\"".into(),
                     };
@@ -235,7 +235,7 @@ impl<'a> Validator<'a> {
                                 other => format!("this is {}", a_type(other)),
                             };
                             let d = Diagnostic::error(
-                                E_WRONG_TYPE,
+                                CONFIG_WRONG_TYPE,
                                 format!("`{key}` must be {}", spec.kind.describe()),
                             )
                             .with_primary_label(self.label(span_of(item), what));

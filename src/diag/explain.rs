@@ -38,12 +38,13 @@ fn entries() -> impl Iterator<Item = (&'static str, &'static str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diag::codes;
 
     #[test]
     fn finds_an_entry_case_insensitively_and_its_title() {
         assert!(explanation("e0001").is_some_and(|e| e.starts_with("### E0001")));
-        assert_eq!(title("E0001"), Some("the input cannot be read"));
-        assert_eq!(explanation("E9999"), None);
+        assert_eq!(title(codes::INPUT_UNREADABLE.as_str()), Some("the input cannot be read"));
+        assert_eq!(explanation("X9999"), None);
     }
 
     #[test]

@@ -3,10 +3,13 @@
 //! Syntax, check, configuration and runtime errors all become a [`Diagnostic`], so the
 //! terminal, `--format json` and the language server show the same thing.
 
+pub mod codes;
 pub mod explain;
 pub mod render;
 mod span;
+pub mod suggest;
 
+pub use codes::Code;
 pub use render::Sources;
 pub use span::{LineCol, LineIndex, Span};
 
@@ -50,9 +53,10 @@ impl Label {
 /// One problem found in a source, with everything needed to explain it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
-    /// Stable code (`E0103`, `W0201`): E01xx syntax, E02xx names and types, E03xx security,
-    /// E04xx runtime and sandbox, E05xx configuration, E0001 unreadable input.
-    pub code: &'static str,
+    /// Stable code (`E0103`, `W0201`) from the registry ([`codes`]): E01xx syntax, E02xx
+    /// names and types, E03xx security, E04xx runtime and sandbox, E05xx configuration,
+    /// E0001 unreadable input.
+    pub code: Code,
     /// Error or warning.
     pub severity: Severity,
     /// One-line, plain-English title.
@@ -88,8 +92,8 @@ pub enum Fix {
 }
 
 impl Diagnostic {
-    /// An error with a code and message and nothing else yet.
-    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+    /// An error with a registered code and a message, and nothing else yet.
+    pub fn error(code: Code, message: impl Into<String>) -> Self {
         Diagnostic {
             code,
             severity: Severity::Error,
@@ -102,8 +106,8 @@ impl Diagnostic {
         }
     }
 
-    /// A warning with a code and message.
-    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+    /// A warning with a registered code and a message.
+    pub fn warning(code: Code, message: impl Into<String>) -> Self {
         Diagnostic { severity: Severity::Warning, ..Diagnostic::error(code, message) }
     }
 
@@ -146,7 +150,7 @@ impl Diagnostic {
     /// Suggests the known name `name` for a misspelt one: the help line "did you mean `name`?"
     /// and the matching [`Fix::UseName`].
     pub fn with_did_you_mean(mut self, name: &str) -> Self {
-        self.help = Some(format!("did you mean `{name}`?"));
+        self.help = Some(suggest::help(name));
         self.fix = Some(Fix::UseName { name: name.to_string() });
         self
     }

@@ -251,7 +251,7 @@ pub fn json_line(d: &Diagnostic, sources: &Sources) -> String {
         .collect();
     let json = JsonDiagnostic {
         file,
-        code: d.code,
+        code: d.code.as_str(),
         severity: d.severity,
         message: &d.message,
         line: pos.map(|p| p.line),
@@ -271,12 +271,13 @@ pub fn json_line(d: &Diagnostic, sources: &Sources) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diag::codes;
 
     fn sample() -> (Diagnostic, Sources) {
         // "é" and "😀" are multibyte: byte spans must not shift the caret or panic.
         let text = "let é = \"😀\" +\n  oops }\n";
         let start = text.find("oops").unwrap_or(0);
-        let d = Diagnostic::error("E0100", "something is wrong")
+        let d = Diagnostic::error(codes::UNEXPECTED_TOKEN, "something is wrong")
             .with_primary(Span::new(start, start + 4), "here")
             .with_secondary(Span::new(4, 6), "because of this")
             .with_note("a note")
@@ -287,7 +288,7 @@ mod tests {
     #[test]
     fn short_form_has_one_based_character_columns() {
         let (d, s) = sample();
-        assert_eq!(render_short(&[d], &s), "a.symbi:2:3: error[E0100]: something is wrong\n");
+        assert_eq!(render_short(&[d], &s), "a.symbi:2:3: error[E0101]: something is wrong\n");
     }
 
     #[test]
@@ -307,7 +308,7 @@ mod tests {
     fn human_form_points_at_the_right_text_without_colour() {
         let (d, s) = sample();
         let out = render_human(&[d], &s, false);
-        assert!(out.contains("[E0100] Error: something is wrong"), "{out}");
+        assert!(out.contains("[E0101] Error: something is wrong"), "{out}");
         assert!(out.contains("a.symbi:2:3"), "{out}");
         assert!(out.contains("Help: do this instead"), "{out}");
         assert!(!out.contains('\u{1b}'), "no escape codes without colour: {out}");
@@ -316,9 +317,9 @@ mod tests {
     #[test]
     fn spans_past_the_end_or_inside_a_character_do_not_panic() {
         let text = "é";
-        let d = Diagnostic::error("E0100", "x").with_primary(Span::new(1, 99), "");
+        let d = Diagnostic::error(codes::UNEXPECTED_TOKEN, "x").with_primary(Span::new(1, 99), "");
         let s = Sources::new("b.symbi", text);
         let _ = render_human(std::slice::from_ref(&d), &s, true);
-        assert_eq!(render_short(&[d], &s), "b.symbi:1:1: error[E0100]: x\n");
+        assert_eq!(render_short(&[d], &s), "b.symbi:1:1: error[E0101]: x\n");
     }
 }

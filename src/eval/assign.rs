@@ -1,9 +1,10 @@
 //! Assignment to a variable, a map field or a list/map index (`a.b[0] = x`, `n += 1`).
 
-use super::error::{self, Eval, MISSING_KEY, TYPE_ERROR, UNKNOWN_NAME, error};
+use super::error::{self, Eval, error};
 use super::expr::position;
 use super::{Interpreter, Scope, Value, ops};
 use crate::diag::Span;
+use crate::diag::codes::{MISSING_KEY, TYPE_ERROR, UNKNOWN_NAME};
 use crate::syntax::ast::{AssignOp, BinaryOp, Expr, ExprKind};
 
 /// One step from a variable to the place assigned.

@@ -10,6 +10,7 @@
 
 use super::regular::{self, Refusal};
 use crate::diag::Diagnostic;
+use crate::diag::codes::AUDIT_LOG_REFUSED;
 use crate::sandbox::Limits;
 use serde::Serialize;
 use std::fs::File;
@@ -78,10 +79,6 @@ pub struct AuditLog {
     /// Stamped on every entry: who fired the run.
     caller: Option<super::launch::Caller>,
 }
-
-/// The audit log's path resolves inside the working directory, is a symbolic link, or names
-/// something other than a regular file.
-pub const AUDIT_LOG_REFUSED: &str = "E0474";
 
 impl AuditLog {
     /// Opens the log at `path` for a run whose file builtins and processes work in

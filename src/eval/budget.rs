@@ -12,7 +12,7 @@ use super::error::{Eval, error_help};
 use crate::diag::Span;
 use std::fmt::Write as _;
 
-pub use super::error::VALUE_TOO_LARGE;
+use crate::diag::codes::VALUE_TOO_LARGE;
 
 /// The most bytes one string may hold (64 MiB).
 pub const MAX_STRING_BYTES: usize = 64 << 20;

@@ -5,9 +5,10 @@
 //! builtin declared in the standard library.
 
 use super::builtins::{self, Args};
-use super::error::{self, BAD_ARGUMENTS, CALL_DEPTH, Eval, Flow, TYPE_ERROR, UNKNOWN_NAME, error};
+use super::error::{self, Eval, Flow, error};
 use super::{Interpreter, Scope, Value};
 use crate::diag::Span;
+use crate::diag::codes::{BAD_ARGUMENTS, CALL_DEPTH, TYPE_ERROR, UNKNOWN_NAME};
 use crate::syntax::ast::{Arg, Expr, Function, Ident, Param, TypeExpr};
 
 impl<'a> Interpreter<'a> {
@@ -38,11 +39,8 @@ impl<'a> Interpreter<'a> {
             .map(|f| f.name.name.as_str())
             .chain(super::decls::function_names().map(|n| -> &'a str { n }))
             .collect();
-        let mut flow = error(UNKNOWN_NAME, callee.span, format!("no function `{}`", callee.name));
-        if let (Flow::Error(d), Some(help)) = (&mut flow, error::did_you_mean(&callee.name, known)) {
-            d.help = Some(help);
-        }
-        Err(flow)
+        let flow = error(UNKNOWN_NAME, callee.span, format!("no function `{}`", callee.name));
+        Err(error::suggesting(flow, &callee.name, known))
     }
 
     /// `receiver.method(args)`: a standard-library method of the receiver's type.
@@ -80,7 +78,7 @@ impl<'a> Interpreter<'a> {
                 || (cap.value == "network" && self.setup.tier == crate::security::Tier::None);
             if !granted {
                 return Err(error::error_help(
-                    error::MISSING_CAPABILITY,
+                    crate::diag::codes::MISSING_CAPABILITY,
                     span,
                     format!(
                         "`{name}` needs the capability `{}`, which the agent does not declare",
@@ -121,15 +119,10 @@ impl<'a> Interpreter<'a> {
                 Some(n) => match params.iter().position(|p| p.name.name == n.name) {
                     Some(at) => at,
                     None => {
-                        let mut flow =
+                        let flow =
                             error(BAD_ARGUMENTS, n.span, format!("`{name}` has no parameter `{}`", n.name));
-                        if let (Flow::Error(d), Some(help)) = (
-                            &mut flow,
-                            error::did_you_mean(&n.name, params.iter().map(|p| p.name.name.as_str())),
-                        ) {
-                            d.help = Some(help);
-                        }
-                        return Err(flow);
+                        let params = params.iter().map(|p| p.name.name.as_str());
+                        return Err(error::suggesting(flow, &n.name, params));
                     }
                 },
             };

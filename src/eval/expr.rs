@@ -1,10 +1,9 @@
 //! Expressions.
 
-use super::error::{
-    self, Eval, INDEX_OUT_OF_RANGE, MISSING_KEY, TYPE_ERROR, UNKNOWN_NAME, did_you_mean, error,
-};
+use super::error::{self, Eval, error, suggesting};
 use super::{Interpreter, Scope, Value, budget, ops};
 use crate::diag::Span;
+use crate::diag::codes::{INDEX_OUT_OF_RANGE, MISSING_KEY, TYPE_ERROR, UNKNOWN_NAME};
 use crate::syntax::ast::{BinaryOp, Expr, ExprKind, StrPart};
 use std::collections::BTreeMap;
 
@@ -46,14 +45,8 @@ impl<'a> Interpreter<'a> {
             ExprKind::Var(ident) => match scope.get(&ident.name) {
                 Some(v) => Ok(v.clone()),
                 None => {
-                    let mut d =
-                        error::error(UNKNOWN_NAME, ident.span, format!("no variable `{}`", ident.name));
-                    if let (super::Flow::Error(diag), Some(help)) =
-                        (&mut d, did_you_mean(&ident.name, scope.names()))
-                    {
-                        diag.help = Some(help);
-                    }
-                    Err(d)
+                    let d = error::error(UNKNOWN_NAME, ident.span, format!("no variable `{}`", ident.name));
+                    Err(suggesting(d, &ident.name, scope.names()))
                 }
             },
             ExprKind::Unary { op, operand } => {
@@ -129,11 +122,7 @@ pub(super) fn field_of(target: Value, field: &str, span: Span) -> Eval<Value> {
 }
 
 fn missing_key<'k>(key: &str, keys: impl IntoIterator<Item = &'k str>, span: Span) -> super::Flow {
-    let mut flow = error(MISSING_KEY, span, format!("no key `{key}`"));
-    if let (super::Flow::Error(d), Some(help)) = (&mut flow, did_you_mean(key, keys)) {
-        d.help = Some(help);
-    }
-    flow
+    suggesting(error(MISSING_KEY, span, format!("no key `{key}`")), key, keys)
 }
 
 /// A list or string position from an Int index, or the error for it.

@@ -5,7 +5,7 @@
 
 use super::{AuditLog, Cancel, Flow, Interpreter, RunSetup, Transcript, Value};
 use crate::config::Config;
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, codes};
 use crate::sandbox;
 use crate::sandbox::native::workdir::{Owner, prepare_for};
 use crate::security::Tier;
@@ -75,8 +75,8 @@ pub fn launch(l: Launch<'_>) -> Result<(), Flow> {
         && let Err(refusal) = policy::native_consent(&l.choice, l.cfg)
     {
         let code = match refusal {
-            policy::ConsentRefusal::Production => "E0302",
-            policy::ConsentRefusal::NotConsented => "E0301",
+            policy::ConsentRefusal::Production => codes::NATIVE_IN_PRODUCTION,
+            policy::ConsentRefusal::NotConsented => codes::NATIVE_NOT_ALLOWED,
         };
         let d = Diagnostic::error(code, refusal.message())
             .with_primary(tier_span, format!("tier None, {}", effective.source.describe()))
@@ -127,9 +127,10 @@ pub fn launch(l: Launch<'_>) -> Result<(), Flow> {
             });
         match worker.map(|w| w.join()) {
             Ok(Ok(outcome)) => outcome,
-            _ => {
-                Err(Flow::Error(Box::new(Diagnostic::error("E0408", "the interpreter thread could not run"))))
-            }
+            _ => Err(Flow::Error(Box::new(Diagnostic::error(
+                codes::RUN_NOT_STARTED,
+                "the interpreter thread could not run",
+            )))),
         }
     })
 }

@@ -31,7 +31,7 @@ pub use cancel::Cancel;
 pub use error::{Eval, Flow};
 pub use events::{Event, IgnoredConfig, RecordingTranscript, Transcript};
 pub use scope::Scope;
-pub use value::{Value, format_duration};
+pub use value::Value;
 
 use crate::config::RuntimeConfig;
 use crate::diag::{Diagnostic, LineIndex};
@@ -123,7 +123,7 @@ impl<'a> Interpreter<'a> {
         self.heap_base = heap::live_bytes();
         let Some(handler) = self.agent.triggers.iter().find(|t| t.name.value == trigger) else {
             let d = Diagnostic::error(
-                error::NO_SUCH_TARGET,
+                crate::diag::codes::NO_SUCH_TARGET,
                 format!("agent `{}` has no trigger `{trigger}`", self.agent.name.name),
             );
             return Err(Flow::Error(Box::new(d)));
@@ -164,10 +164,12 @@ impl<'a> Interpreter<'a> {
             match &outcome {
                 Err(Flow::Error(d)) => self.setup.transcript.diagnostic(d),
                 Err(Flow::Interrupted(sig)) => {
-                    let name = builtins::signal_name(*sig);
-                    let d =
-                        Diagnostic::error(error::INTERRUPTED, format!("the run was interrupted by {name}"))
-                            .with_note("every process the run started was killed");
+                    let name = crate::sandbox::signal_name(*sig);
+                    let d = Diagnostic::error(
+                        crate::diag::codes::INTERRUPTED,
+                        format!("the run was interrupted by {name}"),
+                    )
+                    .with_note("every process the run started was killed");
                     self.setup.transcript.diagnostic(&d);
                 }
                 _ => {}

@@ -2,8 +2,9 @@
 //! are here. Ints overflow into an error (never wrap); mixing Int and Float gives Float.
 
 use super::Value;
-use super::error::{DIVISION_BY_ZERO, Eval, OVERFLOW, TYPE_ERROR, error};
+use super::error::{Eval, error};
 use crate::diag::Span;
+use crate::diag::codes::{DIVISION_BY_ZERO, OVERFLOW, TYPE_ERROR};
 use crate::syntax::ast::{BinaryOp, UnaryOp};
 use std::cmp::Ordering;
 
@@ -144,10 +145,10 @@ fn arithmetic(op: BinaryOp, lhs: Value, rhs: Value, span: Span) -> Eval<Value> {
 mod tests {
     use super::*;
 
-    fn bin(op: BinaryOp, a: Value, b: Value) -> Result<Value, &'static str> {
+    fn bin(op: BinaryOp, a: Value, b: Value) -> Result<Value, Option<crate::diag::Code>> {
         binary(op, a, b, Span::default()).map_err(|f| match f {
-            super::super::Flow::Error(d) => d.code,
-            _ => "other",
+            super::super::Flow::Error(d) => Some(d.code),
+            _ => None,
         })
     }
 
@@ -166,11 +167,11 @@ mod tests {
 
     #[test]
     fn errors_have_their_codes() {
-        assert_eq!(bin(BinaryOp::Div, Value::Int(1), Value::Int(0)), Err(DIVISION_BY_ZERO));
-        assert_eq!(bin(BinaryOp::Rem, Value::Float(1.0), Value::Int(0)), Err(DIVISION_BY_ZERO));
-        assert_eq!(bin(BinaryOp::Add, Value::Int(i64::MAX), Value::Int(1)), Err(OVERFLOW));
-        assert_eq!(bin(BinaryOp::Add, Value::str("a"), Value::Int(1)), Err(TYPE_ERROR));
-        assert_eq!(bin(BinaryOp::Lt, Value::str("a"), Value::Int(1)), Err(TYPE_ERROR));
+        assert_eq!(bin(BinaryOp::Div, Value::Int(1), Value::Int(0)), Err(Some(DIVISION_BY_ZERO)));
+        assert_eq!(bin(BinaryOp::Rem, Value::Float(1.0), Value::Int(0)), Err(Some(DIVISION_BY_ZERO)));
+        assert_eq!(bin(BinaryOp::Add, Value::Int(i64::MAX), Value::Int(1)), Err(Some(OVERFLOW)));
+        assert_eq!(bin(BinaryOp::Add, Value::str("a"), Value::Int(1)), Err(Some(TYPE_ERROR)));
+        assert_eq!(bin(BinaryOp::Lt, Value::str("a"), Value::Int(1)), Err(Some(TYPE_ERROR)));
     }
 
     #[test]

@@ -3,8 +3,9 @@
 //! any fixed stack (a SIGABRT, no diagnostic). The guard reads where the current thread's
 //! stack ends and turns "almost there" into a runtime error.
 
-use super::error::{Eval, STACK_EXHAUSTED, error_help};
+use super::error::{Eval, error_help};
 use crate::diag::Span;
+use crate::diag::codes::STACK_EXHAUSTED;
 
 /// The lowest stack address the interpreter may reach before it stops.
 #[derive(Clone, Copy, Debug)]

@@ -1,10 +1,12 @@
 //! Statements, including the failure rule for unsuccessful `ExecResult`s.
 
-use super::error::{self, COMMAND_FAILED, Eval, Flow, LOOP_LIMIT, TYPE_ERROR, error};
-use super::{Interpreter, Scope, Value, format_duration};
+use super::error::{self, Eval, Flow, error};
+use super::{Interpreter, Scope, Value};
+use crate::diag::codes::{COMMAND_FAILED, LOOP_LIMIT, TYPE_ERROR};
 use crate::diag::{Diagnostic, Span};
 use crate::sandbox::ExecResult;
 use crate::syntax::ast::{Block, Stmt, StmtKind};
+use crate::syntax::spelling::format_duration;
 use std::collections::BTreeMap;
 
 /// How many stderr lines the failure diagnostic quotes.
@@ -150,7 +152,7 @@ impl<'a> Interpreter<'a> {
         ]);
         Value::Map(BTreeMap::from([
             ("message".to_string(), Value::str(d.message.clone())),
-            ("code".to_string(), Value::str(d.code)),
+            ("code".to_string(), Value::str(d.code.as_str())),
             ("span".to_string(), Value::Map(span_map)),
         ]))
     }

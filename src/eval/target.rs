@@ -4,8 +4,8 @@
 #![allow(clippy::result_large_err)]
 
 use super::Value;
-use super::error::{BAD_INPUT, NO_SUCH_TARGET};
 use crate::diag::Diagnostic;
+use crate::diag::codes::{BAD_INPUT, NO_SUCH_TARGET};
 use crate::syntax::ast::{Agent, File, Trigger};
 
 /// Picks the agent (`--agent`, or the only one) and its trigger (`--trigger`, or the only

@@ -5,10 +5,10 @@
 //! never pass for the program's output. JSON: one event object per line on stdout.
 
 use super::events::{Event, Transcript};
-use super::value::format_duration;
 use crate::diag::render::{color_enabled, json_line, render_human};
 use crate::diag::{Diagnostic, Sources};
 use crate::sandbox::{Limits, Stream};
+use crate::syntax::spelling::format_duration;
 use std::io::{IsTerminal, Write};
 
 /// The human transcript.

@@ -6,6 +6,7 @@
 
 use crate::sandbox::ExecResult;
 use crate::stdlib::stdlib;
+use crate::syntax::spelling::format_duration;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -147,18 +148,6 @@ fn runner_field(result: &ExecResult, field: &str) -> Option<Value> {
     })
 }
 
-/// Writes a duration the way it would be written in source: the largest unit that divides
-/// it exactly (`90s`, `5m`, `250ms`).
-pub fn format_duration(ms: u64) -> String {
-    const UNITS: [(u64, &str); 3] = [(3_600_000, "h"), (60_000, "m"), (1000, "s")];
-    for (size, unit) in UNITS {
-        if ms != 0 && ms.is_multiple_of(size) {
-            return format!("{}{unit}", ms / size);
-        }
-    }
-    format!("{ms}ms")
-}
-
 /// Writes a float so it always reads back as a float (`2.0`, not `2`).
 fn format_float(f: f64, out: &mut fmt::Formatter<'_>) -> fmt::Result {
     if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e16 {
@@ -250,16 +239,6 @@ mod tests {
             }
         }
         assert_eq!(Value::exec_field(&result, "containment"), None);
-    }
-
-    #[test]
-    fn durations_print_in_their_largest_exact_unit() {
-        assert_eq!(format_duration(250), "250ms");
-        assert_eq!(format_duration(30_000), "30s");
-        assert_eq!(format_duration(90_000), "90s");
-        assert_eq!(format_duration(300_000), "5m");
-        assert_eq!(format_duration(7_200_000), "2h");
-        assert_eq!(format_duration(0), "0ms");
     }
 
     #[test]

@@ -1,11 +1,11 @@
 //! Expressions: spacing, parentheses by precedence, and bracketed lists that break over
 //! lines when they do not fit.
 
-use super::literal;
 use super::printer::{Gap, Printer};
 use super::writer::INDENT;
 use crate::diag::Span;
 use crate::syntax::ast::{Arg, Expr, ExprKind, StrPart, UnaryOp};
+use crate::syntax::spelling;
 
 /// Binding power of an expression's outermost operator; higher binds tighter.
 pub fn strength(e: &Expr) -> u8 {
@@ -49,8 +49,8 @@ impl Printer<'_> {
             ExprKind::Null => self.w.write("null"),
             ExprKind::Bool(b) => self.w.write(if *b { "true" } else { "false" }),
             ExprKind::Int(i) => self.number(e.span, &i.to_string()),
-            ExprKind::Float(f) => self.number(e.span, &literal::float(*f)),
-            ExprKind::Duration(ms) => self.number(e.span, &literal::duration(*ms)),
+            ExprKind::Float(f) => self.number(e.span, &spelling::float(*f)),
+            ExprKind::Duration(ms) => self.number(e.span, &spelling::format_duration(*ms)),
             ExprKind::Str(parts) => self.string(e.span, parts),
             ExprKind::List(items) => {
                 let close = e.span.end.saturating_sub(1);
@@ -61,7 +61,7 @@ impl Printer<'_> {
                 let span = |(k, v): &(crate::syntax::ast::MapKey, Expr)| k.span.to(v.span);
                 self.delimited(("{", "}", true), e.span.start, close, entries, span, |p, (k, v)| {
                     p.inline(k.span.start);
-                    p.w.write(&literal::map_key(&k.name));
+                    p.w.write(&spelling::map_key(&k.name));
                     p.w.write(": ");
                     p.expr(v);
                 });
@@ -123,7 +123,7 @@ impl Printer<'_> {
     /// A number or duration as written (`1_000`, `2.0e3`, `5m`), or `canonical` when the
     /// text at its span is not a number token.
     fn number(&mut self, span: Span, canonical: &str) {
-        let text = literal::number_text(self.text(span)).unwrap_or(canonical).to_string();
+        let text = spelling::number_text(self.text(span)).unwrap_or(canonical).to_string();
         self.w.write(&text);
     }
 
@@ -132,13 +132,13 @@ impl Printer<'_> {
         let source = self.text(span);
         if source.starts_with("\"\"\"") {
             let indent = INDENT.repeat(self.w.indent + 1);
-            self.w.write(&literal::raw_string(source, &indent));
+            self.w.write(&super::raw_string::raw_string(source, &indent));
             return;
         }
         self.w.write("\"");
         for part in parts {
             match part {
-                StrPart::Text(t) => self.w.write(&literal::escape_text(t)),
+                StrPart::Text(t) => self.w.write(&spelling::escape_text(t)),
                 StrPart::Interp(e) => {
                     self.w.write("${");
                     self.flat += 1;

@@ -1,12 +1,12 @@
 //! Items and agent members: agents, settings blocks, triggers, functions, the standard
 //! library's `extern` declarations, and types.
 
-use super::literal;
 use super::printer::{Gap, Printer};
 use crate::diag::Span;
 use crate::syntax::ast::{
     Agent, Entry, ExternFn, File, Function, Item, Param, RecordDecl, Trigger, TypeExpr,
 };
+use crate::syntax::spelling;
 
 /// A member of an agent, so members print in source order whatever their kind.
 enum Member<'t> {
@@ -92,7 +92,7 @@ impl Printer<'_> {
             Member::Trigger(t) => {
                 self.w.write("on trigger ");
                 self.inline(t.name.span.start);
-                self.w.write(&literal::quoted(&t.name.value));
+                self.w.write(&spelling::quoted(&t.name.value));
                 if let Some(b) = &t.binding {
                     self.inline(b.span.start);
                     self.w.write(" (");
@@ -192,7 +192,7 @@ impl Printer<'_> {
                     self.w.write(", ");
                 }
                 self.inline(r.span.start);
-                self.w.write(&literal::quoted(&r.value));
+                self.w.write(&spelling::quoted(&r.value));
             }
             self.w.write("]");
         }

@@ -8,14 +8,15 @@
 mod comments;
 mod expr;
 mod items;
-mod literal;
 mod printer;
+mod raw_string;
 mod stmt;
 mod writer;
 
 pub use comments::{Comment, CommentKind, scan as scan_comments};
 pub use writer::MAX_WIDTH;
 
+use crate::diag::codes;
 use crate::diag::{Diagnostic, Span};
 use crate::syntax::{parse, to_sexpr};
 
@@ -48,11 +49,13 @@ pub fn format_source(text: &str) -> Result<String, Vec<Diagnostic>> {
 /// E0002, with the first line where the trees differ so the report can be acted on.
 fn meaning_changed(text: &str, before: &str, after: &str) -> Diagnostic {
     let differs = before.lines().zip(after.lines().chain(std::iter::repeat(""))).find(|(b, a)| b != a);
-    let mut diag =
-        Diagnostic::error("E0002", "the formatter cannot lay this file out without changing its meaning")
-            .with_primary(Span::new(0, text.len().min(1)), "the file is left as it is")
-            .with_note("this is a bug of `symbi fmt`; the file itself is fine")
-            .with_help("please report the file; `symbi check` and `symbi run` are not affected");
+    let mut diag = Diagnostic::error(
+        codes::FORMAT_CHANGES_MEANING,
+        "the formatter cannot lay this file out without changing its meaning",
+    )
+    .with_primary(Span::new(0, text.len().min(1)), "the file is left as it is")
+    .with_note("this is a bug of `symbi fmt`; the file itself is fine")
+    .with_help("please report the file; `symbi check` and `symbi run` are not affected");
     if let Some((b, a)) = differs {
         diag = diag.with_note(format!("the tree was `{b}`\nand would become `{a}`"));
     }
@@ -85,7 +88,7 @@ mod tests {
     #[test]
     fn syntax_errors_are_returned_not_rewritten() {
         let errs = format_source("agent A {").expect_err("an unclosed agent is an error");
-        assert!(!errs.is_empty() && errs.iter().all(|d| d.code.starts_with("E01")), "{errs:?}");
+        assert!(!errs.is_empty() && errs.iter().all(|d| d.code.as_str().starts_with("E01")), "{errs:?}");
     }
 
     #[test]
@@ -93,7 +96,7 @@ mod tests {
         let src = "extern record R {\n  /// shared\n  a: Int, b: Int\n}\n";
         let errs = format_source(src).expect_err("splitting the line would undocument b");
         assert_eq!(errs.len(), 1);
-        assert_eq!(errs[0].code, "E0002");
+        assert_eq!(errs[0].code, codes::FORMAT_CHANGES_MEANING);
         assert!(errs[0].notes.iter().any(|n| n.contains("(b Int (doc \"shared\"))")), "{:?}", errs[0].notes);
     }
 

@@ -3,6 +3,7 @@
 use super::workspace::ConfigChoice;
 use crate::check::{CheckContext, check_source};
 use crate::config::{self, Config, EnvVars};
+use crate::diag::codes;
 use crate::diag::{Diagnostic, Span};
 use crate::syntax::ast;
 use std::path::Path;
@@ -53,7 +54,7 @@ pub fn load_config(
         }
         Err(error) => {
             let first = error.diagnostics.first();
-            let code = first.map_or("E0501", |d| d.code);
+            let code = first.map_or(codes::CONFIG_UNREADABLE, |d| d.code);
             let what = first.map(|d| d.message.clone()).unwrap_or_default();
             let name =
                 if error.source_name.is_empty() { "the environment" } else { error.source_name.as_str() };

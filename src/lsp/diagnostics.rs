@@ -78,6 +78,7 @@ fn unused_tag(d: &diag::Diagnostic) -> Option<Vec<DiagnosticTag>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diag::codes;
     use crate::diag::{Diagnostic, Label, LineIndex, Span};
     use crate::lsp::position::Encoding;
     use tower_lsp_server::ls_types::Position;
@@ -89,7 +90,7 @@ mod tests {
         let map = PositionMap::new(text, &lines, Encoding::Utf16);
         let fo = text.find("fo(").unwrap_or(0);
         let def = text.find("foo").unwrap_or(0);
-        let d = Diagnostic::error("E0202", "unknown function `fo`")
+        let d = Diagnostic::error(codes::UNKNOWN_FUNCTION, "unknown function `fo`")
             .with_primary(Span::new(fo, fo + 2), "not defined")
             .with_secondary(Span::new(def, def + 3), "a function with a similar name")
             .with_secondary_label(Label::in_source("<stdlib/io.symbi>", Span::new(0, 1), "declared here"))
@@ -97,7 +98,7 @@ mod tests {
             .with_help("did you mean `foo`?");
         let uri: Uri = "file:///tmp/a.symbi".parse().unwrap_or_else(|_| unreachable!());
         let l = to_lsp(&d, &uri, &map);
-        assert_eq!(l.code, Some(NumberOrString::String("E0202".into())));
+        assert_eq!(l.code, Some(NumberOrString::String(codes::UNKNOWN_FUNCTION.to_string())));
         assert_eq!(l.severity, Some(DiagnosticSeverity::ERROR));
         // The emoji is two UTF-16 units: `fo` starts at character 14, not 13 (chars) or 16 (bytes).
         assert_eq!(l.range.start, Position::new(0, 14));

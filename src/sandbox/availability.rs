@@ -8,6 +8,7 @@ use super::docker::DockerSandbox;
 use super::firecracker;
 use super::{ExecRequest, Limits, Program, Sandbox};
 use crate::config::Config;
+use crate::diag::{Code, codes};
 use crate::security::Tier;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -95,10 +96,10 @@ async fn container_tier(tier: Tier, cfg: &Config, docker_host_env: Option<&str>)
                 Err(e) => {
                     checks.push(Check::new(
                         "engine",
-                        e.code != "E0450",
+                        e.code != codes::ENGINE_UNREACHABLE,
                         format!("{} (from {})", addr.address, addr.from),
                     ));
-                    if tier == Tier::Tier2 && e.code == "E0451" {
+                    if tier == Tier::Tier2 && e.code == codes::IMAGE_MISSING {
                         // The runtime is checked before the image.
                         checks.push(Check::new(
                             "runtime",
@@ -137,10 +138,10 @@ async fn container_tier(tier: Tier, cfg: &Config, docker_host_env: Option<&str>)
     TierReport { tier, backend: tier.backend(), available, checks }
 }
 
-fn preflight_step(code: &str) -> &'static str {
+fn preflight_step(code: Code) -> &'static str {
     match code {
-        "E0451" => "image",
-        "E0452" => "runtime",
+        codes::IMAGE_MISSING => "image",
+        codes::RUNTIME_MISSING => "runtime",
         _ => "engine",
     }
 }

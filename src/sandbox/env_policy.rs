@@ -7,6 +7,7 @@
 //! table below is the only list of them; docs/security.md explains each family.
 
 use super::SandboxError;
+use crate::diag::codes;
 use std::collections::BTreeMap;
 
 /// How a row of [`DENIED`] matches a variable name.
@@ -97,7 +98,7 @@ pub fn check(env: &BTreeMap<String, String>, allowed: &[String]) -> Result<(), S
     for (name, value) in env {
         if name.is_empty() || name.contains(['=', '\0']) || value.contains('\0') {
             return Err(SandboxError::new(
-                "E0412",
+                codes::CALL_ENV_REFUSED,
                 format!("the environment variable `{}` cannot be passed: {}", name.escape_debug(), {
                     if value.contains('\0') { "its value holds a NUL byte" } else { "it is not a valid name" }
                 }),
@@ -109,7 +110,7 @@ pub fn check(env: &BTreeMap<String, String>, allowed: &[String]) -> Result<(), S
         }
         if let Some(why) = denied(name) {
             return Err(SandboxError::new(
-                "E0412",
+                codes::CALL_ENV_REFUSED,
                 format!("the environment variable `{name}` is refused: {why}"),
             )
             .with_note("such a variable would let an allowed program run code the allowlist never allowed")
@@ -156,7 +157,7 @@ mod tests {
             "HOME",
         ] {
             let e = check(&env(&[(name, "x")]), &[]).err();
-            assert_eq!(e.map(|e| e.code), Some("E0412"), "{name}");
+            assert_eq!(e.map(|e| e.code), Some(codes::CALL_ENV_REFUSED), "{name}");
         }
         let fine = env(&[("GREETING", "hi"), ("PYTHONUNBUFFERED", "1"), ("LANG", "C"), ("ld_preload", "x")]);
         assert_eq!(check(&fine, &[]), Ok(()));
@@ -174,7 +175,10 @@ mod tests {
     #[test]
     fn malformed_names_and_values_are_refused() {
         for (k, v) in [("", "x"), ("A=B", "x"), ("A\0", "x"), ("A", "x\0y")] {
-            assert_eq!(check(&env(&[(k, v)]), &["A=B".into()]).err().map(|e| e.code), Some("E0412"));
+            assert_eq!(
+                check(&env(&[(k, v)]), &["A=B".into()]).err().map(|e| e.code),
+                Some(codes::CALL_ENV_REFUSED)
+            );
         }
     }
 }

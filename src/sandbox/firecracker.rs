@@ -6,7 +6,7 @@
 //! still fails, saying that micro-VM execution is not part of this build.
 
 use crate::config::FirecrackerConfig;
-use crate::sandbox::docker::errors::FIRECRACKER_UNAVAILABLE;
+use crate::diag::codes::FIRECRACKER_UNAVAILABLE;
 use crate::sandbox::{BoxFuture, ExecRequest, ExecResult, Sandbox, SandboxError};
 use crate::security::Tier;
 use serde::Serialize;
@@ -124,6 +124,7 @@ impl Sandbox for FirecrackerSandbox {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diag::codes;
 
     #[test]
     fn preflight_lists_each_missing_part() {
@@ -135,7 +136,7 @@ mod tests {
             memory_mb: 128,
         };
         let err = preflight(&cfg).err();
-        assert_eq!(err.as_ref().map(|e| e.code), Some("E0455"));
+        assert_eq!(err.as_ref().map(|e| e.code), Some(codes::FIRECRACKER_UNAVAILABLE));
         let msg = err.map(|e| (e.message, e.notes.len())).unwrap_or_default();
         assert!(msg.0.contains("firecracker binary"), "{}", msg.0);
         assert!(msg.0.contains("guest kernel") && msg.0.contains("guest rootfs"), "{}", msg.0);

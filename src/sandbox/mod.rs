@@ -3,6 +3,7 @@
 //! One trait, one request type and one result type for every tier, so the interpreter
 //! does not know (or care) whether a command runs on the host, in Docker or under gVisor.
 
+pub mod argv;
 pub mod availability;
 pub mod docker;
 pub mod env_policy;
@@ -165,7 +166,7 @@ pub struct ExecResult {
 #[derive(Clone, Debug, PartialEq)]
 pub struct SandboxError {
     /// Stable E04xx code.
-    pub code: &'static str,
+    pub code: crate::diag::Code,
     /// One-line message.
     pub message: String,
     /// How to fix it.
@@ -175,8 +176,8 @@ pub struct SandboxError {
 }
 
 impl SandboxError {
-    /// An error with a code and message.
-    pub fn new(code: &'static str, message: impl Into<String>) -> Self {
+    /// An error with a registered code and a message.
+    pub fn new(code: crate::diag::Code, message: impl Into<String>) -> Self {
         SandboxError { code, message: message.into(), help: None, notes: Vec::new() }
     }
 
@@ -226,5 +227,7 @@ pub trait Sandbox: Send + Sync {
 
 pub mod native;
 pub mod select;
+mod signal;
 
 pub use select::for_tier;
+pub use signal::signal_name;

@@ -62,21 +62,10 @@ fn unknown_tier_message(word: &str) -> String {
     let mut message = format!(
         "unknown sandbox tier `{word}`; expected none, tier1, tier2 or tier3 (aliases: native, docker, gvisor, firecracker)"
     );
-    if let Some(best) = closest(word, &Tier::SPELLINGS) {
+    if let Some(best) = crate::diag::suggest::did_you_mean(word, Tier::SPELLINGS) {
         message.push_str(&format!("; did you mean `{}`?", best.to_ascii_lowercase()));
     }
     message
-}
-
-/// The closest of `candidates` to `word`, when close enough to be a likely typo.
-pub fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    let word = word.to_ascii_lowercase();
-    candidates
-        .iter()
-        .map(|c| (strsim::jaro_winkler(&word, &c.to_ascii_lowercase()), *c))
-        .filter(|(score, _)| *score >= 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| c)
 }
 
 /// Why the effective tier is what it is.

@@ -17,10 +17,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::SystemTime;
 
-/// Two files define an agent of the same name: the service could not tell which one a
-/// request means.
-pub const E_DUPLICATE_AGENT: &str = "E0600";
-
 /// One checked agent file.
 #[derive(Debug)]
 pub struct Program {
@@ -149,7 +145,7 @@ impl Catalog {
                 .find_map(|a| catalog.agents.get(&a.name.name).map(|other| (a, other.program.path.clone())));
             if let Some((agent, other)) = duplicate {
                 let d = Diagnostic::error(
-                    E_DUPLICATE_AGENT,
+                    crate::diag::codes::AGENT_IN_TWO_FILES,
                     format!("agent `{}` is also defined in `{}`", agent.name.name, other.display()),
                 )
                 .with_primary(agent.name.span, "defined again here")

@@ -58,7 +58,7 @@ impl ApiError {
 
 /// `message`, with "did you mean `best`?" when a candidate is close.
 pub fn did_you_mean(message: String, wanted: &str, candidates: &[&str]) -> String {
-    match crate::security::policy::closest(wanted, candidates) {
+    match crate::diag::suggest::did_you_mean(wanted, candidates.iter().copied()) {
         Some(best) => format!("{message}; did you mean `{best}`?"),
         None => message,
     }

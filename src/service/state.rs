@@ -250,7 +250,7 @@ impl Service {
         let outcome = tokio::task::spawn_blocking(move || {
             let Some(agent) = program.agent(&agent) else {
                 return Err(Flow::Error(Box::new(crate::diag::Diagnostic::error(
-                    crate::eval::error::NO_SUCH_TARGET,
+                    crate::diag::codes::NO_SUCH_TARGET,
                     format!("the file no longer defines agent `{agent}`"),
                 ))));
             };

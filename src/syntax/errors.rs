@@ -9,7 +9,7 @@ use super::error_context::{Context, Opener};
 use super::lower::KEYWORDS;
 use super::parse::Rule;
 use super::scan::{Frame, Tok};
-use crate::diag::{Diagnostic, Span};
+use crate::diag::{Code, Diagnostic, Span, codes};
 use pest::error::Error;
 
 /// The diagnostic for a pest error found while parsing `source[start..end]`.
@@ -43,23 +43,26 @@ fn unterminated(ctx: &Context) -> Option<Diagnostic> {
     {
         let quote = Span::new(token.span.start, token.span.start + 1);
         return Some(
-            Diagnostic::error("E0128", "expected `}` to close the interpolation before the closing quote")
-                .with_primary(quote, "the string ends here, but the interpolation is still open")
-                .with_secondary(open.span, "the interpolation opened here")
-                .with_help("close it with `}`: `\"${name}\"`"),
+            Diagnostic::error(
+                codes::UNCLOSED_INTERPOLATION,
+                "expected `}` to close the interpolation before the closing quote",
+            )
+            .with_primary(quote, "the string ends here, but the interpolation is still open")
+            .with_secondary(open.span, "the interpolation opened here")
+            .with_help("close it with `}`: `\"${name}\"`"),
         );
     }
     if let Some(token) = ctx.unterminated {
         let open = Span::new(token.span.start, token.span.start + 2.min(token.span.len()));
         return Some(match token.tok {
-            Tok::OpenComment => Diagnostic::error("E0102", "unterminated block comment")
+            Tok::OpenComment => Diagnostic::error(codes::UNTERMINATED_COMMENT, "unterminated block comment")
                 .with_primary(open, "this `/*` is never closed")
                 .with_note("block comments nest: every `/*` inside needs its own `*/`")
                 .with_help("close the comment with `*/`"),
-            Tok::RawStr { .. } => Diagnostic::error("E0103", "unterminated raw string")
+            Tok::RawStr { .. } => Diagnostic::error(codes::MISSING_CLOSING_QUOTE, "unterminated raw string")
                 .with_primary(Span::new(token.span.start, token.span.start + 3), "this `\"\"\"` is never closed")
                 .with_help("end the raw string with `\"\"\"`"),
-            _ => Diagnostic::error("E0103", "missing closing quote")
+            _ => Diagnostic::error(codes::MISSING_CLOSING_QUOTE, "missing closing quote")
                 .with_primary(Span::point(token.span.end), "the line ends inside a string")
                 .with_secondary(Span::new(token.span.start, token.span.start + 1), "the string starts here")
                 .with_help("add `\"` at the end of the string; for text over several lines use `\\n` or a raw `\"\"\"` string"),
@@ -68,7 +71,7 @@ fn unterminated(ctx: &Context) -> Option<Diagnostic> {
     let open = ctx.innermost()?;
     (open.kind == Frame::Interp && !ctx.found_text().starts_with('}')).then(|| {
         Diagnostic::error(
-            "E0128",
+            codes::UNCLOSED_INTERPOLATION,
             format!("expected `}}` to close the interpolation, found {}", ctx.found_words()),
         )
         .with_primary(at(ctx), "expected `}` here")
@@ -107,7 +110,7 @@ fn else_if_typo(ctx: &Context) -> Option<Diagnostic> {
             let word = ctx.text(span);
             if matches!(word, "elif" | "elsif" | "elseif" | "elsef" | "else_if") {
                 return Some(
-                    Diagnostic::error("E0110", format!("`{word}` is not a keyword"))
+                    Diagnostic::error(codes::ELIF, format!("`{word}` is not a keyword"))
                         .with_primary(span, "write `else if` here")
                         .with_help("a further condition is written `} else if condition {`"),
                 );
@@ -130,10 +133,10 @@ fn closers(ctx: &Context) -> Option<Diagnostic> {
     };
     match ctx.innermost() {
         Some(open) if open.kind == want => None,
-        Some(open) if open.kind != Frame::Brace => Some(unclosed(ctx, open, "E0105")),
+        Some(open) if open.kind != Frame::Brace => Some(unclosed(ctx, open, codes::UNCLOSED_BRACKET)),
         Some(_) if want == Frame::Brace => None,
         _ => Some(
-            Diagnostic::error("E0105", format!("unexpected `{closer}`"))
+            Diagnostic::error(codes::UNCLOSED_BRACKET, format!("unexpected `{closer}`"))
                 .with_primary(at(ctx), "nothing open here to close")
                 .with_help("remove it, or add the opening bracket it belongs to"),
         ),
@@ -141,7 +144,7 @@ fn closers(ctx: &Context) -> Option<Diagnostic> {
 }
 
 /// "expected `}` to close the security block opened here".
-fn unclosed(ctx: &Context, open: &Opener, code: &'static str) -> Diagnostic {
+fn unclosed(ctx: &Context, open: &Opener, code: Code) -> Diagnostic {
     let close = match open.kind {
         Frame::Paren => ")",
         Frame::Bracket => "]",
@@ -173,7 +176,7 @@ fn unclosed_at_end(ctx: &Context) -> Option<Diagnostic> {
         return None;
     }
     let open = ctx.innermost()?;
-    let code = if open.kind == Frame::Brace { "E0104" } else { "E0105" };
+    let code = if open.kind == Frame::Brace { codes::UNCLOSED_BLOCK } else { codes::UNCLOSED_BRACKET };
     Some(unclosed(ctx, open, code))
 }
 
@@ -191,7 +194,7 @@ fn item_keyword_inside_block(ctx: &Context) -> Option<Diagnostic> {
     if open.kind != Frame::Brace || (in_agent && word != "agent") {
         return None;
     }
-    Some(unclosed(ctx, open, "E0104"))
+    Some(unclosed(ctx, open, codes::UNCLOSED_BLOCK))
 }
 
 /// E0107 stray comma, E0106 `=` for `:` (and back), E0126 `=` for `==`.
@@ -206,7 +209,7 @@ fn separators(ctx: &Context) -> Option<Diagnostic> {
                 _ => "this comma is not expected here",
             };
             Some(
-                Diagnostic::error("E0107", "unexpected `,`")
+                Diagnostic::error(codes::STRAY_COMMA, "unexpected `,`")
                     .with_primary(at(ctx), label)
                     .with_help("remove the comma; commas only separate elements, arguments, parameters and entries"),
             )
@@ -214,13 +217,13 @@ fn separators(ctx: &Context) -> Option<Diagnostic> {
         "=" | "==" if ctx.expects_rule(Rule::block) || ctx.expects_token("{") => {
             let condition = ctx.before.iter().any(|t| matches!(ctx.text(t.span), "if" | "while"));
             condition.then(|| {
-                Diagnostic::error("E0126", "use `==` to compare")
+                Diagnostic::error(codes::ASSIGN_FOR_EQUALS, "use `==` to compare")
                     .with_primary(at(ctx), "`=` assigns; it cannot be a condition")
                     .with_help("write `==` to test for equality")
             })
         }
         "==" if ctx.prev(1) == Some("let") || ctx.expects_token("=") => Some(
-            Diagnostic::error("E0126", "use `=` to give a variable its value")
+            Diagnostic::error(codes::ASSIGN_FOR_EQUALS, "use `=` to give a variable its value")
                 .with_primary(at(ctx), "`==` compares two values")
                 .with_help("write `let name = value`"),
         ),
@@ -235,13 +238,13 @@ fn separators(ctx: &Context) -> Option<Diagnostic> {
                 "write `:` here"
             };
             Some(
-                Diagnostic::error("E0106", "expected `:`, found `=`")
+                Diagnostic::error(codes::EQUALS_FOR_COLON, "expected `:`, found `=`")
                     .with_primary(ctx.further.map_or(at(ctx), |t| t.span), "expected `:` here")
                     .with_help(help),
             )
         }
         ":" if ctx.expects_token("=") || ctx.expects_rule(Rule::assign_op) || ctx.expects_rule(Rule::infix_op) => Some(
-            Diagnostic::error("E0106", "expected `=`, found `:`")
+            Diagnostic::error(codes::EQUALS_FOR_COLON, "expected `=`, found `:`")
                 .with_primary(at(ctx), "`:` does not assign")
                 .with_help("assign with `=` (`x = 5`, `let x: Int = 5`); `:` separates keys from values in maps, settings blocks and named arguments"),
         ),
@@ -257,9 +260,12 @@ fn keyword_specific(ctx: &Context) -> Option<Diagnostic> {
     let found = ctx.found_words();
     if ctx.expects_rule(Rule::kw_in) {
         return Some(
-            Diagnostic::error("E0109", format!("expected `in` after the loop variable, found {found}"))
-                .with_primary(at(ctx), "expected `in`")
-                .with_help("write `for item in list { ... }` or `for key, value in map { ... }`"),
+            Diagnostic::error(
+                codes::FOR_WITHOUT_IN,
+                format!("expected `in` after the loop variable, found {found}"),
+            )
+            .with_primary(at(ctx), "expected `in`")
+            .with_help("write `for item in list { ... }` or `for key, value in map { ... }`"),
         );
     }
     if prev == "trigger" && !matches!(ctx.found.tok, Tok::Str { .. }) {
@@ -268,28 +274,34 @@ fn keyword_specific(ctx: &Context) -> Option<Diagnostic> {
             _ => "name the trigger with a string: `on trigger \"name\" { ... }`".into(),
         };
         return Some(
-            Diagnostic::error("E0111", format!("expected the trigger's name as a string, found {found}"))
-                .with_primary(at(ctx), "expected a string such as \"local_processing\"")
-                .with_help(help),
+            Diagnostic::error(
+                codes::TRIGGER_NAME_NOT_STRING,
+                format!("expected the trigger's name as a string, found {found}"),
+            )
+            .with_primary(at(ctx), "expected a string such as \"local_processing\"")
+            .with_help(help),
         );
     }
     if prev == "on" && ctx.expects_rule(Rule::kw_trigger) {
         return Some(
-            Diagnostic::error("E0127", format!("expected `trigger` after `on`, found {found}"))
-                .with_primary(at(ctx), "expected `trigger`")
-                .with_help("a handler is written `on trigger \"name\" { ... }`"),
+            Diagnostic::error(
+                codes::ON_WITHOUT_TRIGGER,
+                format!("expected `trigger` after `on`, found {found}"),
+            )
+            .with_primary(at(ctx), "expected `trigger`")
+            .with_help("a handler is written `on trigger \"name\" { ... }`"),
         );
     }
     if prev == "catch" {
         return Some(
-            Diagnostic::error("E0117", "`catch` needs a name for the error")
+            Diagnostic::error(codes::CATCH_WITHOUT_NAME, "`catch` needs a name for the error")
                 .with_primary(at(ctx), "expected a name before the block")
                 .with_help("write `catch err { ... }`; `err` is a map with `message`, `code` and `span`"),
         );
     }
     if ctx.found_text() == "else" {
         return Some(
-            Diagnostic::error("E0125", "`else` without a matching `if`")
+            Diagnostic::error(codes::ELSE_WITHOUT_IF, "`else` without a matching `if`")
                 .with_primary(at(ctx), "no `if` block ends right before this `else`")
                 .with_help("put `else` right after the closing `}` of an `if` block"),
         );
@@ -299,7 +311,7 @@ fn keyword_specific(ctx: &Context) -> Option<Diagnostic> {
     if param_list && ctx.found.tok == Tok::Word && matches!(further, Some(")" | "," | "=")) {
         let name = ctx.found_text();
         return Some(
-            Diagnostic::error("E0115", format!("parameter `{name}` needs a type"))
+            Diagnostic::error(codes::PARAMETER_WITHOUT_TYPE, format!("parameter `{name}` needs a type"))
                 .with_primary(at(ctx), "no type given")
                 .with_help(format!("write `{name}: Type`, for example `{name}: String`")),
         );
@@ -325,7 +337,7 @@ fn top_level(ctx: &Context) -> Option<Diagnostic> {
     };
     Some(
         Diagnostic::error(
-            "E0118",
+            codes::NOT_AN_ITEM,
             format!("expected `agent` or `fn` at the top level, found {}", ctx.found_words()),
         )
         .with_primary(at(ctx), "not an item")
@@ -351,7 +363,7 @@ fn stray_character(ctx: &Context) -> Option<Diagnostic> {
         _ => "remove this character",
     };
     Some(
-        Diagnostic::error("E0124", format!("unexpected character `{}`", printable(text)))
+        Diagnostic::error(codes::UNEXPECTED_CHARACTER, format!("unexpected character `{}`", printable(text)))
             .with_primary(at(ctx), "not part of the language")
             .with_help(help),
     )
@@ -372,7 +384,7 @@ fn missing_comma(ctx: &Context) -> Option<Diagnostic> {
     }
     let before = ctx.prev_span().map_or(at(ctx), |s| Span::point(s.end));
     Some(
-        Diagnostic::error("E0116", format!("expected `,` between {what}"))
+        Diagnostic::error(codes::MISSING_COMMA, format!("expected `,` between {what}"))
             .with_primary(before, "add a comma here")
             .with_secondary(at(ctx), "the next one starts here")
             .with_help(format!("separate {what} with commas")),
@@ -388,9 +400,12 @@ fn missing_value(ctx: &Context) -> Option<Diagnostic> {
     }
     let after = ctx.prev(0).map(|p| format!(" after `{p}`")).unwrap_or_default();
     Some(
-        Diagnostic::error("E0123", format!("expected a value{after}, found {}", ctx.found_words()))
-            .with_primary(at(ctx), "expected an expression here")
-            .with_help("write a value: a literal, a name, a call, ..."),
+        Diagnostic::error(
+            codes::MISSING_VALUE,
+            format!("expected a value{after}, found {}", ctx.found_words()),
+        )
+        .with_primary(at(ctx), "expected an expression here")
+        .with_help("write a value: a literal, a name, a call, ..."),
     )
 }
 
@@ -402,7 +417,7 @@ fn generic(ctx: &Context) -> Diagnostic {
     if let Some(agent) = in_agent {
         let word = ctx.found_text();
         diagnostic = Diagnostic::error(
-            "E0101",
+            codes::UNEXPECTED_TOKEN,
             format!(
                 "expected `metadata`, `security`, `resources`, `on trigger` or `fn` inside {}, found {}",
                 agent.owner,
@@ -431,7 +446,7 @@ fn generic(ctx: &Context) -> Diagnostic {
     if KEYWORDS.contains(&ctx.found_text()) && (ctx.expects_rule(Rule::ident) || ctx.expects_rule(Rule::expr))
     {
         return Diagnostic::error(
-            "E0108",
+            codes::KEYWORD_AS_NAME,
             format!("`{}` is a keyword and cannot be used as a name", ctx.found_text()),
         )
         .with_primary(at(ctx), "reserved word")
@@ -443,8 +458,9 @@ fn generic(ctx: &Context) -> Diagnostic {
         1 => expected[0].clone(),
         n => format!("{} or {}", expected[..n - 1].join(", "), expected[n - 1]),
     };
-    diagnostic = Diagnostic::error("E0101", format!("expected {list}, found {}", ctx.found_words()))
-        .with_primary(at(ctx), format!("expected {list}"));
+    diagnostic =
+        Diagnostic::error(codes::UNEXPECTED_TOKEN, format!("expected {list}, found {}", ctx.found_words()))
+            .with_primary(at(ctx), format!("expected {list}"));
     if let Some(open) = ctx.innermost() {
         diagnostic = diagnostic.with_secondary(open.span, format!("inside the {} opened here", open.owner));
     }

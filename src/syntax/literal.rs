@@ -1,5 +1,6 @@
 //! Literal values: numbers and durations, string escapes, raw-string indentation.
 
+use crate::diag::codes;
 use crate::diag::{Diagnostic, Span};
 
 /// The value of a `number` token.
@@ -32,13 +33,19 @@ impl NumberProblem {
     /// The diagnostic for this problem at `span`.
     pub fn diagnostic(&self, span: Span) -> Diagnostic {
         match self {
-            NumberProblem::IntTooLarge => Diagnostic::error("E0114", "integer literal is too large")
-                .with_primary(span, "does not fit in a 64-bit signed integer")
-                .with_note("integers range from -9223372036854775808 to 9223372036854775807"),
-            NumberProblem::FloatTooLarge => Diagnostic::error("E0114", "float literal is too large")
-                .with_primary(span, "this is infinite as a 64-bit float"),
-            NumberProblem::DurationTooLarge => Diagnostic::error("E0114", "duration is too long")
-                .with_primary(span, "does not fit in 64-bit milliseconds"),
+            NumberProblem::IntTooLarge => {
+                Diagnostic::error(codes::NUMBER_OUT_OF_RANGE, "integer literal is too large")
+                    .with_primary(span, "does not fit in a 64-bit signed integer")
+                    .with_note("integers range from -9223372036854775808 to 9223372036854775807")
+            }
+            NumberProblem::FloatTooLarge => {
+                Diagnostic::error(codes::NUMBER_OUT_OF_RANGE, "float literal is too large")
+                    .with_primary(span, "this is infinite as a 64-bit float")
+            }
+            NumberProblem::DurationTooLarge => {
+                Diagnostic::error(codes::NUMBER_OUT_OF_RANGE, "duration is too long")
+                    .with_primary(span, "does not fit in 64-bit milliseconds")
+            }
             NumberProblem::UnknownUnit(unit) => {
                 let help = match unit.as_str() {
                     "sec" | "secs" | "second" | "seconds" => "write `s` for seconds, as in `30s`",
@@ -51,12 +58,12 @@ impl NumberProblem {
                     }
                     _ => "durations take one of the units ms, s, m, h (for example `30s`)",
                 };
-                Diagnostic::error("E0113", format!("unknown duration unit `{unit}`"))
+                Diagnostic::error(codes::BAD_DURATION, format!("unknown duration unit `{unit}`"))
                     .with_primary(span, "not a number or a duration")
                     .with_help(help)
             }
             NumberProblem::FractionalDuration { unit } => {
-                Diagnostic::error("E0113", "durations are whole numbers")
+                Diagnostic::error(codes::BAD_DURATION, "durations are whole numbers")
                     .with_primary(span, format!("a fraction of `{unit}`"))
                     .with_help("use a smaller unit: `1500ms` instead of `1.5s`")
             }

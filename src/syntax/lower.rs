@@ -6,6 +6,7 @@
 
 use super::ast::*;
 use super::parse::Rule;
+use crate::diag::codes;
 use crate::diag::{Diagnostic, Span};
 use crate::security::{Profile, Tier};
 use pest::iterators::{Pair, Pairs};
@@ -65,7 +66,7 @@ impl<'s> Lowerer<'s> {
         if !self.depth_reported {
             self.depth_reported = true;
             self.report(
-                Diagnostic::error("E0119", "this expression is too deeply nested")
+                Diagnostic::error(codes::NESTING_TOO_DEEP, "this expression is too deeply nested")
                     .with_primary(span, "too many operators or postfix operations in one expression")
                     .with_help("split the expression with `let` into named parts"),
             );
@@ -107,9 +108,12 @@ impl<'s> Lowerer<'s> {
         let ident = self.ident(pair);
         if KEYWORDS.contains(&ident.name.as_str()) {
             self.report(
-                Diagnostic::error("E0108", format!("`{}` is a keyword and cannot name {what}", ident.name))
-                    .with_primary(ident.span, "reserved word")
-                    .with_help(format!("choose another name, for example `{}_`", ident.name)),
+                Diagnostic::error(
+                    codes::KEYWORD_AS_NAME,
+                    format!("`{}` is a keyword and cannot name {what}", ident.name),
+                )
+                .with_primary(ident.span, "reserved word")
+                .with_help(format!("choose another name, for example `{}_`", ident.name)),
             );
         }
         ident
@@ -250,7 +254,7 @@ impl<'s> Lowerer<'s> {
         let expr = self.expr_of_string(pair);
         let value = expr.as_plain_str().unwrap_or_else(|| {
             self.report(
-                Diagnostic::error("E0121", format!("{what} must be a plain string"))
+                Diagnostic::error(codes::INTERPOLATION_NOT_ALLOWED, format!("{what} must be a plain string"))
                     .with_primary(span, "`${...}` is not allowed here")
                     .with_help("write the text without interpolation"),
             );

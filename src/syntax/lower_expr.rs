@@ -11,6 +11,7 @@ use super::ast::*;
 use super::literal::{self, Number};
 use super::lower::{KEYWORDS, Lowerer};
 use super::parse::Rule;
+use crate::diag::codes;
 use crate::diag::{Diagnostic, Span};
 use pest::iterators::Pair;
 
@@ -104,7 +105,7 @@ impl Lowerer<'_> {
     fn check_target(&mut self, target: &Expr) {
         if !matches!(target.kind, ExprKind::Var(_) | ExprKind::Field { .. } | ExprKind::Index { .. }) {
             self.report(
-                Diagnostic::error("E0122", "cannot assign to this expression")
+                Diagnostic::error(codes::INVALID_ASSIGNMENT_TARGET, "cannot assign to this expression")
                     .with_primary(target.span, "not a variable, field or index")
                     .with_help("assign to a variable (`x = ...`), a field (`m.key = ...`) or an index (`xs[0] = ...`)"),
             );
@@ -256,7 +257,7 @@ impl Lowerer<'_> {
 
     fn not_callable(&mut self, target: &Expr, args: Span) {
         self.report(
-            Diagnostic::error("E0120", "only a function name can be called")
+            Diagnostic::error(codes::CALL_OF_NON_NAME, "only a function name can be called")
                 .with_primary(args, "these arguments follow something that is not a name")
                 .with_secondary(target.span, "this is not a function name")
                 .with_help("call a function by its name (`f(x)`) or a method (`value.m(x)`)"),
@@ -286,23 +287,26 @@ impl Lowerer<'_> {
         let span = self.span(&pair);
         let leaf = |kind| (Expr { kind, span }, 1);
         match pair.as_rule() {
-            Rule::ident => {
-                match pair.as_str() {
-                    "true" => leaf(ExprKind::Bool(true)),
-                    "false" => leaf(ExprKind::Bool(false)),
-                    "null" => leaf(ExprKind::Null),
-                    word => {
-                        if KEYWORDS.contains(&word) {
-                            self.report(
-                            Diagnostic::error("E0108", format!("`{word}` is a keyword, not a value"))
-                                .with_primary(span, "reserved word used as a value")
-                                .with_help("keywords start statements and items; use another name for the variable"),
+            Rule::ident => match pair.as_str() {
+                "true" => leaf(ExprKind::Bool(true)),
+                "false" => leaf(ExprKind::Bool(false)),
+                "null" => leaf(ExprKind::Null),
+                word => {
+                    if KEYWORDS.contains(&word) {
+                        self.report(
+                            Diagnostic::error(
+                                codes::KEYWORD_AS_NAME,
+                                format!("`{word}` is a keyword, not a value"),
+                            )
+                            .with_primary(span, "reserved word used as a value")
+                            .with_help(
+                                "keywords start statements and items; use another name for the variable",
+                            ),
                         );
-                        }
-                        leaf(ExprKind::Var(self.ident(&pair)))
                     }
+                    leaf(ExprKind::Var(self.ident(&pair)))
                 }
-            }
+            },
             Rule::string => self.deep_string(pair),
             Rule::raw_string => {
                 let body = pair.into_inner().next().map_or("", |b| b.as_str());
@@ -369,7 +373,7 @@ impl Lowerer<'_> {
                         let at = self.span(&p);
                         self.report(
                             Diagnostic::error(
-                                "E0112",
+                                codes::UNKNOWN_ESCAPE,
                                 format!("unknown escape `{}`", p.as_str().escape_debug()),
                             )
                             .with_primary(at, "not an escape the language knows")

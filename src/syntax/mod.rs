@@ -18,6 +18,7 @@ mod recover;
 mod scan;
 mod sexpr;
 mod source;
+pub mod spelling;
 mod token_end;
 
 use crate::diag::{Diagnostic, Span};

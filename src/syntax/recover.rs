@@ -9,6 +9,7 @@ use super::lower::Lowerer;
 use super::parse::{Rule, SymbiParser};
 use super::scan::{Scanner, Tok, starts_item};
 use super::{Dropped, errors, members};
+use crate::diag::codes;
 use crate::diag::{Diagnostic, Span};
 use pest::Parser;
 
@@ -52,7 +53,10 @@ pub(crate) fn parse_items(source: &str, item_starts: &[usize]) -> Parts {
         for handle in handles {
             // A panicking parser thread would be a bug; report it instead of crashing.
             results.push(handle.join().unwrap_or_else(|_| {
-                let diagnostics = vec![Diagnostic::error("E0101", "internal error while parsing this file")];
+                let diagnostics = vec![Diagnostic::error(
+                    codes::UNEXPECTED_TOKEN,
+                    "internal error while parsing this file",
+                )];
                 Parts { diagnostics, ..Parts::default() }
             }));
         }

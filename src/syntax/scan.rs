@@ -5,6 +5,7 @@
 //! recovery), and after a syntax error to give the error its context: which brackets are
 //! open, what was opened where, and which token sits at the error.
 
+use crate::diag::codes;
 use crate::diag::{Diagnostic, Span};
 
 /// What kind of bracket or string is open.
@@ -314,7 +315,7 @@ pub(crate) fn starts_item(text: &str, token: &Token) -> bool {
 }
 
 fn too_deep(span: Span, limit: usize, what: &str) -> Diagnostic {
-    Diagnostic::error("E0119", format!("{what} nest too deeply (more than {limit} levels)"))
+    Diagnostic::error(codes::NESTING_TOO_DEEP, format!("{what} nest too deeply (more than {limit} levels)"))
         .with_primary(span, "this is one level too deep")
         .with_help("split the value or the code into named parts (`let`, `fn`)")
 }

@@ -1,6 +1,7 @@
 //! Reading a source file: E0001 for unreadable or non-UTF-8 input.
 
 use crate::diag::Diagnostic;
+use crate::diag::codes;
 use std::io::Read;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
@@ -11,7 +12,10 @@ use std::path::Path;
 #[allow(clippy::result_large_err)]
 pub fn read_source(path: &Path) -> Result<String, Diagnostic> {
     let cannot_read = |e: std::io::Error| {
-        Diagnostic::error("E0001", format!("cannot read `{}`: {}", path.display(), io_reason(&e)))
+        Diagnostic::error(
+            codes::INPUT_UNREADABLE,
+            format!("cannot read `{}`: {}", path.display(), io_reason(&e)),
+        )
     };
     // Opened without blocking and checked on the open file itself: a FIFO would block the
     // open or the read for ever and a device such as `/dev/zero` never ends, so only a
@@ -24,7 +28,7 @@ pub fn read_source(path: &Path) -> Result<String, Diagnostic> {
     let meta = file.metadata().map_err(cannot_read)?;
     if !meta.is_file() {
         return Err(Diagnostic::error(
-            "E0001",
+            codes::INPUT_UNREADABLE,
             format!("`{}` is not a regular file ({})", path.display(), file_kind(&meta)),
         )
         .with_help("name an agent file"));
@@ -34,7 +38,7 @@ pub fn read_source(path: &Path) -> Result<String, Diagnostic> {
     String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
         Diagnostic::error(
-            "E0001",
+            codes::INPUT_UNREADABLE,
             format!("`{}` is not UTF-8 text: invalid byte at offset {offset}", path.display()),
         )
         .with_note(format!("the text is valid up to byte {offset}"))

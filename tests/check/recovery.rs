@@ -27,7 +27,7 @@ const BROKEN_MEMBERS: &str = r#"agent Demo {
 
 fn codes(text: &str) -> Vec<&'static str> {
     let config = Config::default();
-    check_source(text, &CheckContext::new(&config)).diagnostics.iter().map(|d| d.code).collect()
+    check_source(text, &CheckContext::new(&config)).diagnostics.iter().map(|d| d.code.as_str()).collect()
 }
 
 #[test]

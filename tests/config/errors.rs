@@ -11,7 +11,7 @@ fn snapshot_settings() -> insta::Settings {
 }
 
 fn codes(e: &ConfigError) -> Vec<&'static str> {
-    e.diagnostics.iter().map(|d| d.code).collect()
+    e.diagnostics.iter().map(|d| d.code.as_str()).collect()
 }
 
 #[test]

@@ -8,7 +8,7 @@ fn load_text(text: &str) -> Vec<&'static str> {
     std::fs::write(&path, text).unwrap();
     match load(Some(&path), &EnvVars::default()) {
         Ok(_) => Vec::new(),
-        Err(e) => e.diagnostics.iter().map(|d| d.code).collect(),
+        Err(e) => e.diagnostics.iter().map(|d| d.code.as_str()).collect(),
     }
 }
 

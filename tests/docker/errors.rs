@@ -52,9 +52,9 @@ async fn an_executable_outside_the_allowlist_is_refused_before_any_container() {
     let sb = DockerSandbox::tier1(&harness::config(), None);
     let Ok(sb) = sb else { return };
     let err = run_err(&sb, request(&["/tmp/x/sh", "-c", "true"])).await;
-    assert_eq!(err.code, "E0401", "a path is not the name `sh`: {err}");
+    assert_eq!(err.code, "E0495", "a path is not the name `sh`: {err}");
     let err = run_err(&sb, request(&["wget", "http://example.com"])).await;
-    assert_eq!(err.code, "E0401");
+    assert_eq!(err.code, "E0495");
 }
 
 #[test]

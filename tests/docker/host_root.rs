@@ -129,5 +129,5 @@ per_tier!(a_planted_program_never_runs_for_an_allowed_name, |tier: Tier| async m
     // The planted path itself is not allowed either.
     req.env.clear();
     req.program = symbi::sandbox::Program::Argv(vec!["/workspace/echo".into()]);
-    assert_eq!(run_err(&sb, req).await.code, "E0401");
+    assert_eq!(run_err(&sb, req).await.code, "E0495");
 });

@@ -67,7 +67,7 @@ fn syntax_cases() {
         insta::glob!(root().join("tests/cases"), "syntax/*.symbi", |path| {
             let source = std::fs::read_to_string(path).expect("case file is readable");
             let parsed = parse(&source);
-            let codes: Vec<&str> = parsed.diagnostics.iter().map(|d| d.code).collect();
+            let codes: Vec<&str> = parsed.diagnostics.iter().map(|d| d.code.as_str()).collect();
             for want in expected_codes(&source) {
                 assert!(
                     codes.contains(&want.as_str()),

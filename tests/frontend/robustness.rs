@@ -17,7 +17,7 @@ fn hundred_thousand_nested_brackets_are_a_diagnostic() {
             close.repeat(100_000)
         );
         let parsed = parse(&source);
-        let codes: Vec<_> = parsed.diagnostics.iter().map(|d| d.code).collect();
+        let codes: Vec<_> = parsed.diagnostics.iter().map(|d| d.code.as_str()).collect();
         assert_eq!(codes, ["E0119"], "nesting with {open}");
     }
 }
@@ -56,7 +56,7 @@ fn nesting_at_the_limit_parses() {
 fn long_operator_and_postfix_chains_are_bounded() {
     let sum = format!("agent A {{ on trigger \"t\" {{ let x = 1{} }} }}", " + 1".repeat(100_000));
     let parsed = parse(&sum);
-    assert_eq!(parsed.diagnostics.iter().map(|d| d.code).collect::<Vec<_>>(), ["E0119"]);
+    assert_eq!(parsed.diagnostics.iter().map(|d| d.code.as_str()).collect::<Vec<_>>(), ["E0119"]);
     let chain = format!("agent A {{ on trigger \"t\" {{ let x = a{} }} }}", ".b".repeat(100_000));
     assert_eq!(parse(&chain).diagnostics[0].code, "E0119");
     let unary = format!("agent A {{ on trigger \"t\" {{ let x = {}a }} }}", "!".repeat(100_000));
@@ -84,7 +84,7 @@ fn binary_garbage_is_a_diagnostic() {
         let text = String::from_utf8_lossy(&bytes);
         let parsed = parse(&text);
         for d in &parsed.diagnostics {
-            assert!(d.code.starts_with("E01"), "{d:?}");
+            assert!(d.code.as_str().starts_with("E01"), "{d:?}");
             assert!(d.span().end <= text.len());
         }
     }

@@ -70,7 +70,7 @@ async fn a_bare_name_never_finds_the_working_directory_or_the_requests_path() {
     assert_eq!(refused(req.clone()).await.code, "E0412");
     let allowing = symbi::sandbox::native::NativeSandbox::new().with_allowed_env(vec!["PATH".into()]);
     let e = symbi::sandbox::Sandbox::execute(&allowing, req).await.err();
-    assert_eq!(e.map(|e| e.code), Some("E0402"));
+    assert_eq!(e.map(|e| e.code.as_str()), Some("E0402"));
 }
 
 #[tokio::test]

@@ -87,7 +87,7 @@ async fn ld_preload_is_refused_and_reaches_the_loader_only_when_allowed() {
     let mut req = request(&["true"]);
     req.env.insert("LD_PRELOAD".into(), missing.clone());
     let e = on(&NativeSandbox::new(), req.clone()).await.err();
-    assert_eq!(e.map(|e| e.code), Some("E0412"));
+    assert_eq!(e.map(|e| e.code.as_str()), Some("E0412"));
     // Allowed by name, the dynamic loader really acts on it (it reports the missing object).
     let r = on(&NativeSandbox::new().with_allowed_env(vec!["LD_PRELOAD".into()]), req)
         .await
@@ -102,7 +102,7 @@ async fn the_configurations_allowed_env_reaches_the_runner_of_tier_none() {
     req.env.insert("PYTHONPATH".into(), "/opt/agent-lib".into());
     let plain =
         symbi::sandbox::for_tier(symbi::security::Tier::None, &cfg).unwrap_or_else(|e| panic!("{e:?}"));
-    assert_eq!(plain.execute(req.clone()).await.err().map(|e| e.code), Some("E0412"));
+    assert_eq!(plain.execute(req.clone()).await.err().map(|e| e.code.as_str()), Some("E0412"));
     cfg.native_execution.allowed_env = vec!["PYTHONPATH".into()];
     let allowing =
         symbi::sandbox::for_tier(symbi::security::Tier::None, &cfg).unwrap_or_else(|e| panic!("{e:?}"));

@@ -42,7 +42,7 @@ async fn refused_dir(dir: &str) -> &'static str {
     let mut req = request(&["true"]);
     req.working_dir = PathBuf::from(dir);
     match run(req).await {
-        Err(e) => e.code,
+        Err(e) => e.code.as_str(),
         Ok(r) => panic!("{dir} was accepted: {r:?}"),
     }
 }

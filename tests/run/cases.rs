@@ -28,7 +28,7 @@ pub fn header(text: &str) -> Header {
     for line in text.lines().take_while(|l| l.starts_with("//")) {
         let line = line.trim_start_matches('/').trim_start();
         if let Some(args) = line.strip_prefix("args:") {
-            h.args = symbi::sandbox::native::argv::split(args.trim()).unwrap_or_default();
+            h.args = symbi::sandbox::argv::split(args.trim()).unwrap_or_default();
         } else if let Some(cfg) = line.strip_prefix("config:") {
             h.config.push(cfg.trim().to_string());
         } else if let Some(var) = line.strip_prefix("env:")

@@ -59,7 +59,10 @@ fn a_failing_statement_inside_try_is_caught() {
 
 #[test]
 fn a_sandbox_refusal_is_an_error_at_the_call() {
-    let refused = symbi::sandbox::SandboxError::new("E0401", "`curl` is not an allowed executable");
+    let refused = symbi::sandbox::SandboxError::new(
+        symbi::diag::codes::NATIVE_EXECUTABLE_NOT_ALLOWED,
+        "`curl` is not an allowed executable",
+    );
     let ran = run_with(&agent("let r = execute_native(\"curl x\")"), with(vec![Err(refused)]));
     assert_eq!(ran.code(), "E0401");
     assert_eq!(ran.error_text(), "execute_native(\"curl x\")");

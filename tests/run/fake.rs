@@ -80,7 +80,7 @@ pub struct Ran {
 impl Ran {
     /// The error's code, or "ok".
     pub fn code(&self) -> &'static str {
-        self.error.as_ref().map(|d| d.code).unwrap_or("ok")
+        self.error.as_ref().map(|d| d.code.as_str()).unwrap_or("ok")
     }
 
     /// The text the error's primary span covers.

@@ -1,11 +1,12 @@
 //! Methods of `List` and `Map`. Values are not shared, so methods return new values
 //! (`xs = xs.push(4)`) rather than changing the receiver.
 
+use super::super::Value;
 use super::super::budget::{MAX_STRING_BYTES, check_items, check_nesting, render_within};
 use super::super::error::{Eval, error, type_error};
-use super::super::{Value, error as codes};
 use super::Args;
 use crate::diag::Span;
+use crate::diag::codes;
 
 pub(super) fn call(receiver: Value, name: &str, args: &mut Args) -> Option<Eval<Value>> {
     Some(match receiver {

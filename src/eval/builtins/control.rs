@@ -1,9 +1,10 @@
 //! `emit`, `fail` and `sleep`: builtins that steer the run.
 
-use super::super::error::{self, EMIT_DEPTH, Eval, FAILED, UNKNOWN_NAME, error};
+use super::super::error::{self, Eval, error};
 use super::super::{Interpreter, Value};
 use super::Args;
 use crate::diag::Diagnostic;
+use crate::diag::codes::{EMIT_DEPTH, FAILED, UNKNOWN_NAME};
 
 pub(super) fn call(interp: &mut Interpreter<'_>, name: &str, args: &mut Args) -> Option<Eval<Value>> {
     Some(match name {
@@ -34,12 +35,9 @@ fn emit(interp: &mut Interpreter<'_>, args: &mut Args) -> Eval<Value> {
     let agent = interp.agent;
     let Some(handler) = agent.triggers.iter().find(|t| t.name.value == name) else {
         let names = agent.triggers.iter().map(|t| t.name.value.as_str());
-        let mut flow =
+        let flow =
             error(UNKNOWN_NAME, args.span(0), format!("agent `{}` has no trigger `{name}`", agent.name.name));
-        if let (super::super::Flow::Error(d), Some(help)) = (&mut flow, error::did_you_mean(&name, names)) {
-            d.help = Some(help);
-        }
-        return Err(flow);
+        return Err(error::suggesting(flow, &name, names));
     };
     let max = interp.setup.bounds.max_emit_depth;
     if interp.emit_depth >= max {

@@ -7,6 +7,7 @@ use super::super::events::{Event, ExecSink};
 use super::super::{Interpreter, Value};
 use super::Args;
 use crate::diag::Span;
+use crate::diag::codes;
 use crate::sandbox::{ExecRequest, ExecResult, Program};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -24,10 +25,15 @@ pub(super) fn call(interp: &mut Interpreter<'_>, name: &str, args: &mut Args) ->
 fn native(interp: &mut Interpreter<'_>, args: &mut Args) -> Eval<Value> {
     let command = args.string(0)?;
     // The runner's own splitter, so `symbi check`, `run` and the sandbox agree on argv.
-    let argv = crate::sandbox::native::argv::split(&command)
-        .map_err(|why| error("E0403", args.span(0), format!("the command line cannot be split: {why}")))?;
+    let argv = crate::sandbox::argv::split(&command).map_err(|why| {
+        error(
+            codes::COMMAND_LINE_UNSPLITTABLE,
+            args.span(0),
+            format!("the command line cannot be split: {why}"),
+        )
+    })?;
     if argv.is_empty() {
-        return Err(error("E0404", args.span(0), "the command line is empty"));
+        return Err(error(codes::EMPTY_COMMAND, args.span(0), "the command line is empty"));
     }
     let env = args.string_map(1)?;
     let stdin = args.opt_string(2)?;
@@ -113,7 +119,7 @@ impl Interpreter<'_> {
         let (event, result) = match outcome {
             Err(Flow::Interrupted(sig)) => {
                 entry.outcome = "interrupted".into();
-                entry.signal = Some(signal_name(sig));
+                entry.signal = Some(crate::sandbox::signal_name(sig));
                 (
                     ended(
                         id,
@@ -169,7 +175,9 @@ impl Interpreter<'_> {
         if let Some(audit) = &self.setup.audit
             && let Some(warning) = audit.append(entry)
         {
-            self.setup.transcript.diagnostic(&crate::diag::Diagnostic::warning("W0430", warning));
+            self.setup
+                .transcript
+                .diagnostic(&crate::diag::Diagnostic::warning(codes::AUDIT_LOG_UNWRITABLE, warning));
         }
     }
 }
@@ -187,11 +195,4 @@ fn ended(id: u64, r: &ExecResult, entry: &AuditEntry, error: Option<String>) -> 
         containment: (error.is_none() && r.containment != Default::default()).then(|| r.containment.clone()),
         error,
     }
-}
-
-/// `SIGINT`, `SIGTERM`, ... for a signal number.
-pub fn signal_name(sig: i32) -> String {
-    nix::sys::signal::Signal::try_from(sig)
-        .map(|s| s.as_str().to_string())
-        .unwrap_or_else(|_| format!("signal {sig}"))
 }

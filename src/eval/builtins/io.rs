@@ -6,14 +6,13 @@
 //! [`super::super::regular`]), read up to the smaller of `max_file_size_mb` and the string
 //! limit, written up to `max_file_size_mb`.
 
-use super::super::error::{
-    self, Eval, FILE_IO, FILE_TOO_LARGE, Flow, NOT_REGULAR, PATH_OUTSIDE, TYPE_ERROR, error,
-};
+use super::super::error::{self, Eval, Flow, error};
 use super::super::events::Event;
 use super::super::regular::{self, Refusal};
 use super::super::{Interpreter, Value, budget};
 use super::Args;
 use crate::diag::Span;
+use crate::diag::codes::{FILE_IO, FILE_TOO_LARGE, NOT_REGULAR, PATH_OUTSIDE, TYPE_ERROR};
 use std::path::{Component, Path, PathBuf};
 
 /// The levels `log` accepts.
@@ -168,7 +167,7 @@ mod tests {
     fn code(r: Eval<PathBuf>) -> &'static str {
         match r {
             Ok(_) => "ok",
-            Err(super::super::super::Flow::Error(d)) => d.code,
+            Err(super::super::super::Flow::Error(d)) => d.code.as_str(),
             Err(_) => "other",
         }
     }

@@ -11,11 +11,10 @@ mod io;
 mod strings;
 mod values;
 
-pub use exec::signal_name;
-
-use super::error::{self, BAD_ARGUMENTS, Eval, Flow, TYPE_ERROR, error};
+use super::error::{self, Eval, Flow, error};
 use super::{Interpreter, Value};
 use crate::diag::Span;
+use crate::diag::codes::{BAD_ARGUMENTS, TYPE_ERROR};
 use std::collections::BTreeMap;
 
 /// Arguments bound to a declaration's parameters, in its order, with where each came from.

@@ -1,8 +1,9 @@
 //! Builtins on values of any type: `len`, JSON, conversions.
 
-use super::super::error::{BAD_JSON, CONVERSION, Eval, error};
+use super::super::error::{Eval, error};
 use super::super::{Value, budget};
 use super::{Args, cannot};
+use crate::diag::codes::{BAD_JSON, CONVERSION};
 
 pub(super) fn call(name: &str, args: &mut Args) -> Option<Eval<Value>> {
     Some(match name {
@@ -10,7 +11,7 @@ pub(super) fn call(name: &str, args: &mut Args) -> Option<Eval<Value>> {
         "json_parse" => args.string(0).and_then(|text| {
             if text.len() > budget::MAX_JSON_TEXT {
                 return Err(error(
-                    budget::VALUE_TOO_LARGE,
+                    crate::diag::codes::VALUE_TOO_LARGE,
                     args.span(0),
                     format!("`json_parse` takes at most {} bytes of text", budget::MAX_JSON_TEXT),
                 ));

@@ -143,6 +143,7 @@ pub struct ImageFacts {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diag::codes;
 
     #[test]
     fn config_host_wins_over_docker_host() {
@@ -161,9 +162,12 @@ mod tests {
         let err = connect(&addr).err().map(|e| (e.code, e.message));
         assert_eq!(
             err,
-            Some(("E0450", "no Docker engine is reachable at `unix:///nonexistent/docker.sock`".to_string()))
+            Some((
+                codes::ENGINE_UNREACHABLE,
+                "no Docker engine is reachable at `unix:///nonexistent/docker.sock`".to_string()
+            ))
         );
         let bad = address(Some("ftp://x"), None);
-        assert_eq!(connect(&bad).err().map(|e| e.code), Some("E0450"));
+        assert_eq!(connect(&bad).err().map(|e| e.code), Some(codes::ENGINE_UNREACHABLE));
     }
 }

@@ -3,31 +3,11 @@
 //! Every constructor names the thing that is wrong (socket path, image, runtime) and says how
 //! to fix it, because these errors are read by people who did not write the agent's sandbox.
 
+use crate::diag::codes::{
+    CONTAINER_EXECUTABLE_NOT_ALLOWED, ENGINE_ERROR, ENGINE_UNREACHABLE, IMAGE_MISSING, OOM_KILLED,
+    PATH_IN_ENV, ROOT_USER, RUNTIME_MISSING, WORKSPACE_UNUSABLE,
+};
 use crate::sandbox::SandboxError;
-
-/// No Docker engine answers at the configured address.
-pub const ENGINE_UNREACHABLE: &str = "E0450";
-/// The configured image is not present on the engine.
-pub const IMAGE_MISSING: &str = "E0451";
-/// The gVisor runtime is not registered with the engine (or cannot start).
-pub const RUNTIME_MISSING: &str = "E0452";
-/// The container was killed because it ran out of memory.
-pub const OOM_KILLED: &str = "E0453";
-/// The engine failed while a container was being created, run or removed.
-pub const ENGINE_ERROR: &str = "E0454";
-/// Tier3 (Firecracker) cannot run on this host.
-pub const FIRECRACKER_UNAVAILABLE: &str = "E0455";
-/// The executable is not in the allowlist of this call: the native tier's code, since the
-/// rule is the same on every tier.
-pub const EXECUTABLE_NOT_ALLOWED: &str = "E0401";
-/// The command line is empty (the native tier's code).
-pub const EMPTY_COMMAND: &str = "E0404";
-/// The working directory cannot be mounted at `/workspace`.
-pub const WORKSPACE_UNUSABLE: &str = "E0457";
-/// `[docker] user` names root: a container never runs as root.
-pub const ROOT_USER: &str = "E0458";
-/// The request's environment sets `PATH`, which would choose the program a name runs.
-pub const PATH_IN_ENV: &str = "E0459";
 
 /// E0450: nothing answers at `address`.
 pub fn engine_unreachable(address: &str, detail: &str) -> SandboxError {
@@ -114,7 +94,7 @@ pub fn engine_error(doing: &str, detail: &str) -> SandboxError {
 /// E0401: `argv0` is not allowed for this call.
 pub fn executable_not_allowed(argv0: &str, allowed: &[String]) -> SandboxError {
     let list = if allowed.is_empty() { "nothing".to_string() } else { allowed.join(", ") };
-    SandboxError::new(EXECUTABLE_NOT_ALLOWED, format!("`{argv0}` is not an allowed executable"))
+    SandboxError::new(CONTAINER_EXECUTABLE_NOT_ALLOWED, format!("`{argv0}` is not an allowed executable"))
         .with_note(format!("allowed: {list}"))
         .with_help(
             "add it to `native_execution.allowed_executables` (and the agent's \

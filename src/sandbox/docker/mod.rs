@@ -210,14 +210,8 @@ impl DockerSandbox {
 /// signal `n` as `128 + n`; symbi reports it as the signal, like the native tier does.
 pub fn exit_status(status: Option<i64>, killed: bool) -> (Option<i32>, Option<String>) {
     match status {
-        Some(code) if (129..=128 + 31).contains(&code) => {
-            let name =
-                nix::sys::signal::Signal::try_from((code - 128) as i32).map(|s| s.as_str().to_string());
-            match name {
-                Ok(name) => (None, Some(name)),
-                Err(_) => (Some(code as i32), None),
-            }
-        }
+        // 1-31 are the standard signals, each with a name.
+        Some(code) if (129..=128 + 31).contains(&code) => (None, Some(super::signal_name(code as i32 - 128))),
         Some(code) => (i32::try_from(code).ok(), None),
         None if killed => (None, Some("SIGKILL".into())),
         None => (None, None),

@@ -6,7 +6,8 @@
 //! agent declared `network`, `/workspace` only with `local_filesystem`, an explicit env.
 
 use super::errors;
-use crate::sandbox::{ExecRequest, Program, SandboxError};
+use crate::diag::codes;
+use crate::sandbox::{ExecRequest, Program, SandboxError, argv};
 use bollard::models::{ContainerCreateBody, HostConfig, ResourcesUlimits};
 use std::collections::HashMap;
 use std::path::Path;
@@ -48,25 +49,27 @@ pub struct SpecSettings {
 
 /// The argv a request runs, and the bytes for its stdin.
 pub fn argv_and_stdin(request: &ExecRequest) -> Result<(Vec<String>, Option<Vec<u8>>), SandboxError> {
-    match &request.program {
-        Program::Argv(argv) if argv.is_empty() => {
-            Err(SandboxError::new(errors::EMPTY_COMMAND, "the command line is empty")
-                .with_help("pass a command, such as `echo hi`"))
-        }
-        Program::Argv(argv) => Ok((argv.clone(), request.stdin.clone())),
+    let (argv, stdin) = match &request.program {
+        Program::Argv(argv) => (argv.clone(), request.stdin.clone()),
         // The program text goes on stdin, never as one huge argument; a request cannot
         // have both (the interpreter reads its program from stdin).
         Program::Code { code, interpreter } => {
             if request.stdin.is_some() {
                 return Err(SandboxError::new(
-                    errors::EXECUTABLE_NOT_ALLOWED,
+                    codes::CODE_WITH_STDIN,
                     "a program text and separate stdin bytes cannot both be given in a container",
                 )
                 .with_help("pass the input inside the program text"));
             }
-            Ok((vec![interpreter.clone()], Some(code.clone().into_bytes())))
+            // The interpreter is split as the native tier splits it (`python3 -u`).
+            (argv::split_for_sandbox(interpreter)?, Some(code.clone().into_bytes()))
         }
+    };
+    if argv.is_empty() {
+        return Err(SandboxError::new(codes::EMPTY_COMMAND, "the command line is empty")
+            .with_help("pass a command, such as `echo hi`"));
     }
+    Ok((argv, stdin))
 }
 
 /// Checks `argv0` against the allowlist: a bare name matches that name (or a listed path

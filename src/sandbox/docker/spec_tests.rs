@@ -1,6 +1,7 @@
 //! The container spec, setting by setting, without an engine.
 
 use super::spec::*;
+use crate::diag::codes;
 use crate::sandbox::{ExecRequest, Limits, Program};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -131,7 +132,7 @@ fn never_root() {
     assert_eq!(choose_user(&s, Some((1000, 0))), "1000:65534", "never root's group either");
     for user in ["root", "0", "0:0", "000", "root:staff", "100:0", "symbi:root"] {
         s.user = Some(user.into());
-        assert_eq!(check_request(&request(), &s).err().map(|e| e.code), Some("E0458"), "{user:?}");
+        assert_eq!(check_request(&request(), &s).err().map(|e| e.code), Some(codes::ROOT_USER), "{user:?}");
         assert_ne!(choose_user(&s, Some((0, 0))), user, "{user:?}");
     }
     s.user = Some("1000:1000".into());
@@ -143,7 +144,7 @@ fn never_root() {
 fn the_request_cannot_choose_path() {
     let mut req = request();
     req.env.insert("PATH".into(), "/workspace:/bin".into());
-    assert_eq!(check_request(&req, &settings(None)).err().map(|e| e.code), Some("E0459"));
+    assert_eq!(check_request(&req, &settings(None)).err().map(|e| e.code), Some(codes::PATH_IN_ENV));
     let body = container_body(&req, &settings(None), vec!["echo".into()], false, None);
     let env = body.env.unwrap_or_default();
     assert!(env.contains(&format!("PATH={CONTAINER_PATH}")) && !env.iter().any(|e| e.contains("/workspace")));
@@ -155,8 +156,14 @@ fn allowlist_by_name_or_exact_path() {
     assert!(check_allowed("python3", &allowed).is_ok());
     assert!(check_allowed("env", &allowed).is_ok(), "a listed path allows its name");
     assert!(check_allowed("/usr/bin/env", &allowed).is_ok());
-    assert_eq!(check_allowed("/tmp/x/python3", &allowed).err().map(|e| e.code), Some("E0401"));
-    assert_eq!(check_allowed("bash", &allowed).err().map(|e| e.code), Some("E0401"));
+    assert_eq!(
+        check_allowed("/tmp/x/python3", &allowed).err().map(|e| e.code),
+        Some(codes::CONTAINER_EXECUTABLE_NOT_ALLOWED)
+    );
+    assert_eq!(
+        check_allowed("bash", &allowed).err().map(|e| e.code),
+        Some(codes::CONTAINER_EXECUTABLE_NOT_ALLOWED)
+    );
 }
 
 #[test]
@@ -166,7 +173,20 @@ fn program_text_goes_on_stdin() {
     let got = argv_and_stdin(&req).ok();
     assert_eq!(got, Some((vec!["python3".to_string()], Some(b"print(1)".to_vec()))));
     req.program = Program::Argv(Vec::new());
-    assert_eq!(argv_and_stdin(&req).err().map(|e| e.code), Some("E0404"));
+    assert_eq!(argv_and_stdin(&req).err().map(|e| e.code), Some(codes::EMPTY_COMMAND));
+}
+
+#[test]
+fn the_interpreter_is_split_like_the_native_tier_splits_it() {
+    let mut req = request();
+    req.program = Program::Code { code: "print(1)".into(), interpreter: "python3 -u".into() };
+    let got = argv_and_stdin(&req).ok().map(|(argv, _)| argv);
+    assert_eq!(got, Some(vec!["python3".to_string(), "-u".to_string()]));
+    req.program = Program::Code { code: "print(1)".into(), interpreter: "python3 'oops".into() };
+    assert_eq!(argv_and_stdin(&req).err().map(|e| e.code), Some(codes::COMMAND_LINE_UNSPLITTABLE));
+    req.program = Program::Code { code: "print(1)".into(), interpreter: "python3".into() };
+    req.stdin = Some(b"input".to_vec());
+    assert_eq!(argv_and_stdin(&req).err().map(|e| e.code), Some(codes::CODE_WITH_STDIN));
 }
 
 #[test]

@@ -52,13 +52,14 @@ pub fn prepare(dir: &Path) -> Result<(PathBuf, (u32, u32)), SandboxError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diag::codes;
 
     #[test]
     fn refuses_relative_root_and_sensitive_trees() {
-        assert_eq!(prepare(Path::new("rel")).err().map(|e| e.code), Some("E0457"));
-        assert_eq!(prepare(Path::new("/")).err().map(|e| e.code), Some("E0457"));
-        assert_eq!(prepare(Path::new("/etc")).err().map(|e| e.code), Some("E0457"));
-        assert_eq!(prepare(Path::new("/usr/share")).err().map(|e| e.code), Some("E0457"));
+        assert_eq!(prepare(Path::new("rel")).err().map(|e| e.code), Some(codes::WORKSPACE_UNUSABLE));
+        assert_eq!(prepare(Path::new("/")).err().map(|e| e.code), Some(codes::WORKSPACE_UNUSABLE));
+        assert_eq!(prepare(Path::new("/etc")).err().map(|e| e.code), Some(codes::WORKSPACE_UNUSABLE));
+        assert_eq!(prepare(Path::new("/usr/share")).err().map(|e| e.code), Some(codes::WORKSPACE_UNUSABLE));
     }
 
     #[test]

@@ -4,7 +4,9 @@ use super::cgroup::{self, CallGroup, GroupLimits, Hierarchies};
 use super::code::CodeFile;
 use super::limits::{self, ChildSetup};
 use super::output::{self, Shared};
-use super::{active, argv, environment, pidns, resolve, sweep, workdir};
+use super::{active, environment, pidns, resolve, sweep, workdir};
+use crate::diag::codes;
+use crate::sandbox::argv;
 use crate::sandbox::{Containment, ExecRequest, ExecResult, Program, SandboxError, Stream};
 use std::os::fd::AsRawFd;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
@@ -33,7 +35,7 @@ pub async fn run(
     let vars = environment::for_child(&request.env, &workdir);
     let (words, _code_file) = words_of(&request.program)?;
     let Some(first) = words.first() else {
-        return Err(SandboxError::new("E0404", "the command is empty")
+        return Err(SandboxError::new(codes::EMPTY_COMMAND, "the command is empty")
             .with_help("name a program to run, such as `python3 process.py`"));
     };
     let executable = resolve::authorize(first, &request.allowed_executables, &workdir)?;
@@ -160,7 +162,7 @@ pub async fn run(
 
     let (out, err) = (output::take(&out), output::take(&err));
     let exit_code = status.and_then(|s| s.code());
-    let signal = status.and_then(|s| s.signal()).map(signal_name);
+    let signal = status.and_then(|s| s.signal()).map(crate::sandbox::signal_name);
     let stdout_truncated = out.dropped > 0;
     let stderr_truncated = err.dropped > 0;
     Ok(ExecResult {
@@ -183,21 +185,18 @@ pub async fn run(
 /// The refusal of a spawn that failed.
 fn spawn_error<'a>(executable: &'a Path, workdir: &'a Path) -> impl Fn(std::io::Error) -> SandboxError + 'a {
     move |e| {
-        SandboxError::new("E0408", format!("`{}` could not be started: {e}", executable.display()))
-            .with_note(format!("working directory: {}", workdir.display()))
-            .with_help("check that the program runs on this host and that the limits leave it room to start")
+        SandboxError::new(
+            codes::SPAWN_FAILED,
+            format!("`{}` could not be started: {e}", executable.display()),
+        )
+        .with_note(format!("working directory: {}", workdir.display()))
+        .with_help("check that the program runs on this host and that the limits leave it room to start")
     }
 }
 
 /// The argument vector of a program, and the code file it needs kept alive.
 fn words_of(program: &Program) -> Result<(Vec<String>, Option<CodeFile>), SandboxError> {
-    let split = |line: &str| {
-        argv::split(line).map_err(|e| {
-            SandboxError::new("E0403", format!("the command line cannot be split: {}", e.message))
-                .with_note(format!("at byte {} of `{line}`", e.offset))
-                .with_help("close the quote, or escape the character with a backslash")
-        })
-    };
+    let split = argv::split_for_sandbox;
     match program {
         Program::Argv(words) => Ok((words.clone(), None)),
         Program::Code { code, interpreter } => {
@@ -207,13 +206,6 @@ fn words_of(program: &Program) -> Result<(Vec<String>, Option<CodeFile>), Sandbo
             Ok((words, Some(file)))
         }
     }
-}
-
-/// `SIGKILL`, `SIGXCPU`, ... (or `signal N` for one nix does not name).
-fn signal_name(number: i32) -> String {
-    nix::sys::signal::Signal::try_from(number)
-        .map(|s| s.as_str().to_string())
-        .unwrap_or(format!("signal {number}"))
 }
 
 fn teardown_report(namespaced: bool, cgroup: Option<&str>, subreaper: bool) -> String {

@@ -9,6 +9,7 @@
 //! killed with SIGKILL cannot remove it, so the first code call of every symbi removes the
 //! directories of symbi processes that are gone.
 
+use crate::diag::codes;
 use crate::sandbox::SandboxError;
 use std::io::Write;
 use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt};
@@ -34,7 +35,7 @@ impl CodeFile {
         SWEEP.call_once(|| sweep_leftovers(&base));
         let dir = base.join(format!("{PREFIX}{}-{:016x}", std::process::id(), random()));
         let fail = |e: std::io::Error| {
-            SandboxError::new("E0410", format!("the program text cannot be staged: {e}"))
+            SandboxError::new(codes::CODE_NOT_STAGED, format!("the program text cannot be staged: {e}"))
                 .with_note(format!("in {}", dir.display()))
                 .with_help("make the temporary directory ($TMPDIR, else /tmp) writable")
         };

@@ -16,7 +16,6 @@
 //! mode), E0412 environment variable refused.
 
 mod active;
-pub mod argv;
 mod call;
 pub mod cgroup;
 mod code;

@@ -6,6 +6,7 @@
 //! when that canonical path is one of the canonicalised `allowed_executables`. The canonical
 //! path is what runs, so a name cannot mean one file when checked and another when executed.
 
+use crate::diag::codes;
 use crate::sandbox::SandboxError;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -70,13 +71,13 @@ pub fn authorize(word: &str, allowed: &[String], workdir: &Path) -> Result<PathB
         } else {
             format!("`{word}` was not found in the fixed PATH {FIXED_PATH}")
         };
-        return Err(SandboxError::new("E0402", format!("executable `{word}` not found"))
+        return Err(SandboxError::new(codes::EXECUTABLE_NOT_FOUND, format!("executable `{word}` not found"))
             .with_help("name an installed program, by name or by absolute path")
             .with_note(place)
             .with_note(allowed_note()));
     };
     let canonical = std::fs::canonicalize(&located).map_err(|e| {
-        SandboxError::new("E0402", format!("executable `{word}` cannot be resolved: {e}"))
+        SandboxError::new(codes::EXECUTABLE_NOT_FOUND, format!("executable `{word}` cannot be resolved: {e}"))
             .with_note(format!("found at {}", located.display()))
     })?;
     // Entries are resolved one by one and the first match wins: the common case touches
@@ -89,13 +90,16 @@ pub fn authorize(word: &str, allowed: &[String], workdir: &Path) -> Result<PathB
     } else {
         format!("`{word}` resolved to {} (through {})", canonical.display(), located.display())
     };
-    Err(SandboxError::new("E0401", format!("executable `{word}` is not allowed"))
-        .with_help(
-            "add its canonical path to `native_execution.allowed_executables` (and to the agent's \
+    Err(SandboxError::new(
+        codes::NATIVE_EXECUTABLE_NOT_ALLOWED,
+        format!("executable `{word}` is not allowed"),
+    )
+    .with_help(
+        "add its canonical path to `native_execution.allowed_executables` (and to the agent's \
              `allowed_executables`, if it has one), or run an allowed program",
-        )
-        .with_note(resolved)
-        .with_note(allowed_note()))
+    )
+    .with_note(resolved)
+    .with_note(allowed_note()))
 }
 
 /// `allowed: python3 = /usr/bin/python3.11, ...` for notes.
@@ -139,6 +143,6 @@ mod tests {
         assert!(by_name.is_ok(), "{by_name:?}");
         assert_eq!(by_name, by_path);
         let refused = authorize("true", &allowed, Path::new("/"));
-        assert_eq!(refused.map_err(|e| e.code), Err("E0401"));
+        assert_eq!(refused.map_err(|e| e.code), Err(codes::NATIVE_EXECUTABLE_NOT_ALLOWED));
     }
 }

@@ -9,6 +9,7 @@
 //! with `HOME` pointing at it, so a directory another user could write to would let that
 //! user plant start-up files (`.gitconfig`, a `.pth` file) that the child runs as symbi's user.
 
+use crate::diag::codes;
 use crate::sandbox::SandboxError;
 use std::os::unix::fs::{DirBuilderExt, MetadataExt};
 use std::path::{Component, Path, PathBuf};
@@ -110,7 +111,7 @@ fn resolve_prospective(path: &Path) -> Result<PathBuf, String> {
 
 fn refused(path: &Path, shown: &Path, reason: String) -> SandboxError {
     let mut e = SandboxError::new(
-        "E0406",
+        codes::WORKDIR_REFUSED,
         format!("working directory `{}` is refused: {reason}", path.display()),
     )
     .with_help(
@@ -147,7 +148,7 @@ pub fn prepare(path: &Path) -> Result<PathBuf, SandboxError> {
 pub fn prepare_for(path: &Path, owner: Owner) -> Result<PathBuf, SandboxError> {
     if !path.is_absolute() {
         return Err(SandboxError::new(
-            "E0405",
+            codes::WORKDIR_NOT_ABSOLUTE,
             format!("working directory `{}` is not absolute", path.display()),
         )
         .with_help("give an absolute path, such as /srv/agents/work"));
@@ -225,16 +226,18 @@ fn user(uid: u32) -> String {
 }
 
 fn untrusted(path: &Path, canonical: &Path, why: String) -> SandboxError {
-    let mut e =
-        SandboxError::new("E0411", format!("working directory `{}` is not trusted: {why}", path.display()))
-            .with_note(
-                "the program runs there with HOME set to it, so whoever can write there can plant start-up \
+    let mut e = SandboxError::new(
+        codes::WORKDIR_UNTRUSTED,
+        format!("working directory `{}` is not trusted: {why}", path.display()),
+    )
+    .with_note(
+        "the program runs there with HOME set to it, so whoever can write there can plant start-up \
          files (.gitconfig, .bashrc, python .pth files) that it would run",
-            )
-            .with_help(
-                "use a directory owned by the user symbi runs as and writable only by it (chmod go-w), \
+    )
+    .with_help(
+        "use a directory owned by the user symbi runs as and writable only by it (chmod go-w), \
          inside parents owned by that user or root; or remove it and let symbi create it",
-            );
+    );
     if canonical != path {
         e = e.with_note(format!("`{}` resolves to `{}`", path.display(), canonical.display()));
     }
@@ -242,8 +245,11 @@ fn untrusted(path: &Path, canonical: &Path, why: String) -> SandboxError {
 }
 
 fn unusable(path: &Path, why: String) -> SandboxError {
-    SandboxError::new("E0407", format!("working directory `{}` cannot be used: {why}", path.display()))
-        .with_help("point `native_execution.working_directory` at a directory symbi can create and enter")
+    SandboxError::new(
+        codes::WORKDIR_UNUSABLE,
+        format!("working directory `{}` cannot be used: {why}", path.display()),
+    )
+    .with_help("point `native_execution.working_directory` at a directory symbi can create and enter")
 }
 
 #[cfg(test)]

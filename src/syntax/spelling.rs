@@ -1,5 +1,7 @@
-//! Literals in their canonical spelling: strings re-escaped from their value, raw strings
-//! re-indented to their new place, numbers and durations as the author wrote them.
+//! Literals spelt as source, the inverse of reading them (`syntax/literal.rs`): shared by
+//! the formatter (which rewrites files) and the interpreter (which shows durations as they
+//! are written). Strings are re-escaped from their value, durations take their largest exact unit, floats
+//! always read back as floats.
 
 /// The escaped body of a string's text part (no quotes): only what must be escaped is,
 /// plus control characters, which would otherwise be invisible.
@@ -34,7 +36,7 @@ pub fn map_key(name: &str) -> String {
     let mut chars = name.chars();
     let ident = chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
-    if ident && !crate::syntax::KEYWORDS.contains(&name) { name.to_string() } else { quoted(name) }
+    if ident && !super::KEYWORDS.contains(&name) { name.to_string() } else { quoted(name) }
 }
 
 /// The source text of a number or duration token when it is one (digits, `_`, `.`,
@@ -45,8 +47,9 @@ pub fn number_text(text: &str) -> Option<&str> {
     ok.then_some(text)
 }
 
-/// A duration in milliseconds in the largest unit that divides it.
-pub fn duration(ms: u64) -> String {
+/// A duration in milliseconds the way it is written in source: the largest unit that
+/// divides it exactly (`90s`, `5m`, `250ms`).
+pub fn format_duration(ms: u64) -> String {
     const UNITS: [(u64, &str); 3] = [(3_600_000, "h"), (60_000, "m"), (1000, "s")];
     for (size, unit) in UNITS {
         if ms != 0 && ms.is_multiple_of(size) {
@@ -60,49 +63,6 @@ pub fn duration(ms: u64) -> String {
 pub fn float(f: f64) -> String {
     let text = format!("{f:?}");
     if text.contains(['.', 'e', 'E']) || !f.is_finite() { text } else { format!("{text}.0") }
-}
-
-/// A raw string (`"""..."""`, as written in `source`) moved to indentation `indent`.
-///
-/// The parser strips a raw string's first newline, the common indentation of its lines and
-/// the whitespace before the closing quotes, so shifting every line by the same amount
-/// keeps its value. Raw strings on one line, or with tabs or `\r` in them, are kept as
-/// written.
-pub fn raw_string(source: &str, indent: &str) -> String {
-    let Some(body) = source.strip_prefix("\"\"\"").and_then(|s| s.strip_suffix("\"\"\"")) else {
-        return source.to_string();
-    };
-    let Some(body) = body.strip_prefix('\n') else { return source.to_string() };
-    if body.contains(['\r', '\t']) {
-        return source.to_string();
-    }
-    let mut lines: Vec<&str> = body.split('\n').collect();
-    let closing_alone = lines.len() > 1 && lines.last().is_some_and(|l| l.trim().is_empty());
-    if closing_alone {
-        lines.pop();
-    }
-    let common = lines
-        .iter()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| l.len() - l.trim_start_matches(' ').len())
-        .min()
-        .unwrap_or(0);
-    let mut out = String::from("\"\"\"\n");
-    for (i, line) in lines.iter().enumerate() {
-        if i > 0 {
-            out.push('\n');
-        }
-        if !line.trim().is_empty() {
-            out.push_str(indent);
-            out.push_str(&line[common..]);
-        }
-    }
-    if closing_alone {
-        out.push('\n');
-        out.push_str(indent);
-    }
-    out.push_str("\"\"\"");
-    out
 }
 
 #[cfg(test)]
@@ -124,21 +84,14 @@ mod tests {
     }
 
     #[test]
-    fn durations_and_floats() {
-        assert_eq!(duration(7_200_000), "2h");
-        assert_eq!(duration(90_000), "90s");
-        assert_eq!(duration(250), "250ms");
-        assert_eq!(duration(0), "0ms");
+    fn durations_take_their_largest_exact_unit_and_floats_keep_their_point() {
+        assert_eq!(format_duration(7_200_000), "2h");
+        assert_eq!(format_duration(300_000), "5m");
+        assert_eq!(format_duration(90_000), "90s");
+        assert_eq!(format_duration(30_000), "30s");
+        assert_eq!(format_duration(250), "250ms");
+        assert_eq!(format_duration(0), "0ms");
         assert_eq!(float(2.0), "2.0");
         assert_eq!(float(1.5), "1.5");
-    }
-
-    #[test]
-    fn raw_strings_move_with_their_code() {
-        let src = "\"\"\"\n        a\n          b\n\n        \"\"\"";
-        assert_eq!(raw_string(src, "  "), "\"\"\"\n  a\n    b\n\n  \"\"\"");
-        assert_eq!(raw_string("\"\"\"one line\"\"\"", "  "), "\"\"\"one line\"\"\"");
-        let src = "\"\"\"\n    x\n    y\"\"\"";
-        assert_eq!(raw_string(src, "    "), "\"\"\"\n    x\n    y\"\"\"");
     }
 }

@@ -5,6 +5,8 @@
 //! expansion, and `;`, `|`, `&&`, `>` are ordinary characters of an argument, because the
 //! command never reaches a shell.
 
+use super::SandboxError;
+use crate::diag::codes;
 use logos::Logos;
 
 /// The pieces a command line is made of. A word is one or more adjacent pieces.
@@ -52,6 +54,18 @@ impl std::fmt::Display for ArgvError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{} (at byte {})", self.message, self.offset)
     }
+}
+
+/// [`split`] for a sandbox: a line that cannot be split is refused with E0403, on every tier.
+pub fn split_for_sandbox(line: &str) -> Result<Vec<String>, SandboxError> {
+    split(line).map_err(|e| {
+        SandboxError::new(
+            codes::COMMAND_LINE_UNSPLITTABLE,
+            format!("the command line cannot be split: {}", e.message),
+        )
+        .with_note(format!("at byte {} of `{line}`", e.offset))
+        .with_help("close the quote, or escape the character with a backslash")
+    })
 }
 
 /// Splits `line` into an argument vector by POSIX word rules (quotes, backslashes, adjacent

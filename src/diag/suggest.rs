@@ -1,4 +1,6 @@
-//! Did-you-mean: the closest known name to a misspelt one.
+//! Did-you-mean: the closest known name to a misspelt one, for every part of symbi (the
+//! checker, the interpreter, configuration, `symbi explain`), so a typo gets the same
+//! suggestion wherever it is made.
 
 /// The candidate closest to `name`, when it is close enough to be a plausible typo.
 ///
@@ -29,6 +31,11 @@ where
     best.filter(|&(_, s)| s >= 0.6).map(|(c, _)| c)
 }
 
+/// The help line that suggests `name`.
+pub fn help(name: &str) -> String {
+    format!("did you mean `{name}`?")
+}
+
 #[cfg(test)]
 mod tests {
     use super::did_you_mean;
@@ -38,6 +45,22 @@ mod tests {
         assert_eq!(did_you_mean("stdot", ["stdout", "stderr", "signal"]), Some("stdout"));
         assert_eq!(did_you_mean("strict", ["Permissive", "Moderate", "Strict"]), Some("Strict"));
         assert_eq!(did_you_mean("lne", ["len", "log"]), Some("len"));
+    }
+
+    #[test]
+    fn every_caller_gets_the_same_rule() {
+        // Tier spellings (configuration, environment, agent), codes (`symbi explain`),
+        // runtime names: one algorithm, one threshold.
+        let tiers = ["None", "Tier1", "Tier2", "Tier3", "native", "docker", "gvisor", "firecracker"];
+        assert_eq!(did_you_mean("dokcer", tiers), Some("docker"));
+        assert_eq!(did_you_mean("TIER2", tiers), Some("Tier2"));
+        let codes = crate::diag::codes::ALL.iter().map(|c| c.as_str());
+        assert_eq!(
+            did_you_mean("e0102", codes.clone()),
+            Some(crate::diag::codes::UNTERMINATED_COMMENT.as_str())
+        );
+        assert_eq!(did_you_mean("X9999", codes), None);
+        assert_eq!(did_you_mean("nmae", ["name", "other"]), Some("name"));
     }
 
     #[test]
