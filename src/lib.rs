@@ -16,11 +16,15 @@ pub mod diag;
 pub mod eval;
 pub mod fmt;
 pub mod lsp;
+pub mod policy;
+pub mod runtime;
 pub mod sandbox;
+pub mod schedule;
 pub mod security;
 pub mod service;
 pub mod stdlib;
 pub mod syntax;
+pub mod webhook;
 
 /// Every allocation is counted, so the interpreter can hold a run's values to their heap
 /// budget (see `eval::budget`).

@@ -11,5 +11,6 @@ mod fmt;
 mod frontend;
 mod lsp;
 mod native;
+mod policy;
 mod run;
 mod service;

@@ -13,11 +13,12 @@ mod names;
 mod ops;
 mod security;
 mod settings;
+mod sources;
 mod types;
 
 use crate::config::Config;
 use crate::diag::{Diagnostic, Span, codes};
-use crate::security::policy::TierChoice;
+use crate::policy::TierChoice;
 use crate::syntax::ast::{self, File};
 use body::{FnScope, Need, Walker};
 use calls::Signature;
@@ -153,6 +154,7 @@ fn check_agent(
     types: &mut Option<&mut VariableTypes>,
 ) {
     items::check_agent_items(agent, diags);
+    sources::check_trigger_sources(agent, diags);
     settings::check_metadata(agent, diags);
     settings::check_settings(agent, ctx.config, diags);
     let facts = AgentFacts::new(ctx, agent, diags);

@@ -1,15 +1,15 @@
 //! The security model as the checker applies it to one agent: tier, consent, profile,
 //! capabilities, the executable allowlist and `emit` targets.
 //!
-//! Every tier rule comes from [`crate::security::policy`], which the runner also uses, so
+//! Every tier rule comes from [`crate::policy`], which the runner also uses, so
 //! `symbi check`, an editor and `symbi run` agree.
 
 use super::CheckContext;
 use crate::diag::codes;
 use crate::diag::suggest::did_you_mean;
 use crate::diag::{Diagnostic, Fix, Label, Span};
-use crate::security::policy::{self, ConsentRefusal, EffectiveTier, TierSource};
-use crate::security::{KNOWN_CAPABILITIES, Tier};
+use crate::policy::{self, ConsentRefusal, Decision, LimitOverrides, TierSource};
+use crate::security::KNOWN_CAPABILITIES;
 use crate::stdlib::Builtin;
 use crate::syntax::ast::{Agent, Expr, MapKey};
 
@@ -17,12 +17,8 @@ use crate::syntax::ast::{Agent, Expr, MapKey};
 pub struct AgentFacts<'a> {
     /// The agent.
     pub agent: &'a Agent,
-    /// The tier it runs on, and why.
-    pub effective: EffectiveTier,
-    /// The capabilities it declares.
-    pub declared: Vec<&'a str>,
-    /// The executables a literal command may name; `None` when no list applies.
-    pub allowlist: Option<Vec<String>>,
+    /// The policy's decision for it: tier, consent, allowlist, grants.
+    pub decision: Decision,
     /// Tier-dependent rules apply (false for agents other than the one `--agent` selects).
     pub tier_rules: bool,
     /// Variables the configuration lets a call's `env` set although they are refused.
@@ -33,29 +29,20 @@ impl<'a> AgentFacts<'a> {
     /// Works out an agent's facts and reports its `security` settings' problems.
     pub fn new(ctx: &CheckContext<'_>, agent: &'a Agent, diags: &mut Vec<Diagnostic>) -> AgentFacts<'a> {
         let tier_rules = ctx.agent.as_deref().is_none_or(|a| a == agent.name.name);
-        let effective = policy::effective_tier(&ctx.tier, Some(agent), ctx.config);
-        let security = agent.security();
-        let declared: Vec<&str> = security
-            .and_then(|s| s.capabilities.as_ref())
-            .map(|caps| caps.iter().map(|c| c.value.as_str()).collect())
-            .unwrap_or_default();
-        // The configuration's list governs tier None; an agent's own list (narrowed by the
-        // configuration's) applies on every tier.
-        let has_own_list = security.is_some_and(|s| s.allowed_executables.is_some());
-        let allowlist = (effective.tier == Tier::None || has_own_list)
-            .then(|| policy::allowed_executables(ctx.config, Some(agent)));
+        // A check has no limit flags; the limits do not take part in its diagnostics.
+        let decision = policy::decide(ctx.config, &ctx.tier, Some(agent), &LimitOverrides::default());
         let allowed_env = ctx.config.native_execution.allowed_env.clone();
-        let facts = AgentFacts { agent, effective, declared, allowlist, tier_rules, allowed_env };
+        let facts = AgentFacts { agent, decision, tier_rules, allowed_env };
         facts.capability_rules(diags);
         if tier_rules {
-            facts.tier_rules(ctx, diags);
+            facts.tier_rules(diags);
         }
         facts
     }
 
     /// Where to point at the tier: the agent's `tier:` when it decided, else the agent's name.
     fn tier_span(&self) -> Span {
-        match &self.effective.source {
+        match &self.decision.source {
             TierSource::Agent(span) => *span,
             _ => self.agent.name.span,
         }
@@ -63,8 +50,8 @@ impl<'a> AgentFacts<'a> {
 
     /// A note saying where the tier came from, unless the agent's own setting decided it.
     fn tier_note(&self) -> Option<String> {
-        let tier = self.effective.tier;
-        match &self.effective.source {
+        let tier = self.decision.tier;
+        match &self.decision.source {
             TierSource::Agent(_) => None,
             TierSource::Cli => {
                 Some(format!("the tier {tier} comes from the command line (--native / --sandbox-tier)"))
@@ -74,6 +61,7 @@ impl<'a> AgentFacts<'a> {
                 "the tier {tier} comes from `security.default_sandbox_tier` in the configuration"
             )),
             TierSource::Default => Some(format!("the tier {tier} is the default (no tier is set anywhere)")),
+            TierSource::Caller => Some(format!("the tier {tier} is chosen by the embedding program")),
         }
     }
 
@@ -99,8 +87,8 @@ impl<'a> AgentFacts<'a> {
                     d = d.with_did_you_mean(h);
                 }
                 diags.push(d);
-            } else if self.tier_rules && !policy::capability_available(self.effective.tier, &cap.value) {
-                let tier = self.effective.tier;
+            } else if self.tier_rules && !policy::capability_available(self.decision.tier, &cap.value) {
+                let tier = self.decision.tier;
                 let d = Diagnostic::error(
                     codes::CAPABILITY_UNAVAILABLE,
                     format!("tier {tier} ({}) cannot provide `{}`", tier.backend(), cap.value),
@@ -113,26 +101,20 @@ impl<'a> AgentFacts<'a> {
     }
 
     /// Consent to tier None, production, the network warning and profile minimum tiers.
-    fn tier_rules(&self, ctx: &CheckContext<'_>, diags: &mut Vec<Diagnostic>) {
-        let tier = self.effective.tier;
+    fn tier_rules(&self, diags: &mut Vec<Diagnostic>) {
+        let tier = self.decision.tier;
         let span = self.tier_span();
-        if tier == Tier::None
-            && let Err(refusal) = policy::native_consent(&ctx.tier, ctx.config)
-        {
-            let (code, label) = match refusal {
-                ConsentRefusal::Production => {
-                    (codes::NATIVE_IN_PRODUCTION, "refused because SYMBIONT_ENV=production")
-                }
-                ConsentRefusal::NotConsented => {
-                    (codes::NATIVE_NOT_ALLOWED, "runs on the host with no isolation")
-                }
+        if let Some(refusal) = self.decision.refusal() {
+            let label = match refusal {
+                ConsentRefusal::Production => "refused because SYMBIONT_ENV=production",
+                ConsentRefusal::NotConsented => "runs on the host with no isolation",
             };
-            let d = Diagnostic::error(code, refusal.message())
+            let d = Diagnostic::error(refusal.code(), refusal.message())
                 .with_primary(span, label)
                 .with_help(refusal.help());
             diags.push(self.with_tier_note(d));
         }
-        if !policy::network_deniable(tier) && !self.declared.contains(&"network") {
+        if !policy::network_deniable(tier) && !self.decision.declares("network") {
             let d = Diagnostic::warning(codes::NETWORK_NOT_DENIABLE, format!("tier {tier} cannot deny the network"))
                 .with_primary(span, "the host network stays reachable")
                 .with_note("on tier None processes run on the host, which has the network whether declared or not")
@@ -140,20 +122,17 @@ impl<'a> AgentFacts<'a> {
             diags.push(self.with_tier_note(d));
         }
         let Some(sandbox) = self.agent.security().and_then(|s| s.sandbox.as_ref()) else { return };
-        let Some(profile) = sandbox.value else { return };
-        let needed = profile.minimum_tier();
-        if needed > tier {
-            let mut d = Diagnostic::error(
-                codes::PROFILE_NEEDS_TIER,
-                format!("the {profile} profile needs {needed} or higher, but the agent runs on {tier}"),
-            )
-            .with_primary(sandbox.span, format!("needs {needed} or higher"))
-            .with_help(format!("use `tier: {needed}` (or higher), or a profile that {tier} can honour"));
-            if let TierSource::Agent(tier_span) = self.effective.source {
-                d = d.with_secondary(tier_span, format!("the tier is {tier} here"));
-            }
-            diags.push(self.with_tier_note(d));
+        let (Some(profile), Some(needed)) = (sandbox.value, self.decision.profile_needs()) else { return };
+        let mut d = Diagnostic::error(
+            codes::PROFILE_NEEDS_TIER,
+            format!("the {profile} profile needs {needed} or higher, but the agent runs on {tier}"),
+        )
+        .with_primary(sandbox.span, format!("needs {needed} or higher"))
+        .with_help(format!("use `tier: {needed}` (or higher), or a profile that {tier} can honour"));
+        if let TierSource::Agent(tier_span) = self.decision.source {
+            d = d.with_secondary(tier_span, format!("the tier is {tier} here"));
         }
+        diags.push(self.with_tier_note(d));
     }
 
     /// E0305 when the agent does not declare `capability`, needed by a call of `builtin`.
@@ -166,7 +145,7 @@ impl<'a> AgentFacts<'a> {
         call: Span,
         via: Option<(&str, Span)>,
     ) -> Option<Diagnostic> {
-        if self.declared.contains(&capability) {
+        if self.decision.declares(capability) {
             return None;
         }
         let name = builtin.name();
@@ -214,7 +193,7 @@ impl<'a> AgentFacts<'a> {
         if !self.tier_rules {
             return None;
         }
-        let allowed = self.allowlist.as_ref()?;
+        let allowed = &self.decision.allowlist;
         if exe.is_empty() {
             return Some(
                 Diagnostic::error(codes::EXECUTABLE_NOT_ALLOWED, "the command is empty")
@@ -222,24 +201,31 @@ impl<'a> AgentFacts<'a> {
                     .with_help("name the program to run, e.g. \"python3 script.py\""),
             );
         }
-        if policy::executable_may_be_allowed(allowed, exe) {
+        if !self.decision.refuses_program(exe) {
             return None;
         }
         let list = if allowed.is_empty() { "none".to_string() } else { allowed.join(", ") };
         let narrowed = self.agent.security().and_then(|s| s.allowed_executables.as_ref()).is_some();
         let help = if narrowed {
             format!(
-                "add \"{exe}\" to the agent's `allowed_executables` (and to `native_execution.allowed_executables` in the configuration for tier None)"
+                "add \"{exe}\" to the agent's `allowed_executables` (and to `native_execution.allowed_executables` in the configuration, which the agent's list can only narrow)"
             )
         } else {
             format!("add \"{exe}\" to `native_execution.allowed_executables` in the configuration")
         };
-        Some(
+        let mut d =
             Diagnostic::error(codes::EXECUTABLE_NOT_ALLOWED, format!("`{exe}` is not an allowed executable"))
                 .with_primary(span, format!("`{exe}` is not in the allowlist"))
                 .with_note(format!("allowed executables: {list}"))
-                .with_help(help),
-        )
+                .with_help(help);
+        if exe.contains('/') && policy::executable_may_be_allowed(allowed, exe) {
+            // Allowed by name natively, refused in a container: say why the tiers differ.
+            let tier = self.decision.tier;
+            d = d.with_note(format!(
+                "on {tier} a path matches only an entry written as that same path; write the bare name to run the image's program"
+            ));
+        }
+        Some(d)
     }
 
     /// E0314 for each key of a literal `env` map that the runner would refuse (E0412): the

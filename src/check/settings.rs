@@ -4,7 +4,7 @@
 use crate::config::Config;
 use crate::diag::suggest::did_you_mean;
 use crate::diag::{Code, Diagnostic, Span, codes};
-use crate::security::policy::{self, ResourceWidening};
+use crate::policy::{self, ResourceWidening};
 use crate::security::{Profile, Tier};
 use crate::syntax::ast::{Agent, Entry, ExprKind, Setting};
 

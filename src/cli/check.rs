@@ -20,7 +20,7 @@ pub fn run(args: CheckArgs) -> u8 {
     // Each file is checked with the configuration `symbi run` would use for it; files of one
     // folder share it.
     let mut configs: HashMap<PathBuf, Config> = HashMap::new();
-    let tier = match crate::security::policy::TierChoice::from_args(&args.tier) {
+    let tier = match super::tier_flags::tier_choice(&args.tier) {
         Ok(tier) => tier,
         Err(message) => return usage_error(message),
     };
@@ -33,13 +33,15 @@ pub fn run(args: CheckArgs) -> u8 {
         let mut passed_over = None;
         let config = match configs.entry(folder) {
             Entry::Occupied(found) => found.into_mut(),
-            Entry::Vacant(slot) => match crate::config::load_file_for_check(file, &args.tier, args.format) {
-                Ok(config) => {
-                    passed_over = config.ignored_warning();
-                    slot.insert(config)
+            Entry::Vacant(slot) => {
+                match super::config_load::load_file_for_check(file, &args.tier, args.format) {
+                    Ok(config) => {
+                        passed_over = config.ignored_warning();
+                        slot.insert(config)
+                    }
+                    Err(status) => return status,
                 }
-                Err(status) => return status,
-            },
+            }
         };
         let name = file.display().to_string();
         let (mut diagnostics, sources) = match crate::syntax::read_source(file) {

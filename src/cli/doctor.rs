@@ -44,11 +44,11 @@ struct Setting {
 pub fn run(args: DoctorArgs) -> u8 {
     // With FILE, the configuration `check` and `run` would use for that agent file.
     let loaded = match &args.file {
-        Some(file) => crate::config::load_file_for_cli(
+        Some(file) => super::config_load::load_file_for_cli(
             file,
             &super::TierArgs { config: args.config.clone(), ..Default::default() },
         ),
-        None => crate::config::load_path_for_cli(args.config.as_deref()),
+        None => super::config_load::load_path_for_cli(args.config.as_deref()),
     };
     let cfg = match loaded {
         Ok(cfg) => cfg,

@@ -1,12 +1,14 @@
 //! The command line: clap definitions here, one module per subcommand.
 
 mod check;
+mod config_load;
 mod doctor;
 mod explain;
 mod fmt;
 mod limit_flags;
 mod lsp;
 pub(crate) mod run;
+pub mod tier_flags;
 mod trust;
 mod up;
 pub(crate) mod walk;

@@ -13,12 +13,11 @@ use crate::diag::{Diagnostic, Sources};
 use crate::eval::launch::{Launch, launch};
 use crate::eval::transcript::{HumanTranscript, JsonTranscript};
 use crate::eval::{Cancel, Event, Flow, IgnoredConfig, Transcript, target};
-use crate::security::policy::{LimitOverrides, TierChoice};
 use std::sync::Arc;
 
 /// Runs `symbi run`; returns the exit status.
 pub fn run(args: RunArgs) -> u8 {
-    let choice = match TierChoice::from_args(&args.tier) {
+    let choice = match super::tier_flags::tier_choice(&args.tier) {
         Ok(choice) => choice,
         Err(message) => return usage_error(message),
     };
@@ -97,7 +96,7 @@ pub fn run(args: RunArgs) -> u8 {
     let outcome = launch(Launch {
         cfg: &cfg,
         choice,
-        overrides: LimitOverrides::from_run_args(&args),
+        overrides: super::tier_flags::limit_overrides(&args),
         file: &parsed.file,
         source: &source,
         agent,

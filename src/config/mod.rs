@@ -2,11 +2,10 @@
 //! CLI flag > environment variable > file > default.
 //!
 //! The loader folds the file and the environment into one [`Config`] and records where
-//! each value came from; CLI flags are applied later by [`crate::security::policy`], so
+//! each value came from; CLI flags are applied later by [`crate::policy`], so
 //! `check` and `run` resolve them the same way.
 
 mod apply;
-mod cli;
 mod env;
 mod error;
 mod load;
@@ -20,7 +19,6 @@ mod untrusted;
 mod validate;
 
 pub use apply::Value;
-pub use cli::{load_file_for_check, load_file_for_cli, load_for_cli, load_path_for_cli};
 pub use env::{CONFIG_VAR, ENV_VAR, EnvVars, OVERRIDES, default_audit_log, is_production};
 pub use error::*;
 pub use load::{

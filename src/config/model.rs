@@ -199,7 +199,7 @@ pub struct RuntimeConfig {
 impl Default for Config {
     fn default() -> Self {
         Config {
-            security: SecurityConfig { allow_native_execution: false, default_sandbox_tier: Tier::Tier1 },
+            security: SecurityConfig { allow_native_execution: false, default_sandbox_tier: Tier::default() },
             native_execution: NativeExecutionConfig {
                 enabled: false,
                 default_executable: "bash".into(),
@@ -267,10 +267,5 @@ impl Config {
     /// Where the value of a dotted key came from; keys never set report [`Origin::Default`].
     pub fn origin(&self, key: &str) -> Origin {
         self.origins.get(key).cloned().unwrap_or(Origin::Default)
-    }
-
-    /// Native execution is consented to by the configuration (file or env), not the CLI.
-    pub fn native_allowed(&self) -> bool {
-        self.security.allow_native_execution || self.native_execution.enabled
     }
 }

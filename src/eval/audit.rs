@@ -12,6 +12,7 @@ use super::regular::{self, Refusal};
 use crate::diag::Diagnostic;
 use crate::diag::codes::AUDIT_LOG_REFUSED;
 use crate::sandbox::Limits;
+use crate::security::Tier;
 use serde::Serialize;
 use std::fs::File;
 use std::io::Write;
@@ -29,7 +30,7 @@ pub struct AuditEntry {
     /// The trigger whose handler ran it.
     pub trigger: String,
     /// The tier it ran on.
-    pub tier: String,
+    pub tier: Tier,
     /// The argument vector (for code, the interpreter and `<code on stdin>`).
     pub argv: Vec<String>,
     /// The names of the variables passed explicitly (values are never written).
@@ -185,7 +186,7 @@ mod tests {
             time: now_rfc3339(),
             agent: "A".into(),
             trigger: "t".into(),
-            tier: "None".into(),
+            tier: Tier::None,
             argv: vec!["true".into()],
             env_keys: vec!["TOKEN".into()],
             working_directory: "/tmp".into(),

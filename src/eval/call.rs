@@ -74,9 +74,7 @@ impl<'a> Interpreter<'a> {
         span: Span,
     ) -> Eval<()> {
         for cap in requires {
-            let granted = self.capabilities.contains(&cap.value)
-                || (cap.value == "network" && self.setup.tier == crate::security::Tier::None);
-            if !granted {
+            if !self.setup.policy.grants(&cap.value) {
                 return Err(error::error_help(
                     crate::diag::codes::MISSING_CAPABILITY,
                     span,

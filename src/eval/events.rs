@@ -3,6 +3,7 @@
 //! stable interface.
 
 use crate::sandbox::{Containment, Limits, OutputSink, Stream};
+use crate::security::Tier;
 use serde::Serialize;
 use std::sync::{Arc, Mutex};
 
@@ -27,7 +28,7 @@ pub enum Event {
         /// The trigger's name.
         trigger: String,
         /// The effective tier.
-        tier: String,
+        tier: Tier,
         /// Where the tier came from (`cli`, `agent`, `env`, `config`, `default`).
         tier_source: String,
         /// The resolved limits of every execution.
@@ -44,7 +45,7 @@ pub enum Event {
         /// The argument vector (for `execute_code`, the interpreter and `<code on stdin>`).
         argv: Vec<String>,
         /// The tier it runs on.
-        tier: String,
+        tier: Tier,
         /// Its limits.
         limits: Limits,
     },

@@ -6,10 +6,9 @@
 use super::{AuditLog, Cancel, Flow, Interpreter, RunSetup, Transcript, Value};
 use crate::config::Config;
 use crate::diag::{Diagnostic, codes};
+use crate::policy::{self, LimitOverrides, TierChoice, TierSource};
 use crate::sandbox;
 use crate::sandbox::native::workdir::{Owner, prepare_for};
-use crate::security::Tier;
-use crate::security::policy::{self, LimitOverrides, TierChoice, TierSource};
 use crate::syntax::ast;
 use std::sync::Arc;
 
@@ -66,38 +65,33 @@ pub fn launch(l: Launch<'_>) -> Result<(), Flow> {
         Err(Flow::Error(Box::new(d)))
     };
     let agent = l.agent;
-    let effective = policy::effective_tier(&l.choice, Some(agent), l.cfg);
-    let tier_span = match effective.source {
+    // The one decision for this agent and this run: everything below reads it.
+    let decision = policy::decide(l.cfg, &l.choice, Some(agent), &l.overrides);
+    let tier_span = match decision.source {
         TierSource::Agent(span) => span,
         _ => agent.name.span,
     };
-    if effective.tier == Tier::None
-        && let Err(refusal) = policy::native_consent(&l.choice, l.cfg)
-    {
-        let code = match refusal {
-            policy::ConsentRefusal::Production => codes::NATIVE_IN_PRODUCTION,
-            policy::ConsentRefusal::NotConsented => codes::NATIVE_NOT_ALLOWED,
-        };
-        let d = Diagnostic::error(code, refusal.message())
-            .with_primary(tier_span, format!("tier None, {}", effective.source.describe()))
+    if let Some(refusal) = decision.refusal() {
+        let d = Diagnostic::error(refusal.code(), refusal.message())
+            .with_primary(tier_span, format!("tier None, {}", decision.source.describe()))
             .with_help(refusal.help());
         return refuse(d);
     }
-    let sandbox = match sandbox::for_tier(effective.tier, l.cfg) {
+    let sandbox = match sandbox::for_tier(decision.tier, l.cfg) {
         Ok(sandbox) => sandbox,
         Err(e) => {
-            let label = format!("tier {}, {}", effective.tier, effective.source.describe());
+            let label = format!("tier {}, {}", decision.tier, decision.source.describe());
             return refuse(super::error::with_label(e.into_diagnostic(tier_span), &label));
         }
     };
-    let owner = if effective.tier == Tier::None { Owner::Symbi } else { Owner::SymbiOrContainerUser };
-    let working_dir = match prepare_for(&l.cfg.native_execution.working_directory, owner) {
-        Ok(dir) => dir,
-        Err(e) => {
-            let label = "its native calls and file builtins run in the working directory";
-            return refuse(super::error::with_label(e.into_diagnostic(agent.name.span), label));
-        }
-    };
+    let working_dir =
+        match prepare_for(&l.cfg.native_execution.working_directory, Owner::for_tier(decision.tier)) {
+            Ok(dir) => dir,
+            Err(e) => {
+                let label = "its native calls and file builtins run in the working directory";
+                return refuse(super::error::with_label(e.into_diagnostic(agent.name.span), label));
+            }
+        };
     // Opened once, before anything runs, and refused where the agent could rewrite it.
     let audit = match AuditLog::open(&l.cfg.storage.audit_log, &working_dir) {
         Ok(log) => Arc::new(log.with_caller(l.caller.clone())),
@@ -105,10 +99,7 @@ pub fn launch(l: Launch<'_>) -> Result<(), Flow> {
     };
     let setup = RunSetup {
         sandbox,
-        tier: effective.tier,
-        tier_source: source_key(&effective.source).to_string(),
-        limits: policy::resolve_limits(l.cfg, &l.overrides, agent.resources()),
-        allowed_executables: policy::allowed_executables(l.cfg, Some(agent)),
+        policy: decision,
         working_dir,
         default_interpreter: l.cfg.native_execution.default_executable.clone(),
         bounds: l.cfg.runtime.clone(),
@@ -133,14 +124,4 @@ pub fn launch(l: Launch<'_>) -> Result<(), Flow> {
             )))),
         }
     })
-}
-
-fn source_key(source: &TierSource) -> &'static str {
-    match source {
-        TierSource::Cli => "cli",
-        TierSource::Agent(_) => "agent",
-        TierSource::Env => "env",
-        TierSource::ConfigFile => "config",
-        TierSource::Default => "default",
-    }
 }

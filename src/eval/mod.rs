@@ -35,10 +35,9 @@ pub use value::Value;
 
 use crate::config::RuntimeConfig;
 use crate::diag::{Diagnostic, LineIndex};
-use crate::sandbox::{Limits, Sandbox};
-use crate::security::Tier;
+use crate::policy::Decision;
+use crate::sandbox::Sandbox;
 use crate::syntax::ast;
-use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
@@ -48,14 +47,8 @@ use std::time::Instant;
 pub struct RunSetup {
     /// The sandbox of the effective tier.
     pub sandbox: Arc<dyn Sandbox>,
-    /// The effective tier.
-    pub tier: Tier,
-    /// Where the tier came from, for the transcript (`cli`, `agent`, `env`, ...).
-    pub tier_source: String,
-    /// The resolved limits of every execution.
-    pub limits: Limits,
-    /// The executables that may run.
-    pub allowed_executables: Vec<String>,
+    /// The policy's decision for the agent: tier and its source, allowlist, grants, limits.
+    pub policy: Decision,
     /// The working directory of executions and file builtins (absolute, canonical).
     pub working_dir: PathBuf,
     /// The interpreter of `execute_code` when the program names none.
@@ -79,7 +72,6 @@ pub struct Interpreter<'a> {
     source: &'a str,
     lines: LineIndex,
     setup: RunSetup,
-    capabilities: BTreeSet<String>,
     call_depth: u32,
     emit_depth: u32,
     triggers: Vec<String>,
@@ -93,18 +85,12 @@ pub struct Interpreter<'a> {
 impl<'a> Interpreter<'a> {
     /// An interpreter for `agent` of `file`, whose text is `source` (for error positions).
     pub fn new(file: &'a ast::File, agent: &'a ast::Agent, source: &'a str, setup: RunSetup) -> Self {
-        let capabilities = agent
-            .security()
-            .and_then(|s| s.capabilities.as_ref())
-            .map(|caps| caps.iter().map(|c| c.value.clone()).collect())
-            .unwrap_or_default();
         Interpreter {
             file,
             agent,
             source,
             lines: LineIndex::new(source),
             setup,
-            capabilities,
             call_depth: 0,
             emit_depth: 0,
             triggers: Vec::new(),
@@ -143,9 +129,9 @@ impl<'a> Interpreter<'a> {
         self.setup.transcript.event(Event::TriggerStarted {
             agent: self.agent.name.name.clone(),
             trigger: trigger.clone(),
-            tier: self.setup.tier.name().to_string(),
-            tier_source: self.setup.tier_source.clone(),
-            limits: self.setup.limits.clone(),
+            tier: self.setup.policy.tier,
+            tier_source: self.setup.policy.source.key().to_string(),
+            limits: self.setup.policy.limits.clone(),
             working_directory: self.setup.working_dir.display().to_string(),
             depth,
         });

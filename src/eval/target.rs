@@ -37,7 +37,7 @@ pub fn choose<'f>(
             }
         },
     };
-    let trigger_names = names(chosen.triggers.iter().map(|t| t.name.value.as_str()).collect());
+    let trigger_names = chosen.triggers.iter().map(listed).collect::<Vec<_>>().join(", ");
     let handler = match trigger {
         Some(wanted) => chosen.triggers.iter().find(|t| t.name.value == wanted).ok_or_else(|| {
             Diagnostic::error(
@@ -67,6 +67,17 @@ pub fn choose<'f>(
         },
     };
     Ok((chosen, handler))
+}
+
+/// A trigger as the notes list it: its name, and what else fires it.
+fn listed(t: &Trigger) -> String {
+    match (t.kind(), t.cron()) {
+        (_, Some(cron)) if cron.span != t.name.span => {
+            format!("`{}` (schedule `{}`)", t.name.value, cron.value)
+        }
+        ("trigger", _) => format!("`{}`", t.name.value),
+        (kind, _) => format!("`{}` ({kind})", t.name.value),
+    }
 }
 
 /// The largest `--input @FILE` payload read (64 MiB).

@@ -141,7 +141,7 @@ fn runner_field(result: &ExecResult, field: &str) -> Option<Value> {
         "stdout_truncated" => Value::Bool(result.stdout_truncated),
         "stderr_truncated" => Value::Bool(result.stderr_truncated),
         "duration_ms" => Value::Int(i64::try_from(result.duration_ms).unwrap_or(i64::MAX)),
-        "tier" => Value::Str(result.tier.clone()),
+        "tier" => Value::Str(result.tier.name().to_string()),
         "oom_killed" => Value::Bool(result.oom_killed),
         "executable" => Value::Str(result.executable.clone()),
         _ => return None,
@@ -189,7 +189,7 @@ mod tests {
             stdout_truncated: true,
             stderr_truncated: true,
             duration_ms: 42,
-            tier: "Tier1".into(),
+            tier: crate::security::Tier::Tier1,
             oom_killed: true,
             executable: "/usr/bin/python3".into(),
             containment: crate::sandbox::Containment {

@@ -4,7 +4,8 @@
 use super::printer::{Gap, Printer};
 use crate::diag::Span;
 use crate::syntax::ast::{
-    Agent, Entry, ExternFn, File, Function, Item, Param, RecordDecl, Trigger, TypeExpr,
+    Agent, Entry, ExternFn, File, Function, Item, Param, RecordDecl, StrValue, Trigger, TriggerSource,
+    TypeExpr,
 };
 use crate::syntax::spelling;
 
@@ -90,9 +91,7 @@ impl Printer<'_> {
                 );
             }
             Member::Trigger(t) => {
-                self.w.write("on trigger ");
-                self.inline(t.name.span.start);
-                self.w.write(&spelling::quoted(&t.name.value));
+                self.trigger_header(t);
                 if let Some(b) = &t.binding {
                     self.inline(b.span.start);
                     self.w.write(" (");
@@ -102,6 +101,37 @@ impl Printer<'_> {
                 self.block(&t.body);
             }
             Member::Function(f) => self.function(f),
+        }
+    }
+
+    /// `on trigger "name"`, `on schedule "CRON" as "name"` or `on webhook "name" secret "VAR"`,
+    /// each string preceded by the comments written before it.
+    fn trigger_header(&mut self, t: &Trigger) {
+        let string = |p: &mut Self, s: &StrValue| {
+            p.inline(s.span.start);
+            p.w.write(&spelling::quoted(&s.value));
+        };
+        match &t.source {
+            TriggerSource::Manual => {
+                self.w.write("on trigger ");
+                string(self, &t.name);
+            }
+            TriggerSource::Schedule { cron } => {
+                self.w.write("on schedule ");
+                string(self, cron);
+                if t.name.span != cron.span {
+                    self.w.write(" as ");
+                    string(self, &t.name);
+                }
+            }
+            TriggerSource::Webhook { secret } => {
+                self.w.write("on webhook ");
+                string(self, &t.name);
+                if let Some(secret) = secret {
+                    self.w.write(" secret ");
+                    string(self, secret);
+                }
+            }
         }
     }
 

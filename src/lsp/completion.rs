@@ -43,6 +43,8 @@ pub fn complete(doc: &Document, enc: Encoding, position: Position) -> Vec<Comple
             ("security", "security {\n\ttier: ${1:Tier1}\n\tsandbox: ${2:Moderate}\n\tcapabilities: [$3]\n}"),
             ("resources", "resources {\n\tmax_memory_mb: ${1:512}\n}"),
             ("on trigger", "on trigger \"${1:name}\" {\n\t$0\n}"),
+            ("on schedule", "on schedule \"${1:0 9 * * *}\" as \"${2:name}\" {\n\t$0\n}"),
+            ("on webhook", "on webhook \"${1:name}\" secret \"${2:WEBHOOK_SECRET}\" {\n\t$0\n}"),
             ("fn", FN_SNIPPET),
         ]),
         Context::Security => keys(&SECURITY_KEYS),

@@ -6,9 +6,11 @@ use super::documents::Document;
 use super::index::{Index, Target, type_text};
 use super::position::Encoding;
 use super::reference;
+use super::trigger_hover;
 use crate::diag::Span;
 use crate::stdlib::{Builtin, stdlib};
 use crate::syntax::ast;
+use time::OffsetDateTime;
 use tower_lsp_server::ls_types::{Hover, HoverContents, MarkupContent, MarkupKind, Position};
 
 /// The hover for `position` in `doc`.
@@ -16,7 +18,11 @@ pub fn hover(doc: &Document, enc: Encoding, position: Position) -> Option<Hover>
     let map = doc.positions(enc);
     let offset = map.offset(position);
     let index = Index::build(&doc.analysis.file);
+    let header = trigger_hover::header_at(&doc.analysis.file, offset);
     let (text, span) = match index.at(offset) {
+        _ if header.is_some() => {
+            header.map(|(t, span)| (trigger_hover::describe(t, OffsetDateTime::now_utc()), span))?
+        }
         Some(o) => (describe_target(doc, &index, &o.target)?, o.span),
         None => {
             let span = word_at(&doc.text, offset)?;
@@ -59,10 +65,11 @@ fn describe_target(doc: &Document, index: &Index, target: &Target) -> Option<Str
                 index.occurrences.iter().find(|o| o.span == *def).and_then(|o| doc.analysis.variable_type(o));
             Some(format!("```symbi\n{name}: {}\n```", ty.unwrap_or_else(|| "Any".into())))
         }
-        Target::Trigger(def) => Some(format!(
-            "```symbi\non trigger {}\n```\n\nRun it with `symbi run --trigger` or `emit`.",
-            slice(&doc.text, *def)
-        )),
+        Target::Trigger(def) => {
+            let triggers = doc.analysis.file.agents().flat_map(|a| a.triggers.iter());
+            let trigger = triggers.into_iter().find(|t| t.name.span == *def)?;
+            Some(trigger_hover::describe(trigger, OffsetDateTime::now_utc()))
+        }
     }
 }
 

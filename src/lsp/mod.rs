@@ -18,6 +18,7 @@ pub mod navigation;
 pub mod position;
 pub mod reference;
 pub mod server;
+pub mod trigger_hover;
 pub mod workspace;
 
 use server::Backend;

@@ -63,8 +63,8 @@ pub fn document_symbols(doc: &Document, enc: Encoding) -> Vec<DocumentSymbol> {
                     .iter()
                     .map(|t| {
                         symbol(
-                            format!("on trigger \"{}\"", t.name.value),
-                            None,
+                            format!("on {} \"{}\"", t.kind(), t.name.value),
+                            t.cron().filter(|c| c.span != t.name.span).map(|c| c.value.clone()),
                             SymbolKind::EVENT,
                             t.span,
                             t.name.span,

@@ -46,17 +46,23 @@ pub struct TierReport {
 
 /// Checks every tier; `docker_host_env` is the value of `DOCKER_HOST`.
 pub async fn tiers(cfg: &Config, docker_host_env: Option<&str>) -> Vec<TierReport> {
+    // The policy's consent rule, production guard included; `doctor` has no tier flags.
+    let consent = crate::policy::native_consent(&crate::policy::TierChoice::default(), cfg);
     let native = TierReport {
         tier: Tier::None,
         backend: Tier::None.backend(),
         available: true,
         checks: vec![Check::new(
             "consent",
-            cfg.native_allowed(),
-            if cfg.native_allowed() {
-                "native execution is allowed by the configuration"
-            } else {
-                "not consented to: pass --native, or set security.allow_native_execution = true"
+            consent.is_ok(),
+            match &consent {
+                Ok(_) => "native execution is allowed by the configuration",
+                Err(crate::policy::ConsentRefusal::Production) => {
+                    "refused: SYMBIONT_ENV=production refuses native execution whatever consents"
+                }
+                Err(crate::policy::ConsentRefusal::NotConsented) => {
+                    "not consented to: pass --native, or set security.allow_native_execution = true"
+                }
             },
         )],
     };

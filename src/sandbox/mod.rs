@@ -17,7 +17,6 @@ use std::future::Future;
 use std::path::PathBuf;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::time::Duration;
 
 /// What to run.
 #[derive(Clone, Debug, PartialEq)]
@@ -50,49 +49,7 @@ pub trait OutputSink: Send + Sync {
     fn chunk(&self, stream: Stream, bytes: &[u8]);
 }
 
-/// Resource limits of one call, already resolved from config, env, CLI and `resources`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Limits {
-    /// Apply OS-level limits at all (`native_execution.enforce_resource_limits`).
-    pub enforce: bool,
-    /// Address-space / memory limit in MiB (RLIMIT_AS natively, memory+swap in containers).
-    pub max_memory_mb: Option<u64>,
-    /// CPU time in seconds (RLIMIT_CPU).
-    pub max_cpu_seconds: Option<u64>,
-    /// CPU cores (cgroup quota, affinity, or nano-CPUs).
-    pub max_cpu_cores: Option<f64>,
-    /// Wall-clock timeout of the whole call.
-    #[serde(serialize_with = "serialize_duration_ms")]
-    pub timeout: Duration,
-    /// Bytes kept per stream; beyond it output is dropped and the tree is killed.
-    pub max_output_bytes: u64,
-    /// Largest file the child may write, in bytes (RLIMIT_FSIZE).
-    pub max_file_size_bytes: Option<u64>,
-    /// Open file descriptors (RLIMIT_NOFILE).
-    pub max_open_files: Option<u64>,
-    /// Processes/threads (pids cgroup, RLIMIT_NPROC, container pids limit).
-    pub max_processes: Option<u64>,
-}
-
-fn serialize_duration_ms<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_u64(d.as_millis() as u64)
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Limits {
-            enforce: true,
-            max_memory_mb: Some(2048),
-            max_cpu_seconds: Some(300),
-            max_cpu_cores: Some(4.0),
-            timeout: Duration::from_secs(300),
-            max_output_bytes: 10 * 1024 * 1024,
-            max_file_size_bytes: Some(1024 * 1024 * 1024),
-            max_open_files: Some(1024),
-            max_processes: Some(256),
-        }
-    }
-}
+pub use crate::policy::Limits;
 
 /// One execution request, the same for every tier.
 #[derive(Clone)]
@@ -152,8 +109,8 @@ pub struct ExecResult {
     pub stderr_truncated: bool,
     /// Wall time of the call in milliseconds.
     pub duration_ms: u64,
-    /// The tier that ran it (`None`, `Tier1`, ...).
-    pub tier: String,
+    /// The tier that ran it (serialized as its name: `None`, `Tier1`, ...).
+    pub tier: Tier,
     /// The container ran out of memory (containers only; natively an allocation just fails).
     pub oom_killed: bool,
     /// The executable actually run (canonical path natively, argv[0] in a container).

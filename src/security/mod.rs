@@ -1,20 +1,19 @@
-//! The security model: tiers, profiles and capabilities.
+//! The security vocabulary: tiers, profiles and capabilities, the words every layer shares.
 //!
-//! This module is the single source of the tier rules; the checker and the runner both
-//! ask it, so an editor, `symbi check` and `symbi run` always agree.
-
-mod limits;
-pub mod policy;
+//! The rules that combine them with the configuration, an agent and the command line live
+//! in [`crate::policy`].
 
 use serde::Serialize;
 use std::fmt;
 
-/// An isolation tier, ordered from least to most isolated.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+/// An isolation tier, ordered from least to most isolated. The default, used when nothing
+/// chooses one, is Tier1.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub enum Tier {
     /// Native execution on the host: rlimits, timeouts and an allowlist, no isolation.
     None,
     /// A one-shot Docker container.
+    #[default]
     Tier1,
     /// A Docker container under gVisor (`runsc`).
     Tier2,
@@ -100,15 +99,6 @@ impl Profile {
             Profile::Permissive => "Permissive",
             Profile::Moderate => "Moderate",
             Profile::Strict => "Strict",
-        }
-    }
-
-    /// The lowest tier that can honour this profile.
-    pub fn minimum_tier(self) -> Tier {
-        match self {
-            Profile::Permissive => Tier::None,
-            Profile::Moderate => Tier::Tier1,
-            Profile::Strict => Tier::Tier2,
         }
     }
 }

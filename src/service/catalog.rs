@@ -9,7 +9,7 @@ use crate::check::{CheckContext, check_source};
 use crate::config::Config;
 use crate::diag::Diagnostic;
 use crate::diag::render::{Sources, render_human, render_short};
-use crate::security::policy::{TierChoice, effective_tier};
+use crate::policy::{TierChoice, effective_tier};
 use crate::syntax::ast;
 use serde::Serialize;
 use std::collections::BTreeMap;

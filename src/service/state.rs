@@ -11,7 +11,7 @@ use crate::config::Config;
 use crate::eval::audit::now_rfc3339;
 use crate::eval::launch::{Caller, Launch, launch};
 use crate::eval::{Flow, Value};
-use crate::security::policy::{LimitOverrides, TierChoice};
+use crate::policy::{LimitOverrides, TierChoice};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -257,7 +257,7 @@ impl Service {
             launch(Launch {
                 cfg: &cfg,
                 choice: TierChoice::default(),
-                overrides: LimitOverrides { max_memory_mb: None, max_cpu_cores: None, timeout_seconds: None },
+                overrides: LimitOverrides::default(),
                 file: &program.file,
                 source: &program.source,
                 agent,

@@ -151,17 +151,65 @@ pub struct ResourcesBlock {
     pub span: Span,
 }
 
-/// `on trigger "name" (binding)? { body }`
+/// `on trigger "name" (binding)? { body }`, or a schedule or webhook header in its place.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Trigger {
-    /// The trigger's name, from the string literal.
+    /// The trigger's name, from the string literal: for a schedule without `as "name"`, its
+    /// cron expression.
     pub name: StrValue,
+    /// What fires it besides `symbi run --trigger` and `emit`.
+    pub source: TriggerSource,
     /// The payload's name inside the body: the binding if written, else `input`.
     pub binding: Option<Ident>,
     /// The handler.
     pub body: Block,
     /// `on` through the closing brace.
     pub span: Span,
+}
+
+/// What fires a trigger.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TriggerSource {
+    /// `on trigger "name"`: a run, an API call or `emit`.
+    Manual,
+    /// `on schedule "CRON" (as "name")?`: the service, at the expression's fire times (UTC).
+    Schedule {
+        /// The cron expression literal.
+        cron: StrValue,
+    },
+    /// `on webhook "name" secret "ENV_VAR"`: a signed HTTP request to the service.
+    Webhook {
+        /// The literal naming the environment variable that holds the signing secret
+        /// (`None` when missing, which the checker reports).
+        secret: Option<StrValue>,
+    },
+}
+
+impl Trigger {
+    /// `trigger`, `schedule` or `webhook`: the trigger's kind, as the API names it.
+    pub fn kind(&self) -> &'static str {
+        match self.source {
+            TriggerSource::Manual => "trigger",
+            TriggerSource::Schedule { .. } => "schedule",
+            TriggerSource::Webhook { .. } => "webhook",
+        }
+    }
+
+    /// The cron expression of a schedule.
+    pub fn cron(&self) -> Option<&StrValue> {
+        match &self.source {
+            TriggerSource::Schedule { cron } => Some(cron),
+            _ => None,
+        }
+    }
+
+    /// The secret's environment variable of a webhook.
+    pub fn webhook_secret(&self) -> Option<&StrValue> {
+        match &self.source {
+            TriggerSource::Webhook { secret } => secret.as_ref(),
+            _ => None,
+        }
+    }
 }
 
 /// A function parameter `name: Type = default`.

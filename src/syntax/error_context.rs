@@ -198,7 +198,7 @@ impl<'s> Context<'s> {
             Tok::Word => format!("`{text}`"),
             Tok::Number => format!("number `{text}`"),
             Tok::Str { .. } | Tok::RawStr { .. } => "a string".into(),
-            _ => format!("`{}`", super::errors::printable(text)),
+            _ => format!("`{}`", super::spelling::printable(text)),
         }
     }
 
@@ -288,6 +288,10 @@ fn rule_words(rule: Rule) -> Option<&'static str> {
         Rule::resources_block => "`resources`",
         Rule::trigger | Rule::kw_on => "`on trigger`",
         Rule::kw_trigger => "`trigger`",
+        Rule::schedule_source | Rule::kw_schedule => "`schedule`",
+        Rule::webhook_source | Rule::kw_webhook => "`webhook`",
+        Rule::kw_as => "`as`",
+        Rule::kw_secret => "`secret`",
         Rule::entry | Rule::map_entry => "a `key: value` entry",
         Rule::ident | Rule::arg_name | Rule::receiver => "a name",
         Rule::string => "a string",

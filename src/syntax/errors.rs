@@ -9,6 +9,7 @@ use super::error_context::{Context, Opener};
 use super::lower::KEYWORDS;
 use super::parse::Rule;
 use super::scan::{Frame, Tok};
+use super::spelling::printable;
 use crate::diag::{Code, Diagnostic, Span, codes};
 use pest::error::Error;
 
@@ -252,6 +253,29 @@ fn separators(ctx: &Context) -> Option<Diagnostic> {
     }
 }
 
+/// When the error is where a schedule or webhook header needs a string and something else
+/// is written: what the string is, and an example with `{}` where it goes.
+fn unquoted_source_string(ctx: &Context) -> Option<(&'static str, &'static str)> {
+    if matches!(ctx.found.tok, Tok::Str { .. }) {
+        return None;
+    }
+    let after_string =
+        |word: &str| ctx.prev(1).is_some_and(|p| p.ends_with('"')) && ctx.prev(2) == Some(word);
+    Some(match ctx.prev(0)? {
+        "schedule" if ctx.prev(1) == Some("on") => ("the cron expression", "`on schedule \"{}\" { ... }`"),
+        "webhook" if ctx.prev(1) == Some("on") => {
+            ("the webhook's name", "`on webhook \"{}\" secret \"ENV_VAR\" { ... }`")
+        }
+        "as" if after_string("schedule") => {
+            ("the schedule's name", "`on schedule \"0 9 * * *\" as \"{}\" { ... }`")
+        }
+        "secret" if after_string("webhook") => {
+            ("the name of the secret's environment variable", "`on webhook \"name\" secret \"{}\" { ... }`")
+        }
+        _ => return None,
+    })
+}
+
 /// Mistakes around particular keywords: `for` without `in`, `on` without `trigger`, a
 /// trigger name without quotes, `catch` without a name, `else` without `if`, a parameter
 /// without a type.
@@ -282,14 +306,35 @@ fn keyword_specific(ctx: &Context) -> Option<Diagnostic> {
             .with_help(help),
         );
     }
-    if prev == "on" && ctx.expects_rule(Rule::kw_trigger) {
+    if let Some((what, example)) = unquoted_source_string(ctx) {
+        // A cron expression is several tokens: quote the rest of the header.
+        let rest = &ctx.source[ctx.found.span.start.min(ctx.source.len())..];
+        let unquoted = match ctx.prev(0) {
+            Some("schedule") => rest[..rest.find(['{', '\n']).unwrap_or(rest.len())].trim_end(),
+            _ => ctx.found_text(),
+        };
+        let help = match ctx.found.tok {
+            Tok::Word | Tok::Number | Tok::Punct if !unquoted.is_empty() => {
+                format!("quote it: {}", example.replace("{}", unquoted))
+            }
+            _ => format!("write it as a string: {}", example.replace("{}", "name")),
+        };
         return Some(
             Diagnostic::error(
-                codes::ON_WITHOUT_TRIGGER,
-                format!("expected `trigger` after `on`, found {found}"),
+                codes::TRIGGER_NAME_NOT_STRING,
+                format!("expected {what} as a string, found {found}"),
             )
-            .with_primary(at(ctx), "expected `trigger`")
-            .with_help("a handler is written `on trigger \"name\" { ... }`"),
+            .with_primary(at(ctx), "expected a string")
+            .with_help(help),
+        );
+    }
+    if prev == "on" && ctx.expects_rule(Rule::kw_trigger) {
+        return Some(
+            Diagnostic::error(codes::ON_WITHOUT_TRIGGER, format!("expected `trigger`, `schedule` or `webhook` after `on`, found {found}"))
+                .with_primary(at(ctx), "expected `trigger`, `schedule` or `webhook`")
+                .with_help(
+                    "a handler is written `on trigger \"name\" { ... }`, `on schedule \"0 9 * * *\" { ... }` or `on webhook \"name\" secret \"ENV_VAR\" { ... }`",
+                ),
         );
     }
     if prev == "catch" {
@@ -465,9 +510,4 @@ fn generic(ctx: &Context) -> Diagnostic {
         diagnostic = diagnostic.with_secondary(open.span, format!("inside the {} opened here", open.owner));
     }
     diagnostic
-}
-
-/// The text as is, or escaped when it holds control characters.
-pub(crate) fn printable(text: &str) -> String {
-    if text.chars().any(char::is_control) { text.escape_debug().to_string() } else { text.to_string() }
 }

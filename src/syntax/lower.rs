@@ -235,17 +235,36 @@ impl<'s> Lowerer<'s> {
     fn trigger(&mut self, pair: Pair<'_, Rule>) -> Trigger {
         let span = self.span(&pair);
         let mut name = StrValue { value: String::new(), span };
+        let mut source = TriggerSource::Manual;
         let mut binding = None;
         let mut body = Block { stmts: Vec::new(), span };
         for p in pair.into_inner() {
             match p.as_rule() {
                 Rule::string => name = self.plain_string(p, "a trigger name"),
+                Rule::schedule_source => {
+                    let mut strings = p.into_inner().filter(|q| q.as_rule() == Rule::string);
+                    let cron = strings.next().map(|q| self.plain_string(q, "a cron expression"));
+                    let cron = cron.unwrap_or(StrValue { value: String::new(), span });
+                    name = strings
+                        .next()
+                        .map(|q| self.plain_string(q, "a schedule name"))
+                        .unwrap_or(cron.clone());
+                    source = TriggerSource::Schedule { cron };
+                }
+                Rule::webhook_source => {
+                    let mut strings = p.into_inner().filter(|q| q.as_rule() == Rule::string);
+                    if let Some(q) = strings.next() {
+                        name = self.plain_string(q, "a webhook name");
+                    }
+                    let secret = strings.next().map(|q| self.plain_string(q, "a secret's variable name"));
+                    source = TriggerSource::Webhook { secret };
+                }
                 Rule::ident => binding = Some(self.binding(&p, "a trigger's payload")),
                 Rule::block => body = self.block(p),
                 _ => {}
             }
         }
-        Trigger { name, binding, body, span }
+        Trigger { name, source, binding, body, span }
     }
 
     /// A string literal that must not interpolate (E0121 otherwise).

@@ -167,13 +167,29 @@ fn agent_members(source: &str, start: usize, end: usize) -> Option<Vec<Member>> 
     for (i, &(s, kind)) in starts.iter().enumerate() {
         let e = starts.get(i + 1).map(|n| n.0).or(last_end).unwrap_or(end);
         let name = match kind {
-            Kind::Trigger => name_after(source, s, 2),
+            Kind::Trigger => trigger_name(source, s),
             Kind::Function => name_after(source, s, 1),
             Kind::Settings => None,
         };
         members.push(Member { span: Span::new(s, e), kind, name });
     }
     (!members.is_empty()).then_some(members)
+}
+
+/// The name of the trigger whose `on` is at `at`: the string after `on trigger`,
+/// `on webhook` or `on schedule`, or the one after `as` for a named schedule.
+fn trigger_name(source: &str, at: usize) -> Option<String> {
+    let mut scanner = Scanner::new(source, at);
+    let words: Vec<&str> = (0..4)
+        .map(|_| {
+            let t = scanner.next_token();
+            &source[t.span.start..t.span.end]
+        })
+        .collect();
+    match words[..] {
+        [_, "schedule", _, "as"] => name_after(source, at, 4),
+        _ => name_after(source, at, 2),
+    }
 }
 
 /// The word or string `skip` tokens after the keyword at `at` (quotes removed).

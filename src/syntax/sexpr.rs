@@ -31,7 +31,17 @@ fn agent(out: &mut String, a: &Agent) {
         entries(out, "resources", &r.entries);
     }
     for t in &a.triggers {
-        let _ = write!(out, "\n  (trigger {:?}", t.name.value);
+        let _ = write!(out, "\n  ({} {:?}", t.kind(), t.name.value);
+        match &t.source {
+            TriggerSource::Manual => {}
+            TriggerSource::Schedule { cron } => {
+                let _ = write!(out, " (cron {:?})", cron.value);
+            }
+            TriggerSource::Webhook { secret: None } => {}
+            TriggerSource::Webhook { secret: Some(secret) } => {
+                let _ = write!(out, " (secret {:?})", secret.value);
+            }
+        }
         if let Some(b) = &t.binding {
             let _ = write!(out, " (as {})", b.name);
         }

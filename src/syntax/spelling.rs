@@ -65,6 +65,12 @@ pub fn float(f: f64) -> String {
     if text.contains(['.', 'e', 'E']) || !f.is_finite() { text } else { format!("{text}.0") }
 }
 
+/// The text as is, or escaped when it holds control characters: how a diagnostic quotes
+/// what it found.
+pub(crate) fn printable(text: &str) -> String {
+    if text.chars().any(char::is_control) { text.escape_debug().to_string() } else { text.to_string() }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

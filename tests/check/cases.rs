@@ -30,7 +30,7 @@ fn case_files() {
     insta::glob!("../cases/check", "*.symbi", case);
 }
 
-/// The codes the checker reports: every registered code named in `src/check/` (the registry,
+/// The codes the checker reports: every registered code named in `src/check/` or `src/policy/` (the registry,
 /// `src/diag/codes.rs`, maps each constant to its code).
 fn checker_codes() -> Vec<String> {
     let root = crate::support::root();
@@ -40,9 +40,12 @@ fn checker_codes() -> Vec<String> {
         .filter_map(|l| l.trim().strip_suffix(',')?.split_once(' '))
         .filter(|(code, name)| code.len() == 5 && name.bytes().all(|b| b.is_ascii_uppercase() || b == b'_'))
         .collect();
+    // The policy names the codes of its refusals (consent, production), which the checker reports.
     let mut sources = String::new();
-    for entry in std::fs::read_dir(root.join("src/check")).expect("src/check exists").flatten() {
-        sources.push_str(&std::fs::read_to_string(entry.path()).unwrap_or_default());
+    for dir in ["src/check", "src/policy"] {
+        for entry in std::fs::read_dir(root.join(dir)).expect("the folder exists").flatten() {
+            sources.push_str(&std::fs::read_to_string(entry.path()).unwrap_or_default());
+        }
     }
     let mut codes: Vec<String> = rows
         .iter()

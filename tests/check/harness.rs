@@ -7,7 +7,6 @@ use symbi::cli::TierArgs;
 use symbi::config::{Config, EnvVars, load};
 use symbi::diag::Diagnostic;
 use symbi::diag::render::{Sources, render_human, render_json};
-use symbi::security::policy::TierChoice;
 
 /// What a case file's header asks for.
 #[derive(Default)]
@@ -73,7 +72,7 @@ pub fn check_path(path: &Path, base: impl FnOnce(&mut Config)) -> Outcome {
             other => panic!("unknown header argument {other}"),
         }
     }
-    let tier = TierChoice::from_args(&tier_args).expect("header tier flags are valid");
+    let tier = symbi::cli::tier_flags::tier_choice(&tier_args).expect("header tier flags are valid");
     let ctx = CheckContext { config: &config, tier, agent, variable_types: false };
     let parsed = symbi::syntax::parse(&text);
     let mut diagnostics = parsed.diagnostics;

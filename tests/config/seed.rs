@@ -30,7 +30,8 @@ fn complete_example_loads() {
     let n = &cfg.native_execution;
     assert!(n.enabled);
     assert!(!cfg.security.allow_native_execution);
-    assert!(cfg.native_allowed());
+    let consent = symbi::policy::native_consent(&symbi::policy::TierChoice::default(), &cfg);
+    assert!(consent.is_ok(), "{consent:?}");
     assert_eq!(n.default_executable, "python3");
     assert_eq!(n.max_cpu_seconds, Some(300));
     assert_eq!(n.allowed_executables, ["python3", "python", "node", "bash", "sh"]);

@@ -10,7 +10,7 @@ per_tier!(output_and_exit_status, |tier: Tier| async move {
     let sb = harness::sandbox(tier);
     let r = run(&sb, request(&["echo", "hi"])).await;
     assert_eq!((r.stdout.as_str(), r.exit_code, r.success), ("hi\n", Some(0), true), "{r:?}");
-    assert_eq!(r.tier, tier.name());
+    assert_eq!(r.tier, tier);
     assert_eq!(r.executable, "echo");
     let r = run(&sb, sh("echo out; echo err >&2; exit 3")).await;
     assert_eq!((r.stdout.as_str(), r.stderr.as_str()), ("out\n", "err\n"));

@@ -10,7 +10,7 @@ mod cleanup;
 mod doctor;
 mod engine_failure;
 mod errors;
-mod harness;
+pub mod harness;
 mod host_root;
 mod isolation;
 mod same_agent;

@@ -1,6 +1,8 @@
 //! The documentation keeps up with the code: every diagnostic code is explained, and the
 //! fields of `ExecResult` are the ones the standard library declares.
 
+mod architecture;
+
 use crate::support::{root, symbi};
 
 /// Every `"E0123"` / `"W0123"` string literal under src/, as `path:line: literal`, except in

@@ -58,7 +58,7 @@ fn check_every_gap(name: &str, text: &str) -> usize {
 #[test]
 fn a_comment_in_any_gap_is_kept_and_formats_idempotently() {
     let mut checked = 0;
-    for case in ["layout", "strings", "semicolons", "extern_decls"] {
+    for case in ["layout", "strings", "semicolons", "extern_decls", "trigger_sources"] {
         let path = root().join(format!("tests/cases/fmt/{case}.symbi"));
         let text = std::fs::read_to_string(&path).unwrap_or_default();
         // The formatted form has one gap per token boundary, which keeps the run short.

@@ -115,7 +115,8 @@ fn completion_offers_what_fits_each_context() {
     assert!(has(&top, &["agent", "fn"]), "top level: {top:?}");
     let agent = s.labels(5, 0);
     assert!(
-        has(&agent, &["security", "resources", "on trigger"]) && !agent.contains(&"let".to_string()),
+        has(&agent, &["security", "resources", "on trigger", "on schedule", "on webhook"])
+            && !agent.contains(&"let".to_string()),
         "{agent:?}"
     );
     let security = s.labels(2, 4);
@@ -191,4 +192,41 @@ fn formatting_returns_the_layout_of_symbi_fmt() {
     assert_ne!(expected, messy);
     assert_eq!(edits[0]["newText"], expected.as_str());
     assert_eq!(edits[0]["range"]["start"], json!({"line": 0, "character": 0}));
+}
+
+#[test]
+fn hover_on_a_schedule_lists_its_next_fire_times_and_on_a_webhook_its_route() {
+    let text = "agent Clock {\n  on schedule \"*/15 * * * *\" as \"quarter\" { print(input) }\n  on webhook \"push\" secret \"PUSH_SECRET\" { print(input) }\n  on trigger \"t\" { emit(\"quarter\") }\n}\n";
+    let (mut s, published) = Session::open(text);
+    assert_eq!(published["diagnostics"], json!([]), "the file checks clean");
+    let on_cron = s.hover(1, 16);
+    assert!(
+        on_cron.contains("on schedule \"*/15 * * * *\" as \"quarter\"")
+            && on_cron.contains("Next fires (UTC):"),
+        "{on_cron}"
+    );
+    let times: Vec<&str> = on_cron.lines().filter(|l| l.starts_with("- ")).collect();
+    assert_eq!(times.len(), 5, "{on_cron}");
+    assert!(
+        times.iter().all(|t| [":00:00 ", ":15:00 ", ":30:00 ", ":45:00 "].iter().any(|m| t.contains(m))),
+        "{times:?}"
+    );
+    assert!(s.hover(3, 28).contains("Next fires (UTC):"), "an `emit` of the schedule's name shows it too");
+    assert!(s.hover(2, 30).contains("X-Hub-Signature-256"), "the webhook's secret");
+
+    let symbols = s.client.call("textDocument/documentSymbol", json!({"textDocument": {"uri": s.uri}}));
+    let children: Vec<(&str, &str)> = symbols[0]["children"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|c| (c["name"].as_str().unwrap_or(""), c["detail"].as_str().unwrap_or("")))
+        .collect();
+    assert_eq!(
+        children,
+        vec![
+            ("on schedule \"quarter\"", "*/15 * * * *"),
+            ("on webhook \"push\"", ""),
+            ("on trigger \"t\"", "")
+        ]
+    );
 }

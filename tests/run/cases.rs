@@ -42,13 +42,19 @@ pub fn header(text: &str) -> Header {
 
 /// Runs `symbi run` on a case file; returns the filtered transcript.
 pub fn transcript(case: &Path) -> String {
+    transcript_of("run", case)
+}
+
+/// Runs `symbi SUBCOMMAND` (`run` or `check`) on a case file with its header's arguments,
+/// configuration and environment; returns the filtered transcript.
+pub fn transcript_of(subcommand: &str, case: &Path) -> String {
     let text = std::fs::read_to_string(case).unwrap_or_default();
     let h = header(&text);
     let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
     let work = tmp.path().join("work");
     let rel = case.strip_prefix(root()).unwrap_or(case);
     let mut cmd = Command::new(symbi_bin());
-    cmd.arg("run").arg(rel).args(&h.args).current_dir(root());
+    cmd.arg(subcommand).arg(rel).args(&h.args).current_dir(root());
     for (k, _) in std::env::vars().filter(|(k, _)| k.starts_with("SYMBIONT_")) {
         cmd.env_remove(k);
     }

@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex};
 use symbi::config::Config;
 use symbi::diag::Diagnostic;
 use symbi::eval::{Cancel, Event, Flow, Interpreter, RecordingTranscript, RunSetup, Value};
+use symbi::policy::{LimitOverrides, TierChoice, decide};
 use symbi::sandbox::{BoxFuture, ExecRequest, ExecResult, Program, Sandbox, SandboxError, Stream};
 use symbi::security::Tier;
 
@@ -39,7 +40,7 @@ pub fn exited(code: i32, stdout: &str, stderr: &str) -> Result<ExecResult, Sandb
         exit_code: Some(code),
         success: code == 0,
         duration_ms: 5,
-        tier: "None".into(),
+        tier: Tier::None,
         ..Default::default()
     })
 }
@@ -130,12 +131,14 @@ pub fn run_with(source: &str, opts: Opts) -> Ran {
         .enable_all()
         .build()
         .unwrap_or_else(|e| panic!("runtime: {e}"));
+    // The policy's decision for `--native`, with the allowlist and limits the fake expects.
+    let native = TierChoice { cli_tier: None, cli_native: true };
+    let mut policy = decide(&opts.config, &native, Some(agent), &LimitOverrides::default());
+    policy.allowlist = vec!["sh".into()];
+    policy.limits = symbi::sandbox::Limits::default();
     let setup = RunSetup {
         sandbox: sandbox.clone(),
-        tier: Tier::None,
-        tier_source: "cli".into(),
-        limits: symbi::sandbox::Limits::default(),
-        allowed_executables: vec!["sh".into()],
+        policy,
         working_dir: opts.working_dir,
         default_interpreter: opts.config.native_execution.default_executable.clone(),
         bounds: opts.config.runtime.clone(),

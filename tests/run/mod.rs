@@ -2,7 +2,7 @@
 //! real native processes (case files, streaming, signals, the audit log).
 
 mod builtins;
-mod cases;
+pub mod cases;
 mod failure_rule;
 mod fake;
 mod hostile;

@@ -66,15 +66,15 @@ impl Interpreter<'_> {
         self.check_cancel()?;
         self.exec_count += 1;
         let id = self.exec_count;
-        let mut limits = self.setup.limits.clone();
+        let mut limits = self.setup.policy.limits.clone();
         if let Some(ms) = timeout {
             limits.timeout = limits.timeout.min(Duration::from_millis(ms));
         }
-        let tier = self.setup.tier.name().to_string();
+        let tier = self.setup.policy.tier;
         self.setup.transcript.event(Event::ExecStarted {
             id,
             argv: argv.clone(),
-            tier: tier.clone(),
+            tier,
             limits: limits.clone(),
         });
         let env_keys: Vec<String> = env.keys().cloned().collect();
@@ -85,9 +85,9 @@ impl Interpreter<'_> {
             stdin: stdin.map(String::into_bytes),
             working_dir: self.setup.working_dir.clone(),
             limits: limits.clone(),
-            allowed_executables: self.setup.allowed_executables.clone(),
-            network: self.capabilities.contains("network"),
-            local_filesystem: self.capabilities.contains("local_filesystem"),
+            allowed_executables: self.setup.policy.allowlist.clone(),
+            network: self.setup.policy.network,
+            local_filesystem: self.setup.policy.filesystem,
             sink: Some(sink.clone()),
         };
         let mut entry = AuditEntry {

@@ -58,7 +58,7 @@ fn read_file(interp: &mut Interpreter<'_>, args: &mut Args) -> Eval<Value> {
     let rel = args.string(0)?;
     let path = confine(&interp.setup.working_dir, &rel, args.span(0))?;
     // The smaller of the file-size limit and the string limit: the text becomes one value.
-    let file_cap = interp.setup.limits.max_file_size_bytes.unwrap_or(u64::MAX);
+    let file_cap = interp.setup.policy.limits.max_file_size_bytes.unwrap_or(u64::MAX);
     let cap = file_cap.min(budget::MAX_STRING_BYTES as u64);
     let bytes = regular::read(&path, cap).map_err(|r| refused(r, "read", &rel, args.call))?;
     String::from_utf8(bytes).map(Value::Str).map_err(|e| {
@@ -77,7 +77,7 @@ fn write_file(interp: &mut Interpreter<'_>, args: &mut Args) -> Eval<Value> {
         other => budget::render(&other, args.span(1))?,
     };
     let path = confine(&interp.setup.working_dir, &rel, args.span(0))?;
-    if let Some(cap) = interp.setup.limits.max_file_size_bytes
+    if let Some(cap) = interp.setup.policy.limits.max_file_size_bytes
         && text.len() as u64 > cap
     {
         return Err(refused(Refusal::TooLarge(Some(text.len() as u64), cap), "write", &rel, args.call));

@@ -190,7 +190,7 @@ impl DockerSandbox {
             stdout_truncated: o.stdout_truncated,
             stderr_truncated: o.stderr_truncated,
             duration_ms: o.duration.as_millis() as u64,
-            tier: self.tier.name().to_string(),
+            tier: self.tier,
             oom_killed: o.oom_killed,
             executable,
             containment: Containment {

@@ -10,7 +10,6 @@ use crate::diag::codes;
 use crate::sandbox::{ExecRequest, Program, SandboxError, argv};
 use bollard::models::{ContainerCreateBody, HostConfig, ResourcesUlimits};
 use std::collections::HashMap;
-use std::path::Path;
 
 /// The label every symbi container carries, so tests and `docker ps` can find them.
 pub const MANAGED_LABEL: &str = "dev.symbi.managed";
@@ -72,18 +71,14 @@ pub fn argv_and_stdin(request: &ExecRequest) -> Result<(Vec<String>, Option<Vec<
     Ok((argv, stdin))
 }
 
-/// Checks `argv0` against the allowlist: a bare name matches that name (or a listed path
-/// ending in it); a path matches that exact path only, so `/tmp/x/python3` is not `python3`.
+/// Checks `argv0` against the allowlist with the policy's container rule
+/// ([`container_allows`](crate::policy::container_allows)), which the checker applies too.
 pub fn check_allowed(argv0: &str, allowed: &[String]) -> Result<(), SandboxError> {
-    let ok = allowed.iter().any(|entry| {
-        if argv0.contains('/') {
-            entry == argv0
-        } else {
-            entry == argv0
-                || (entry.contains('/') && Path::new(entry).file_name().is_some_and(|n| n == argv0))
-        }
-    });
-    if ok { Ok(()) } else { Err(errors::executable_not_allowed(argv0, allowed)) }
+    if crate::policy::container_allows(allowed, argv0) {
+        Ok(())
+    } else {
+        Err(errors::executable_not_allowed(argv0, allowed))
+    }
 }
 
 /// Whether a user spec (`name`, `uid`, `uid:gid`, `name:group`) names root, as the user or

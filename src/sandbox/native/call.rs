@@ -8,6 +8,7 @@ use super::{active, environment, pidns, resolve, sweep, workdir};
 use crate::diag::codes;
 use crate::sandbox::argv;
 use crate::sandbox::{Containment, ExecRequest, ExecResult, Program, SandboxError, Stream};
+use crate::security::Tier;
 use std::os::fd::AsRawFd;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::Path;
@@ -175,7 +176,7 @@ pub async fn run(
         stdout_truncated,
         stderr_truncated,
         duration_ms: started.elapsed().as_millis() as u64,
-        tier: "None".into(),
+        tier: Tier::None,
         oom_killed: false,
         executable: executable.display().to_string(),
         containment,

@@ -138,6 +138,13 @@ pub enum Owner {
     SymbiOrContainerUser,
 }
 
+impl Owner {
+    /// The rule of the tier whose calls run in the directory.
+    pub fn for_tier(tier: crate::security::Tier) -> Owner {
+        if tier == crate::security::Tier::None { Owner::Symbi } else { Owner::SymbiOrContainerUser }
+    }
+}
+
 /// Applies the rules to `path` and returns the canonical directory to run in, creating it
 /// (and any missing parent, each mode 0700) when missing.
 pub fn prepare(path: &Path) -> Result<PathBuf, SandboxError> {

@@ -1,7 +1,8 @@
 //! Unit tests of the tier rules: every branch of every policy function.
 
 use super::*;
-use crate::sandbox::Limits;
+use crate::config::Origin;
+use crate::diag::Span;
 use crate::syntax::ast::{Agent, Ident, ResourcesBlock, SecurityBlock, Setting, StrValue};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -36,35 +37,6 @@ fn security(tier: Option<Setting<Tier>>, allowed: Option<&[&str]>) -> SecurityBl
 
 fn tier_setting(value: Option<Tier>, raw: &str) -> Setting<Tier> {
     Setting { value, raw: raw.into(), span: span(20, 24) }
-}
-
-fn args(native: bool, tier: Option<&str>) -> TierArgs {
-    TierArgs { config: None, native, sandbox_tier: tier.map(String::from) }
-}
-
-#[test]
-fn tier_choice_reads_flags_and_aliases() {
-    assert_eq!(TierChoice::from_args(&args(false, None)), Ok(TierChoice::default()));
-    let c = TierChoice::from_args(&args(false, Some("gvisor"))).unwrap();
-    assert_eq!(c.tier(), Some(Tier::Tier2));
-    assert_eq!(c.flag().as_deref(), Some("--sandbox-tier=tier2"));
-    let c = TierChoice::from_args(&args(true, None)).unwrap();
-    assert_eq!(c.tier(), Some(Tier::None));
-    assert_eq!(c.flag().as_deref(), Some("--native"));
-    // --native together with --sandbox-tier=none agrees, so it is accepted.
-    assert!(TierChoice::from_args(&args(true, Some("none"))).is_ok());
-}
-
-#[test]
-fn tier_choice_rejects_unknown_and_conflicting_flags() {
-    let err = TierChoice::from_args(&args(false, Some("tier4"))).unwrap_err();
-    assert!(err.contains("unknown sandbox tier `tier4`"), "{err}");
-    let err = TierChoice::from_args(&args(false, Some("gvisr"))).unwrap_err();
-    assert!(err.contains("did you mean `gvisor`?"), "{err}");
-    let err = TierChoice::from_args(&args(false, Some("zzzzzz"))).unwrap_err();
-    assert!(!err.contains("did you mean"), "{err}");
-    let err = TierChoice::from_args(&args(true, Some("docker"))).unwrap_err();
-    assert!(err.contains("--native"), "{err}");
 }
 
 #[test]
@@ -322,4 +294,78 @@ fn static_executable_check_matches_by_name_or_path() {
     assert!(!executable_may_be_allowed(&allowed, "curl"));
     assert!(!executable_may_be_allowed(&allowed, "/bin/sh"));
     assert!(!executable_may_be_allowed(&[], "bash"));
+}
+
+#[test]
+fn one_decision_holds_tier_consent_allowlist_grants_and_limits() {
+    let mut cfg = Config::default();
+    let narrow = agent(Some(security(Some(tier_setting(Some(Tier::Tier1), "Tier1")), Some(&["python3"]))));
+    let d = decide(&cfg, &TierChoice::default(), Some(&narrow), &LimitOverrides::default());
+    assert_eq!(
+        (d.tier, d.source.clone(), d.consent.clone()),
+        (Tier::Tier1, TierSource::Agent(span(20, 24)), None)
+    );
+    assert_eq!(d.allowlist, vec!["python3".to_string()]);
+    // Nothing declared: a container withholds the network and the working directory.
+    assert!(!d.network && !d.filesystem && !d.grants("network"));
+    assert_eq!(d.limits, Limits::default());
+
+    let native = TierChoice { cli_tier: None, cli_native: true };
+    let d = decide(
+        &cfg,
+        &native,
+        Some(&narrow),
+        &LimitOverrides { timeout_seconds: Some(7), ..Default::default() },
+    );
+    assert_eq!(d.consent, Some(Ok(ConsentSource::Cli("--native".into()))));
+    assert!(d.network && d.grants("network") && !d.grants("local_filesystem"));
+    assert_eq!(d.limits.timeout, Duration::from_secs(7));
+
+    cfg.production = true;
+    let d = decide(&cfg, &native, None, &LimitOverrides::default());
+    assert_eq!(d.refusal(), Some(&ConsentRefusal::Production));
+}
+
+#[test]
+fn a_callers_tier_is_no_consent() {
+    let mut cfg = Config::default();
+    let d = decide_call(&cfg, Tier::None, &LimitOverrides::default());
+    assert_eq!((d.source.clone(), d.refusal()), (TierSource::Caller, Some(&ConsentRefusal::NotConsented)));
+    cfg.security.allow_native_execution = true;
+    assert_eq!(decide_call(&cfg, Tier::None, &LimitOverrides::default()).refusal(), None);
+    assert_eq!(decide_call(&cfg, Tier::Tier2, &LimitOverrides::default()).consent, None);
+}
+
+#[test]
+fn a_literal_is_refused_by_the_rule_of_its_tier() {
+    let allowed: Vec<String> = vec!["sh".into(), "/usr/bin/env".into()];
+    // Natively a path may resolve to a listed name; in a container it must be listed as is.
+    assert!(!refused_before_running(Tier::None, &allowed, "/bin/sh"));
+    assert!(refused_before_running(Tier::Tier1, &allowed, "/bin/sh"));
+    for tier in Tier::ALL {
+        assert!(!refused_before_running(tier, &allowed, "sh"), "{tier}");
+        assert!(!refused_before_running(tier, &allowed, "env"), "{tier}");
+        assert!(!refused_before_running(tier, &allowed, "/usr/bin/env"), "{tier}");
+        assert!(refused_before_running(tier, &allowed, "curl"), "{tier}");
+    }
+    assert!(container_allows(&allowed, "env"));
+    assert!(!container_allows(&allowed, "/tmp/x/sh"));
+}
+
+#[test]
+fn a_profile_above_the_tier_names_the_tier_it_needs() {
+    let mut block = security(Some(tier_setting(Some(Tier::None), "None")), None);
+    block.sandbox = Some(Setting {
+        value: Some(crate::security::Profile::Strict),
+        raw: "Strict".into(),
+        span: span(30, 36),
+    });
+    let a = agent(Some(block));
+    let d = decide(&Config::default(), &TierChoice::default(), Some(&a), &LimitOverrides::default());
+    assert_eq!(d.profile_needs(), Some(Tier::Tier2));
+    let docker = TierChoice { cli_tier: Some(Tier::Tier3), cli_native: false };
+    assert_eq!(
+        decide(&Config::default(), &docker, Some(&a), &LimitOverrides::default()).profile_needs(),
+        None
+    );
 }

@@ -1,31 +1,23 @@
 //! Loading the configuration for a subcommand: errors are rendered on stderr and become
 //! exit status 2, the same way for `check`, `run` and `doctor`.
 
-use super::env::EnvVars;
-use super::load::load;
-use super::model::Config;
-use crate::cli::{CheckFormat, EXIT_USAGE, TierArgs};
+use super::{CheckFormat, EXIT_USAGE, TierArgs};
+use crate::config::{Config, ConfigError, EnvVars, load, load_for_file};
 use crate::diag::render::color_enabled;
 use std::io::IsTerminal;
 use std::path::Path;
 
-/// Loads the configuration named by the flags (and the process environment); on error,
-/// prints the diagnostics to stderr and returns exit status 2.
-pub fn load_for_cli(args: &TierArgs) -> Result<Config, u8> {
-    load_path_for_cli(args.config.as_deref())
-}
-
-/// Loads the configuration for one agent file ([`super::load_for_file`]); on error, prints
+/// Loads the configuration for one agent file ([`load_for_file`]); on error, prints
 /// the diagnostics to stderr and returns exit status 2.
 pub fn load_file_for_cli(file: &Path, args: &TierArgs) -> Result<Config, u8> {
-    report(super::load::load_for_file(file, args.config.as_deref(), &EnvVars::from_process()))
+    report(load_for_file(file, args.config.as_deref(), &EnvVars::from_process()))
 }
 
 /// [`load_file_for_cli`] for `symbi check --format`: with `short` or `json` the errors are
 /// printed on stdout in that form, beside the check's own diagnostics, so a tool reading the
 /// JSON lines sees configuration errors too; `human` prints them on stderr.
 pub fn load_file_for_check(file: &Path, args: &TierArgs, format: CheckFormat) -> Result<Config, u8> {
-    let loaded = super::load::load_for_file(file, args.config.as_deref(), &EnvVars::from_process());
+    let loaded = load_for_file(file, args.config.as_deref(), &EnvVars::from_process());
     match format {
         CheckFormat::Human => report(loaded),
         CheckFormat::Short | CheckFormat::Json => loaded.map_err(|error| {
@@ -36,12 +28,12 @@ pub fn load_file_for_check(file: &Path, args: &TierArgs, format: CheckFormat) ->
     }
 }
 
-/// [`load_for_cli`] for subcommands that only take `--config` (`doctor`).
+/// Loads the configuration for subcommands that only take `--config` (`doctor`).
 pub fn load_path_for_cli(explicit: Option<&Path>) -> Result<Config, u8> {
     report(load(explicit, &EnvVars::from_process()))
 }
 
-fn report(loaded: Result<Config, super::ConfigError>) -> Result<Config, u8> {
+fn report(loaded: Result<Config, ConfigError>) -> Result<Config, u8> {
     loaded.map_err(|error| {
         let color = color_enabled(std::io::stderr().is_terminal());
         eprint!("{}", error.render(color));

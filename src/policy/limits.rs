@@ -5,16 +5,16 @@
 //! operator's ceiling, and an agent file or a command line only asks for less. A wider
 //! `resources` value is reported by the checker (see [`resource_widenings`]) and clamped here.
 
-use crate::cli::RunArgs;
 use crate::config::Config;
 use crate::diag::Span;
-use crate::sandbox::Limits;
 use crate::syntax::ast;
+use serde::Serialize;
 use std::time::Duration;
 
 const MIB: u64 = 1024 * 1024;
 
-/// The limit flags of `symbi run` (`--max-memory`, `--max-cpu`, `--timeout`).
+/// What the caller asks for below the configuration: `symbi run`'s `--max-memory`,
+/// `--max-cpu` and `--timeout`, or an embedder's own narrower limits.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct LimitOverrides {
     /// `--max-memory MB`.
@@ -25,13 +25,46 @@ pub struct LimitOverrides {
     pub timeout_seconds: Option<u64>,
 }
 
-impl LimitOverrides {
-    /// The flags of a `symbi run` command line.
-    pub fn from_run_args(args: &RunArgs) -> Self {
-        LimitOverrides {
-            max_memory_mb: args.max_memory,
-            max_cpu_cores: args.max_cpu,
-            timeout_seconds: args.timeout,
+/// Resource limits of one call, already resolved from config, env, CLI and `resources`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Limits {
+    /// Apply OS-level limits at all (`native_execution.enforce_resource_limits`).
+    pub enforce: bool,
+    /// Address-space / memory limit in MiB (RLIMIT_AS natively, memory+swap in containers).
+    pub max_memory_mb: Option<u64>,
+    /// CPU time in seconds (RLIMIT_CPU).
+    pub max_cpu_seconds: Option<u64>,
+    /// CPU cores (cgroup quota, affinity, or nano-CPUs).
+    pub max_cpu_cores: Option<f64>,
+    /// Wall-clock timeout of the whole call.
+    #[serde(serialize_with = "serialize_duration_ms")]
+    pub timeout: Duration,
+    /// Bytes kept per stream; beyond it output is dropped and the tree is killed.
+    pub max_output_bytes: u64,
+    /// Largest file the child may write, in bytes (RLIMIT_FSIZE).
+    pub max_file_size_bytes: Option<u64>,
+    /// Open file descriptors (RLIMIT_NOFILE).
+    pub max_open_files: Option<u64>,
+    /// Processes/threads (pids cgroup, RLIMIT_NPROC, container pids limit).
+    pub max_processes: Option<u64>,
+}
+
+fn serialize_duration_ms<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_u64(d.as_millis() as u64)
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            enforce: true,
+            max_memory_mb: Some(2048),
+            max_cpu_seconds: Some(300),
+            max_cpu_cores: Some(4.0),
+            timeout: Duration::from_secs(300),
+            max_output_bytes: 10 * 1024 * 1024,
+            max_file_size_bytes: Some(1024 * 1024 * 1024),
+            max_open_files: Some(1024),
+            max_processes: Some(256),
         }
     }
 }
