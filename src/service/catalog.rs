@@ -59,6 +59,9 @@ pub struct TriggerInfo {
     pub kind: &'static str,
     /// The cron expression of a schedule.
     pub schedule: Option<String>,
+    /// The environment variable holding a webhook's secret (not shown).
+    #[serde(skip)]
+    pub secret: Option<String>,
 }
 
 /// An agent as the service knows it.
@@ -182,7 +185,12 @@ fn entry(agent: &ast::Agent, program: &Arc<Program>, cfg: &Config) -> AgentEntry
         triggers: agent
             .triggers
             .iter()
-            .map(|t| TriggerInfo { name: t.name.value.clone(), kind: "trigger", schedule: None })
+            .map(|t| TriggerInfo {
+                name: t.name.value.clone(),
+                kind: t.kind(),
+                schedule: t.cron().map(|c| c.value.clone()),
+                secret: t.webhook_secret().map(|s| s.value.clone()),
+            })
             .collect(),
     }
 }

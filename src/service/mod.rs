@@ -11,10 +11,12 @@ pub mod log;
 pub mod metrics;
 pub mod openapi;
 pub mod routes;
+pub mod schedules;
 pub mod serve;
 pub mod sqlite;
 pub mod sse;
 pub mod state;
 pub mod store;
+pub mod webhooks;
 
 pub use state::Service;

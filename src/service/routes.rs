@@ -26,13 +26,19 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/runs/{id}/events"),
     ("post", "/api/v1/runs/{id}/cancel"),
     ("post", "/api/v1/reload"),
+    ("get", "/api/v1/schedules"),
+    ("post", "/api/v1/schedules/{agent}/{trigger}/pause"),
+    ("post", "/api/v1/schedules/{agent}/{trigger}/resume"),
+    ("post", "/api/v1/schedules/{agent}/{trigger}/trigger"),
+    ("post", "/api/v1/webhooks/{agent}/{trigger}"),
     ("get", "/api/v1/openapi.json"),
     ("get", "/metrics"),
 ];
 
 type Shared = State<Arc<Service>>;
 
-/// The application: open routes (health), the rest behind the bearer token.
+/// The application: open routes (health; webhooks, authenticated by their signature), the
+/// rest behind the bearer token.
 pub fn router(service: Arc<Service>) -> axum::Router {
     let protected = axum::Router::new()
         .route("/api/v1/agents", get(agents))
@@ -42,12 +48,17 @@ pub fn router(service: Arc<Service>) -> axum::Router {
         .route("/api/v1/runs/{id}/events", get(super::sse::events))
         .route("/api/v1/runs/{id}/cancel", post(cancel))
         .route("/api/v1/reload", post(reload))
+        .route("/api/v1/schedules", get(super::schedules::list))
+        .route("/api/v1/schedules/{agent}/{trigger}/pause", post(super::schedules::pause))
+        .route("/api/v1/schedules/{agent}/{trigger}/resume", post(super::schedules::resume))
+        .route("/api/v1/schedules/{agent}/{trigger}/trigger", post(super::schedules::trigger))
         .route("/api/v1/openapi.json", get(openapi))
         .route("/metrics", get(metrics))
         .route_layer(axum::middleware::from_fn_with_state(service.clone(), super::auth::require_token));
     axum::Router::new()
         .route("/api/v1/health/live", get(live))
         .route("/api/v1/health/ready", get(ready))
+        .route("/api/v1/webhooks/{agent}/{trigger}", post(super::webhooks::fire))
         .merge(protected)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

@@ -59,6 +59,7 @@ pub async fn serve(
             }
         });
     }
+    service.schedule_all();
     service.set_ready();
     loop {
         tokio::select! {

@@ -49,6 +49,10 @@ pub struct Service {
     reloading: tokio::sync::Mutex<()>,
     /// Runs finished since start, to prune the store every [`PRUNE_EVERY`] runs.
     finished: AtomicU64,
+    /// The schedules of the served agents.
+    pub scheduler: crate::schedule::Scheduler,
+    /// The scheduler's handler (which run each schedule started last).
+    pub fires: Arc<super::schedules::Fires>,
 }
 
 /// How many finished runs between two prunes of the store to `storage.keep_runs`.
@@ -79,22 +83,33 @@ impl Service {
         handle: tokio::runtime::Handle,
     ) -> Arc<Self> {
         let slots = usize::try_from(cfg.api.max_concurrent_runs).unwrap_or(1).max(1);
-        Arc::new(Service {
-            cfg: Arc::new(cfg),
-            paths,
-            catalog: RwLock::new(Arc::new(catalog)),
-            store,
-            live: Mutex::new(HashMap::new()),
-            slots: Arc::new(Semaphore::new(slots)),
-            metrics: Metrics::default(),
-            draining: AtomicBool::new(false),
-            ready: AtomicBool::new(false),
-            token,
-            handle,
-            sequence: AtomicU64::new(0),
-            reloading: tokio::sync::Mutex::new(()),
-            finished: AtomicU64::new(0),
+        Arc::new_cyclic(|service| {
+            let fires = Arc::new(super::schedules::Fires::new(service.clone()));
+            let scheduler = crate::schedule::Scheduler::new(fires.clone());
+            Service {
+                cfg: Arc::new(cfg),
+                paths,
+                catalog: RwLock::new(Arc::new(catalog)),
+                store,
+                live: Mutex::new(HashMap::new()),
+                slots: Arc::new(Semaphore::new(slots)),
+                metrics: Metrics::default(),
+                draining: AtomicBool::new(false),
+                ready: AtomicBool::new(false),
+                token,
+                handle,
+                sequence: AtomicU64::new(0),
+                reloading: tokio::sync::Mutex::new(()),
+                finished: AtomicU64::new(0),
+                scheduler,
+                fires,
+            }
         })
+    }
+
+    /// Makes the schedules of the current catalog the scheduler's (inside the runtime).
+    pub fn schedule_all(&self) {
+        self.scheduler.set_schedules(super::schedules::all_schedules(&self.catalog()));
     }
 
     /// The catalog now.
@@ -133,6 +148,9 @@ impl Service {
         super::log::info(&format!("reload: serving {} agents", loaded.catalog.agents.len()));
         if let Ok(mut slot) = self.catalog.write() {
             *slot = Arc::new(loaded.catalog);
+        }
+        if !self.is_draining() {
+            self.schedule_all();
         }
         loaded.refused
     }
@@ -359,6 +377,8 @@ impl Service {
     /// `api.shutdown_grace_seconds`, then cancel the rest and wait for them to end.
     pub async fn drain(&self) {
         self.draining.store(true, Ordering::SeqCst);
+        // No schedule fires any more; runs it started are drained like the others.
+        self.scheduler.shutdown();
         let grace = std::time::Duration::from_secs(self.cfg.api.shutdown_grace_seconds);
         let runs = self.live_runs();
         super::log::info(&format!("draining: {} runs in flight", runs.len()));

@@ -8,4 +8,5 @@ mod harness;
 mod lifecycle;
 mod logging;
 mod reload;
+mod sources;
 mod store;
