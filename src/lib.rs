@@ -21,6 +21,7 @@ pub mod runtime;
 pub mod sandbox;
 pub mod schedule;
 pub mod security;
+pub mod service;
 pub mod stdlib;
 pub mod syntax;
 pub mod webhook;

@@ -13,3 +13,4 @@ mod lsp;
 mod native;
 mod policy;
 mod run;
+mod service;

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 pub fn run(args: CheckArgs) -> u8 {
     // A path that cannot be used (missing, a FIFO or device, an unreadable folder) is a
     // usage error before anything is checked.
-    let files = match super::walk::files(&args.files).into_iter().collect::<Result<Vec<_>, _>>() {
+    let files = match crate::syntax::walk::files(&args.files).into_iter().collect::<Result<Vec<_>, _>>() {
         Ok(files) => files,
         Err(diag) => return usage_error(diag.message),
     };

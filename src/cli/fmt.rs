@@ -23,7 +23,7 @@ pub fn run(args: FmtArgs) -> u8 {
         return usage_error("name the files or directories to format, or pass `--stdin`");
     }
     let mut status = EXIT_OK;
-    for path in super::walk::files(&args.files) {
+    for path in crate::syntax::walk::files(&args.files) {
         let file_status = match path {
             Ok(path) => one_file(&path, args.check),
             Err(diag) => {

@@ -9,11 +9,10 @@ mod init;
 mod limit_flags;
 mod list;
 mod lsp;
-mod run;
+pub(crate) mod run;
 pub mod tier_flags;
 mod trust;
-mod walk;
-mod workdir;
+mod up;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -54,6 +53,8 @@ pub enum Command {
     Trust(TrustArgs),
     /// Write a starter agent, the script it runs and a commented config.toml in DIR.
     Init(InitArgs),
+    /// Serve agents over HTTP: fire triggers, follow runs, keep a durable run history.
+    Up(UpArgs),
     /// Removes a symbi process's containers once it exits (started by symbi itself).
     #[command(name = "__container-watchdog", hide = true)]
     ContainerWatchdog(WatchdogArgs),
@@ -220,6 +221,27 @@ pub struct InitArgs {
     pub dir: Option<PathBuf>,
 }
 
+/// Arguments of `symbi up`.
+#[derive(clap::Args, Debug)]
+pub struct UpArgs {
+    /// Agent files or folders to serve (default: the current directory).
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Configuration file (else $SYMBIONT_CONFIG, else ./config.toml, else
+    /// ~/.config/symbi/config.toml, else defaults).
+    #[arg(long, value_name = "P")]
+    pub config: Option<PathBuf>,
+    /// The address to bind (overrides `api.host` and SYMBIONT_API_HOST).
+    #[arg(long, value_name = "H")]
+    pub host: Option<String>,
+    /// The port (overrides `api.port` and SYMBIONT_API_PORT; 0 picks a free one).
+    #[arg(long, value_name = "N")]
+    pub port: Option<u16>,
+    /// Reload when an agent file changes.
+    #[arg(long)]
+    pub watch: bool,
+}
+
 /// Arguments of `symbi explain`.
 #[derive(clap::Args, Debug)]
 pub struct ExplainArgs {
@@ -246,6 +268,7 @@ pub fn main() -> ExitCode {
         Command::Explain(args) => explain::run(args),
         Command::Trust(args) => trust::run(args),
         Command::Init(args) => init::run(args),
+        Command::Up(args) => up::run(args),
         Command::ContainerWatchdog(a) => crate::sandbox::docker::watchdog::run(&a.engine, a.pid, &a.start),
     };
     ExitCode::from(status)

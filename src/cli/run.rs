@@ -10,16 +10,10 @@ use crate::check::{CheckContext, check_source};
 use crate::config::{self, Config, EnvVars};
 use crate::diag::codes;
 use crate::diag::{Diagnostic, Sources};
+use crate::eval::launch::{Launch, launch};
 use crate::eval::transcript::{HumanTranscript, JsonTranscript};
-use crate::eval::{AuditLog, Cancel, Event, Flow, IgnoredConfig, Interpreter, RunSetup, Transcript, target};
-use crate::policy::{self, TierSource};
-use crate::sandbox;
-use crate::sandbox::native::workdir::{Owner, prepare_for};
+use crate::eval::{Cancel, Event, Flow, Transcript, target};
 use std::sync::Arc;
-
-/// The interpreter's thread stack: deep enough for `runtime.max_call_depth` nested calls of
-/// a tree-walking interpreter, whatever the platform's default thread stack is.
-const INTERPRETER_STACK: usize = 256 * 1024 * 1024;
 
 /// Runs `symbi run`; returns the exit status.
 pub fn run(args: RunArgs) -> u8 {
@@ -60,7 +54,7 @@ pub fn run(args: RunArgs) -> u8 {
     }
     // The header names the configuration before anything else, so a refusal further down is
     // read knowing which file (or none) it came from.
-    transcript.event(configuration_event(&cfg));
+    transcript.event(Event::configuration(&cfg));
     if let Some(warning) = cfg.ignored_warning() {
         transcript.diagnostic(&warning);
     }
@@ -91,50 +85,6 @@ pub fn run(args: RunArgs) -> u8 {
         }
     };
 
-    // The one decision for this agent and this run: everything below reads it.
-    let decision = policy::decide(&cfg, &choice, Some(agent), &super::tier_flags::limit_overrides(&args));
-    let tier_span = match decision.source {
-        TierSource::Agent(span) => span,
-        _ => agent.name.span,
-    };
-    if let Some(refusal) = decision.refusal() {
-        let d = Diagnostic::error(refusal.code(), refusal.message())
-            .with_primary(tier_span, format!("tier None, {}", decision.source.describe()))
-            .with_help(refusal.help());
-        transcript.diagnostic(&d);
-        return EXIT_FAILURE;
-    }
-    let sandbox = match sandbox::for_tier(decision.tier, &cfg, decision.hardened) {
-        Ok(sandbox) => sandbox,
-        Err(e) => {
-            let label = format!("tier {}, {}", decision.tier, decision.source.describe());
-            transcript.diagnostic(&crate::eval::error::with_label(e.into_diagnostic(tier_span), &label));
-            return EXIT_FAILURE;
-        }
-    };
-    let (wanted_dir, beside_agent) = super::workdir::wanted(&cfg, decision.tier, &args.file);
-    let working_dir = match prepare_for(&wanted_dir, Owner::for_tier(decision.tier)) {
-        Ok(dir) => dir,
-        Err(e) => {
-            let label = "its native calls and file builtins run in the working directory";
-            let mut d = crate::eval::error::with_label(e.into_diagnostic(agent.name.span), label);
-            if beside_agent {
-                d = d.with_note(super::workdir::beside_agent_note());
-            }
-            transcript.diagnostic(&d);
-            return EXIT_FAILURE;
-        }
-    };
-
-    // Opened once, before anything runs, and refused where the agent could rewrite it.
-    let audit = match AuditLog::open(&cfg.storage.audit_log, &working_dir) {
-        Ok(log) => Arc::new(log),
-        Err(d) => {
-            transcript.diagnostic(&d);
-            return EXIT_FAILURE;
-        }
-    };
-
     let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
@@ -147,59 +97,29 @@ pub fn run(args: RunArgs) -> u8 {
     };
     let cancel = Cancel::new();
     watch_signals(&runtime, &cancel);
-    let setup = RunSetup {
-        sandbox,
-        policy: decision,
-        working_dir,
-        default_interpreter: cfg.native_execution.default_executable.clone(),
-        bounds: cfg.runtime.clone(),
-        audit: Some(audit.clone()),
-        transcript: transcript.clone(),
+    let outcome = launch(Launch {
+        cfg: &cfg,
+        choice,
+        overrides: super::tier_flags::limit_overrides(&args),
+        file: &parsed.file,
+        path: &args.file,
+        source: &source,
+        agent,
+        trigger: handler.name.value.as_str(),
+        payload,
+        transcript,
         cancel,
         handle: runtime.handle().clone(),
-    };
-
-    let trigger = handler.name.value.as_str();
-    let file = &parsed.file;
-    let source = source.as_str();
-    let outcome = std::thread::scope(|scope| {
-        let worker = std::thread::Builder::new()
-            .name("symbi-interpreter".into())
-            .stack_size(INTERPRETER_STACK)
-            .spawn_scoped(scope, move || {
-                Interpreter::new(file, agent, source, setup).run_trigger(trigger, payload)
-            });
-        match worker.map(|w| w.join()) {
-            Ok(Ok(outcome)) => outcome,
-            _ => Err(Flow::Error(Box::new(Diagnostic::error(
-                codes::RUN_NOT_STARTED,
-                "the interpreter thread could not run",
-            )))),
-        }
+        caller: None,
     });
     runtime.shutdown_background();
-    // Once per run, whatever its outcome: the audit log's lines reach the disk (none is
-    // synced on its own, so a run of many calls pays this once), and the call groups kept
-    // for reuse are removed.
-    audit.sync();
+    // The call groups kept for reuse are removed once the run is over (the launch synced
+    // the audit log).
     crate::sandbox::native::release_groups();
     match outcome {
         Ok(()) => EXIT_OK,
         Err(Flow::Interrupted(sig)) => 128 + (sig as u8 & 0x7f),
         Err(_) => EXIT_FAILURE,
-    }
-}
-
-/// The first event of a run: the configuration file used and the one passed over.
-fn configuration_event(cfg: &Config) -> Event {
-    Event::Configuration {
-        files: cfg.path.iter().map(|p| p.display().to_string()).collect(),
-        found_by: cfg.found_by.clone(),
-        ignored: cfg
-            .ignored
-            .iter()
-            .map(|i| IgnoredConfig { path: i.path.display().to_string(), reason: i.reason.key().to_string() })
-            .collect(),
     }
 }
 

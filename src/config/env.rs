@@ -40,12 +40,14 @@ pub const CONFIG_VAR: &str = "SYMBIONT_CONFIG";
 pub const ENV_VAR: &str = "SYMBIONT_ENV";
 
 /// The variables that override a configuration key: (variable, dotted key).
-pub const OVERRIDES: [(&str, &str); 5] = [
+pub const OVERRIDES: [(&str, &str); 7] = [
     ("SYMBIONT_ALLOW_NATIVE_EXECUTION", "security.allow_native_execution"),
     ("SYMBIONT_DEFAULT_SANDBOX_TIER", "security.default_sandbox_tier"),
     ("SYMBIONT_NATIVE_MAX_MEMORY_MB", "native_execution.max_memory_mb"),
     ("SYMBIONT_NATIVE_MAX_CPU_CORES", "native_execution.max_cpu_cores"),
     ("SYMBIONT_NATIVE_WORKING_DIR", "native_execution.working_directory"),
+    ("SYMBIONT_API_HOST", "api.host"),
+    ("SYMBIONT_API_PORT", "api.port"),
 ];
 
 /// One override read from the environment.
@@ -99,6 +101,11 @@ fn parse(var: &str, raw: &str) -> Result<Value, (&'static str, String)> {
         "SYMBIONT_NATIVE_MAX_CPU_CORES" => parse_cores(raw)
             .map(Value::Cores)
             .ok_or(("a positive number of cores, or unlimited", format!("export {var}=4.0"))),
+        "SYMBIONT_API_HOST" => Ok(Value::Str(raw.to_string())),
+        "SYMBIONT_API_PORT" => raw
+            .parse::<u16>()
+            .map(|p| Value::Int(u64::from(p)))
+            .map_err(|_| ("a port number 0..65535 (0: any free port)", format!("export {var}=8080"))),
         _ => {
             if raw.starts_with('/') {
                 Ok(Value::Path(PathBuf::from(raw)))

@@ -228,6 +228,8 @@ pub fn load_discovered(found: impl Into<Discovery>, env: &EnvVars) -> Result<Con
     let Discovery { found, mut ignored } = found.into();
     let mut cfg = Config::default();
     cfg.storage.audit_log = env::default_audit_log(env);
+    // `./data/runs.db` (the seed's data folder), made absolute so the report names the file.
+    cfg.storage.runs_db = std::path::absolute(&cfg.storage.runs_db).unwrap_or(cfg.storage.runs_db);
     let mut error = ConfigError::without_source(Vec::new());
 
     let by = match &found {

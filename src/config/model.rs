@@ -46,6 +46,10 @@ pub struct Config {
     pub firecracker: FirecrackerConfig,
     /// `[storage]`
     pub storage: StorageConfig,
+    /// `[api]`: the service of `symbi up`.
+    pub api: ApiConfig,
+    /// `[logging]`: the service's log lines.
+    pub logging: LoggingConfig,
     /// `[runtime]`: the interpreter's bounds.
     pub runtime: RuntimeConfig,
     /// `SYMBIONT_ENV=production`: tier None is refused whatever else consents to it.
@@ -153,6 +157,38 @@ pub struct FirecrackerConfig {
 pub struct StorageConfig {
     /// The audit log of executions (JSON lines).
     pub audit_log: PathBuf,
+    /// The SQLite database of `symbi up`'s runs.
+    pub runs_db: PathBuf,
+    /// How many finished runs the database keeps (the oldest are deleted first).
+    pub keep_runs: u64,
+}
+
+/// `[logging]`: how `symbi up` writes its own log lines on stderr.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LoggingConfig {
+    /// The least severe level written: `debug`, `info`, `warn` or `error`.
+    pub level: String,
+    /// `pretty` or `compact` (text lines) or `json` (one object per line).
+    pub format: String,
+}
+
+/// `[api]`: the HTTP service of `symbi up`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ApiConfig {
+    /// The address to bind.
+    pub host: String,
+    /// The port (0: a free port chosen by the system).
+    pub port: u16,
+    /// How long `?wait=true` waits for a run, in seconds.
+    pub timeout_seconds: u64,
+    /// The largest request body accepted, in bytes.
+    pub max_body_size: u64,
+    /// Runs executing at once.
+    pub max_concurrent_runs: u64,
+    /// Runs accepted and waiting for a slot; beyond this, 429.
+    pub max_queued_runs: u64,
+    /// On SIGTERM/SIGINT, how long running runs may take to finish before they are cancelled.
+    pub shutdown_grace_seconds: u64,
 }
 
 /// `[runtime]`: bounds of the interpreter.
@@ -198,7 +234,21 @@ impl Default for Config {
                 vcpus: 1,
                 memory_mb: 256,
             },
-            storage: StorageConfig { audit_log: PathBuf::from("/tmp/symbi/audit.jsonl") },
+            storage: StorageConfig {
+                audit_log: PathBuf::from("/tmp/symbi/audit.jsonl"),
+                runs_db: PathBuf::from("data/runs.db"),
+                keep_runs: 10_000,
+            },
+            logging: LoggingConfig { level: "info".into(), format: "pretty".into() },
+            api: ApiConfig {
+                host: "127.0.0.1".into(),
+                port: 8080,
+                timeout_seconds: 30,
+                max_body_size: 1024 * 1024,
+                max_concurrent_runs: 16,
+                max_queued_runs: 1024,
+                shutdown_grace_seconds: 30,
+            },
             runtime: RuntimeConfig {
                 max_loop_iterations: 1_000_000,
                 max_call_depth: 200,

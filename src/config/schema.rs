@@ -80,7 +80,6 @@ const fn int(min: u64, max: u64) -> Kind {
     Kind::Int { min, max }
 }
 
-const PORT: Kind = int(1, 65_535);
 const ANY_INT: Kind = int(0, i64::MAX as u64);
 
 /// `[native_execution]`, also accepted as `[security.native_execution]`.
@@ -123,13 +122,16 @@ pub const SECURITY: &[Key] = &[
 
 /// Every section of the file (top-level keys are all sections).
 pub const SECTIONS: &[Key] = &[
-    unused(
+    key(
         "api",
         Kind::Table(&[
-            unused("port", PORT),
-            unused("host", Kind::Str),
-            unused("timeout_seconds", ANY_INT),
-            unused("max_body_size", ANY_INT),
+            key("host", Kind::Str),
+            key("port", int(0, 65_535)),
+            key("timeout_seconds", int(1, 24 * 3600)),
+            key("max_body_size", int(1, 1 << 30)),
+            key("max_concurrent_runs", int(1, 4096)),
+            key("max_queued_runs", int(0, 1_000_000)),
+            key("shutdown_grace_seconds", int(0, 24 * 3600)),
         ]),
     ),
     unused(
@@ -142,19 +144,17 @@ pub const SECTIONS: &[Key] = &[
             unused("qdrant_collection", Kind::Str),
         ]),
     ),
-    unused(
+    key(
         "logging",
-        Kind::Table(&[
-            unused("level", Kind::Str),
-            unused("format", Kind::Str),
-            unused("structured", Kind::Bool),
-        ]),
+        Kind::Table(&[key("level", Kind::Str), key("format", Kind::Str), unused("structured", Kind::Bool)]),
     ),
     key("security", Kind::Table(SECURITY)),
     key(
         "storage",
         Kind::Table(&[
             key("audit_log", Kind::FilePath),
+            key("runs_db", Kind::FilePath),
+            key("keep_runs", int(1, i64::MAX as u64)),
             unused("context_path", Kind::Path),
             unused("git_clone_path", Kind::Path),
             unused("backup_path", Kind::Path),

@@ -259,6 +259,9 @@ codes! {
     E0515 CONFINEMENT_PATH_RELATIVE,
     E0516 WRITABLE_SYSTEM_PATH,
 
+    // E06xx: the service (`symbi up`).
+    E0600 AGENT_IN_TWO_FILES,
+
     // W0xxx: warnings.
     W0001 UNUSED_VARIABLE,
     W0002 UNREACHABLE_CODE,

@@ -52,6 +52,12 @@ pub struct AuditEntry {
     /// The diagnostic code, when it was refused.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// What fired the run (`api`, `schedule`, `webhook`), for runs of `symbi up`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// The network address of the caller that fired the run, for runs of `symbi up`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub caller: Option<String>,
 }
 
 /// The current time in RFC 3339 (UTC), for audit entries.
@@ -71,6 +77,8 @@ pub struct AuditLog {
     /// The open log, or why it could not be opened (warned about at the first append).
     file: Result<File, String>,
     warned: AtomicBool,
+    /// Stamped on every entry: who fired the run.
+    caller: Option<super::launch::Caller>,
 }
 
 impl AuditLog {
@@ -113,7 +121,7 @@ impl AuditLog {
             Err(Refusal::Io(e)) => Err(e.to_string()),
             Err(Refusal::TooLarge(..)) => Err("too large".to_string()),
         };
-        Ok(AuditLog { path: path.to_path_buf(), file, warned: AtomicBool::new(false) })
+        Ok(AuditLog { path: path.to_path_buf(), file, warned: AtomicBool::new(false), caller: None })
     }
 
     /// A log at `path`, opened now, with no working directory to keep it out of; a refusal
@@ -122,8 +130,16 @@ impl AuditLog {
         let path = path.into();
         match AuditLog::open(&path, Path::new("/nonexistent/symbi")) {
             Ok(log) => log,
-            Err(d) => AuditLog { path, file: Err(d.message.clone()), warned: AtomicBool::new(false) },
+            Err(d) => {
+                AuditLog { path, file: Err(d.message.clone()), warned: AtomicBool::new(false), caller: None }
+            }
         }
+    }
+
+    /// The log, stamping `caller` (source and address) on every entry it appends.
+    pub fn with_caller(mut self, caller: Option<super::launch::Caller>) -> Self {
+        self.caller = caller;
+        self
     }
 
     /// The file's path.
@@ -152,7 +168,16 @@ impl AuditLog {
     }
 
     fn try_append(&self, entry: &AuditEntry) -> std::io::Result<()> {
-        let mut line = serde_json::to_vec(entry).map_err(std::io::Error::other)?;
+        let mut line = match &self.caller {
+            Some(caller) => {
+                let mut stamped = entry.clone();
+                stamped.source = Some(caller.source.clone());
+                stamped.caller = caller.address.clone();
+                serde_json::to_vec(&stamped)
+            }
+            None => serde_json::to_vec(entry),
+        }
+        .map_err(std::io::Error::other)?;
         line.push(b'\n');
         let mut file = self.file.as_ref().map_err(|e| std::io::Error::other(e.clone()))?;
         // One write of the whole line with O_APPEND, so concurrent runs do not interleave.
@@ -180,6 +205,8 @@ mod tests {
             signal: None,
             duration_ms: 1,
             error: None,
+            source: None,
+            caller: None,
         }
     }
 

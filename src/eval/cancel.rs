@@ -43,8 +43,11 @@ impl Cancel {
     /// Completes with the signal number once the flag is set.
     pub async fn cancelled(&self) -> i32 {
         let mut rx = self.tx.subscribe();
-        match rx.wait_for(|sig| *sig != 0).await {
-            Ok(sig) => *sig,
+        // The guard is dropped before any other await, so the future is `Send` (the service
+        // waits on it from spawned tasks).
+        let signal = rx.wait_for(|sig| *sig != 0).await.map(|sig| *sig);
+        match signal {
+            Ok(sig) => sig,
             // The sender lives as long as `self`, so this cannot happen; wait forever.
             Err(_) => std::future::pending().await,
         }

@@ -116,6 +116,24 @@ pub enum Event {
     },
 }
 
+impl Event {
+    /// The first event of a run: the configuration file used and the ones passed over.
+    pub fn configuration(cfg: &crate::config::Config) -> Event {
+        Event::Configuration {
+            files: cfg.path.iter().map(|p| p.display().to_string()).collect(),
+            found_by: cfg.found_by.clone(),
+            ignored: cfg
+                .ignored
+                .iter()
+                .map(|i| IgnoredConfig {
+                    path: i.path.display().to_string(),
+                    reason: i.reason.key().to_string(),
+                })
+                .collect(),
+        }
+    }
+}
+
 /// A configuration file that was not read, in [`Event::Configuration`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct IgnoredConfig {

@@ -16,6 +16,7 @@ pub mod error;
 pub mod events;
 mod expr;
 pub mod heap;
+pub mod launch;
 mod ops;
 pub mod regular;
 mod scope;

@@ -14,6 +14,7 @@ mod consent;
 mod grants;
 mod limits;
 mod tier;
+pub mod workdir;
 
 pub use allowlist::{
     allowed_executables, container_allows, executable_may_be_allowed, refused_before_running,

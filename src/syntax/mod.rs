@@ -21,6 +21,7 @@ mod source;
 pub mod spelling;
 mod token_end;
 mod typos;
+pub mod walk;
 
 use crate::diag::{Diagnostic, Span};
 

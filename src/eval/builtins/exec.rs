@@ -118,6 +118,8 @@ impl Interpreter<'_> {
             signal: None,
             duration_ms: 0,
             error: None,
+            source: None,
+            caller: None,
         };
         // A "started" line before the spawn: a call whose symbi is killed mid-call (by the
         // call itself, where the host lets it) is on record even without its ending line.

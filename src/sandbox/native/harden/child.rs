@@ -2,6 +2,10 @@
 //! sets, set `no_new_privs`, enter its Landlock domain and install the seccomp filters.
 //! Everything that needs memory was prepared in the parent; this only makes system calls
 //! (async-signal-safe), and every failure fails the spawn.
+#![allow(
+    unsafe_code,
+    reason = "prctl, capset and Landlock's restrict_self in the child before exec; nix wraps none of them"
+)]
 
 use seccompiler::BpfProgram;
 use std::ffi::CStr;

@@ -2,6 +2,10 @@
 //!
 //! Probed once per process. Two switches simulate a kernel without the mechanism; they
 //! exist only for the tests of the refusal (a real host is never asked to pretend).
+#![allow(
+    unsafe_code,
+    reason = "probes the Landlock ABI and the seccomp mode, which neither std nor nix exposes"
+)]
 
 use crate::diag::codes;
 use crate::sandbox::SandboxError;

@@ -2,6 +2,10 @@
 //! adds them, its working directory, its temporary folder and the configured paths to a
 //! fresh ruleset (a few system calls, no path lookups for the system part), which the child
 //! then enforces on itself.
+#![allow(
+    unsafe_code,
+    reason = "adds Landlock rules by raw system call, one per rule, without the crate's per-rule fstat"
+)]
 
 use super::paths;
 use landlock::{

@@ -1,0 +1,12 @@
+//! `symbi up` over real HTTP on 127.0.0.1 (ephemeral ports), with real native processes and
+//! a real SQLite file; fault tests kill the service and look for what it left behind.
+
+mod api;
+mod auth;
+mod events;
+mod harness;
+mod lifecycle;
+mod logging;
+mod reload;
+mod sources;
+mod store;
