@@ -53,8 +53,18 @@ pub fn folder(agent_text: &str, config_text: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("a temporary folder");
     std::fs::write(dir.path().join("agent.symbi"), agent_text).expect("write the agent");
     std::fs::write(dir.path().join("config.toml"), config_text).expect("write the config");
-    // The audit log goes to the folder too, not to the user's state directory.
+    // The audit log goes to the folder too, not to the user's state directory; commands run
+    // in `work/` (beside the agent file they would run in the folder, which holds the log,
+    // and symbi refuses a log the agent's commands could rewrite).
     let audit = dir.path().join("audit.jsonl");
+    let work = dir.path().join("work");
+    std::fs::create_dir(&work).expect("the working directory");
+    let workdir_line = format!("working_directory = \"{}\"\n", work.display());
+    let config_text = if config_text.contains("[native_execution]\n") {
+        config_text.replacen("[native_execution]\n", &format!("[native_execution]\n{workdir_line}"), 1)
+    } else {
+        format!("{config_text}\n[native_execution]\n{workdir_line}")
+    };
     let text = format!("{config_text}\n[storage]\naudit_log = \"{}\"\n", audit.display());
     std::fs::write(dir.path().join("config.toml"), text).expect("write the config");
     dir
