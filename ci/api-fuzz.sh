@@ -28,11 +28,14 @@ agent Fuzz {
     }
 }
 AGENT
+# Commands run in run/, so the audit log is outside their reach (symbi refuses it otherwise).
+mkdir "$work/run"
 cat > "$work/config.toml" <<CONFIG
 [security]
 allow_native_execution = true
 [native_execution]
 allowed_executables = ["true"]
+working_directory = "$work/run"
 [api]
 port = 0
 max_body_size = 65536
