@@ -12,7 +12,7 @@ use std::sync::Arc;
 /// diagnostic saying why (E0450 no engine, E0455 Tier3 preflight); a tier never falls back
 /// to another, least of all to native execution.
 ///
-/// `hardened` (from [`policy::hardened`](crate::security::policy::hardened)) confines every
+/// `hardened` (from [`policy::hardened`](crate::policy::hardened)) confines every
 /// native call with the kernel, or refuses it where the host cannot.
 pub fn for_tier(tier: Tier, cfg: &Config, hardened: bool) -> Result<Arc<dyn Sandbox>, SandboxError> {
     let docker_host = std::env::var("DOCKER_HOST").ok();

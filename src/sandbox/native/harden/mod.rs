@@ -4,15 +4,15 @@
 //!   configured `writable_paths`; reads only of the system folders, `/etc` without its
 //!   secrets, a few device nodes, the call's own `/proc`, the working directory, the
 //!   installation of each allowed executable and the configured `readable_paths`
-//!   (Landlock, [`ruleset`]);
+//!   (Landlock, `ruleset`);
 //! - no TCP bind or connect (Landlock) and no socket but `AF_UNIX` (seccomp) unless the
 //!   agent declares `network`, which then allows `AF_INET` and `AF_INET6` too;
 //! - `no_new_privs`, every capability gone, and a deny-list of system calls answered with
-//!   `EPERM` ([`syscalls`]).
+//!   `EPERM` (`syscalls`).
 //!
 //! The ruleset and the filters are prepared in symbi; the program's process only enforces
-//! them on itself ([`child`]), so its descendants inherit them. A host that cannot enforce
-//! a rule refuses the call ([`host`]): E0480 (Landlock), E0481 (seccomp), E0482 (the
+//! them on itself (`child`), so its descendants inherit them. A host that cannot enforce
+//! a rule refuses the call (`host`): E0480 (Landlock), E0481 (seccomp), E0482 (the
 //! confinement cannot be prepared), E0483 (no private temporary folder).
 
 mod child;
