@@ -129,3 +129,16 @@ fn stdin_is_formatted_to_stdout() {
     let out = fmt_in(dir.path(), &["--stdin", "a.symbi"], MESSY);
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// The examples are what a newcomer copies first: they are in the canonical layout.
+#[test]
+fn the_examples_are_formatted() {
+    let out = fmt_in(&crate::support::root(), &["--check", "examples/"], "");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "symbi fmt --check examples/: {}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+}
