@@ -153,6 +153,13 @@ pub trait Transcript: Send + Sync {
         self.event(Event::Output { id, stream, text: String::from_utf8_lossy(bytes).into_owned() });
     }
 
+    /// Receives output of execution `id` whose result the agent binds
+    /// (`let r = execute_native(...)`): the agent decides what of it to show, so a terminal
+    /// does not echo it; a record of the run (JSON, the service) keeps it like any output.
+    fn captured_output(&self, id: u64, stream: Stream, bytes: &[u8]) {
+        self.output(id, stream, bytes);
+    }
+
     /// Records a diagnostic.
     fn diagnostic(&self, diagnostic: &crate::diag::Diagnostic);
 }
@@ -166,6 +173,8 @@ pub trait Transcript: Send + Sync {
 pub struct ExecSink {
     transcript: Arc<dyn Transcript>,
     id: u64,
+    /// The result is bound: output goes to [`Transcript::captured_output`].
+    captured: bool,
     /// The incomplete character at the end of each stream so far (stdout, stderr).
     pending: Mutex<[Vec<u8>; 2]>,
 }
@@ -173,7 +182,20 @@ pub struct ExecSink {
 impl ExecSink {
     /// The sink of execution `id`.
     pub fn new(transcript: Arc<dyn Transcript>, id: u64) -> Self {
-        ExecSink { transcript, id, pending: Mutex::new([Vec::new(), Vec::new()]) }
+        ExecSink { transcript, id, captured: false, pending: Mutex::new([Vec::new(), Vec::new()]) }
+    }
+
+    /// The sink of an execution whose result the agent binds (not echoed on a terminal).
+    pub fn captured(transcript: Arc<dyn Transcript>, id: u64) -> Self {
+        ExecSink { captured: true, ..ExecSink::new(transcript, id) }
+    }
+
+    fn pass(&self, stream: Stream, bytes: &[u8]) {
+        if self.captured {
+            self.transcript.captured_output(self.id, stream, bytes);
+        } else {
+            self.transcript.output(self.id, stream, bytes);
+        }
     }
 
     /// Passes on bytes still held back (a character the process never completed).
@@ -181,7 +203,7 @@ impl ExecSink {
         let held = self.pending.lock().map(|mut p| p.each_mut().map(std::mem::take)).unwrap_or_default();
         for (stream, bytes) in [Stream::Stdout, Stream::Stderr].into_iter().zip(held) {
             if !bytes.is_empty() {
-                self.transcript.output(self.id, stream, &bytes);
+                self.pass(stream, &bytes);
             }
         }
     }
@@ -196,7 +218,7 @@ impl OutputSink for ExecSink {
         if whole > 0 {
             let out: Vec<u8> = held.drain(..whole).collect();
             drop(pending);
-            self.transcript.output(self.id, stream, &out);
+            self.pass(stream, &out);
         }
     }
 }

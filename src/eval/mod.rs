@@ -34,7 +34,7 @@ pub use scope::Scope;
 pub use value::Value;
 
 use crate::config::RuntimeConfig;
-use crate::diag::{Diagnostic, LineIndex};
+use crate::diag::{Diagnostic, LineIndex, Span};
 use crate::policy::Decision;
 use crate::sandbox::Sandbox;
 use crate::syntax::ast;
@@ -76,6 +76,9 @@ pub struct Interpreter<'a> {
     emit_depth: u32,
     triggers: Vec<String>,
     exec_count: u64,
+    /// The span of the call written as the statement being run, if it is one: a command
+    /// it runs streams its output; any other command's output is captured.
+    statement_call: Option<Span>,
     /// Where this thread's stack ends, for [`stack::StackGuard::check`].
     stack: stack::StackGuard,
     /// The process's live heap when the run started, for [`budget::check_heap`].
@@ -95,6 +98,7 @@ impl<'a> Interpreter<'a> {
             emit_depth: 0,
             triggers: Vec::new(),
             exec_count: 0,
+            statement_call: None,
             stack: stack::StackGuard::for_current_thread(),
             heap_base: heap::live_bytes(),
         }

@@ -5,7 +5,7 @@ use super::{Interpreter, Scope, Value};
 use crate::diag::codes::{COMMAND_FAILED, LOOP_LIMIT, TYPE_ERROR};
 use crate::diag::{Diagnostic, Span};
 use crate::sandbox::ExecResult;
-use crate::syntax::ast::{Block, Stmt, StmtKind};
+use crate::syntax::ast::{Block, Expr, ExprKind, Stmt, StmtKind};
 use crate::syntax::spelling::format_duration;
 use std::collections::BTreeMap;
 
@@ -139,13 +139,25 @@ impl<'a> Interpreter<'a> {
             },
             StmtKind::Break => Err(Flow::Break),
             StmtKind::Continue => Err(Flow::Continue),
-            StmtKind::Expr(expr) => match self.eval(scope, expr)? {
+            StmtKind::Expr(expr) => match self.eval_statement_call(scope, expr)? {
                 Value::Exec(result) if !result.success => {
                     Err(command_failed(&result, expr.span, &self.setup.working_dir))
                 }
                 _ => Ok(()),
             },
         }
+    }
+
+    /// Evaluates an expression statement. A call written as a statement streams the output
+    /// of the command it runs; any other command's output is captured (docs/run-events.md).
+    fn eval_statement_call(&mut self, scope: &mut Scope, expr: &'a Expr) -> Eval<Value> {
+        let outer = self.statement_call;
+        if matches!(&expr.kind, ExprKind::Call { .. }) {
+            self.statement_call = Some(expr.span);
+        }
+        let value = self.eval(scope, expr);
+        self.statement_call = outer;
+        value
     }
 
     /// The `err` map of a `catch`: `{ message, code, span: { start, end, line, column } }`.

@@ -201,6 +201,10 @@ impl Transcript for HumanTranscript {
         }
     }
 
+    fn captured_output(&self, _id: u64, _stream: Stream, _bytes: &[u8]) {
+        // The agent bound the result: it prints what it wants of it (`r.stdout`).
+    }
+
     fn output(&self, _id: u64, stream: Stream, bytes: &[u8]) {
         // Straight through, unbuffered, so output appears while the child still runs.
         let _ = match stream {

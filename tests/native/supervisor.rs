@@ -219,7 +219,10 @@ exec sleep 30
 #[test]
 fn a_root_child_can_neither_kill_nor_stop_nor_read_symbi() {
     let secret = format!("hunter2-{}", unique_seconds());
-    let run = Run::new(ATTACK, "    let r = execute_native(\"sh s.sh\")\n    print(r.timed_out)");
+    let run = Run::new(
+        ATTACK,
+        "    let r = execute_native(\"sh s.sh\")\n    print(r.stdout)\n    print(r.timed_out)",
+    );
     let started = Instant::now();
     let mut symbi = run.spawn(&["--timeout", "1"], &[("SYMBI_TEST_SECRET", &secret)]);
     std::fs::write(run.work().join("pid"), symbi.id().to_string()).unwrap_or_else(|e| panic!("{e}"));

@@ -245,3 +245,27 @@ fn the_readme_example_runs_with_its_process_py_wherever_it_is() {
     assert!(stderr.contains("configuration: examples/config.toml (named by --config)"), "{stderr}");
     assert!(!stderr.contains("W0501"), "{stderr}");
 }
+
+/// A command called as a statement streams to the terminal; one whose result is bound is
+/// captured (the agent prints what it wants of it, nothing appears twice), and the JSON
+/// events keep the output of both.
+#[test]
+fn bound_results_are_captured_and_statement_calls_stream() {
+    let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    std::fs::create_dir(tmp.path().join("work")).unwrap_or_else(|e| panic!("{e}"));
+    let file = write_agent(
+        tmp.path(),
+        "    execute_native(\"sh -c 'echo streamed'\")\n    let r = execute_native(\"sh -c 'echo bound'\")\n    print(\"got ${r.stdout.trim()}\")",
+    );
+    let out = symbi_run(tmp.path(), &file, &[]).output().unwrap_or_else(|e| panic!("{e}"));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(stdout, "streamed\ngot bound\n", "{}", String::from_utf8_lossy(&out.stderr));
+    let out = symbi_run(tmp.path(), &file, &["--format", "json"]).output().unwrap_or_else(|e| panic!("{e}"));
+    let texts: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|e| e["event"] == "output")
+        .filter_map(|e| e["text"].as_str().map(str::to_string))
+        .collect();
+    assert_eq!(texts, ["streamed\n", "bound\n"]);
+}

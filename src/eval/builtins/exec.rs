@@ -92,7 +92,13 @@ impl Interpreter<'_> {
             limits: limits.clone(),
         });
         let env_keys: Vec<String> = env.keys().cloned().collect();
-        let sink = Arc::new(ExecSink::new(self.setup.transcript.clone(), id));
+        // A call written as a statement streams its output live; one whose result is used
+        // is captured: the agent prints what it wants of it.
+        let sink = Arc::new(if self.statement_call == Some(span) {
+            ExecSink::new(self.setup.transcript.clone(), id)
+        } else {
+            ExecSink::captured(self.setup.transcript.clone(), id)
+        });
         let request = ExecRequest {
             program,
             env,
