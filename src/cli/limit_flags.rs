@@ -6,14 +6,48 @@
 /// The largest `--timeout`, as `native_execution.max_execution_time_seconds` allows (7 days).
 pub const MAX_TIMEOUT_SECONDS: u64 = 7 * 24 * 3600;
 
-/// `--max-memory MB`: a whole number of MiB from 1.
+/// `--max-memory SIZE`: MiB from 1, as a bare number (`512`) or with a unit: `M`/`MiB`,
+/// `G`/`GiB`, `T`/`TiB` (binary units, as the limit is applied: `1G` is 1024 MiB).
 pub fn memory_mb(raw: &str) -> Result<u64, String> {
-    whole(raw, 1, i64::MAX as u64, "a whole number of MiB")
+    let (number, unit) = split_unit(raw);
+    let scale = match unit.to_ascii_lowercase().as_str() {
+        "" | "m" | "mb" | "mib" => 1,
+        "g" | "gb" | "gib" => 1024,
+        "t" | "tb" | "tib" => 1024 * 1024,
+        _ => 0,
+    };
+    let what = "a whole number of MiB, or a size such as 512M or 2G,";
+    let mb =
+        whole(number, 1, i64::MAX as u64, what).ok().filter(|_| scale > 0).and_then(|n| n.checked_mul(scale));
+    mb.filter(|&mb| mb <= i64::MAX as u64).ok_or_else(|| format!("`{raw}` must be {what} from 1 MiB"))
 }
 
-/// `--timeout SECONDS`: a whole number of seconds from 1 to 604800 (7 days).
+/// `--timeout DURATION`: whole seconds from 1 to 604800 (7 days), as a bare number (`30`) or
+/// with a unit: `s`, `m`, `h`, `d` (`2s`, `5m`, `1h`).
 pub fn timeout_seconds(raw: &str) -> Result<u64, String> {
-    whole(raw, 1, MAX_TIMEOUT_SECONDS, "a whole number of seconds")
+    let (number, unit) = split_unit(raw);
+    let scale = match unit {
+        "" | "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 24 * 3600,
+        _ => 0,
+    };
+    let what = "a whole number of seconds, or a duration such as 30s, 5m or 1h,";
+    let seconds = whole(number, 1, MAX_TIMEOUT_SECONDS, what)
+        .ok()
+        .filter(|_| scale > 0)
+        .and_then(|n| n.checked_mul(scale));
+    seconds
+        .filter(|&s| s <= MAX_TIMEOUT_SECONDS)
+        .ok_or_else(|| format!("`{raw}` must be {what} from 1 second to 7 days ({MAX_TIMEOUT_SECONDS} s)"))
+}
+
+/// `512M` → (`512`, `M`): the leading digits and the rest, surrounding space ignored.
+fn split_unit(raw: &str) -> (&str, &str) {
+    let text = raw.trim();
+    let digits = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+    (&text[..digits], text[digits..].trim())
 }
 
 /// `--max-cpu CORES`: a finite number of cores above 0 (`2`, `0.5`).
@@ -49,5 +83,22 @@ mod tests {
         assert_eq!(timeout_seconds("604800"), Ok(604_800));
         assert!(timeout_seconds("604801").is_err());
         assert_eq!(cpu_cores("0.5"), Ok(0.5));
+    }
+
+    #[test]
+    fn sizes_and_durations_take_units() {
+        assert_eq!(memory_mb("1G"), Ok(1024));
+        assert_eq!(memory_mb("512M"), Ok(512));
+        assert_eq!(memory_mb("2GiB"), Ok(2048));
+        assert_eq!(timeout_seconds("2s"), Ok(2));
+        assert_eq!(timeout_seconds("5m"), Ok(300));
+        assert_eq!(timeout_seconds("1h"), Ok(3600));
+        assert_eq!(timeout_seconds("7d"), Ok(MAX_TIMEOUT_SECONDS));
+        for bad in ["0G", "1K", "G", "1.5G", "2x"] {
+            assert!(memory_mb(bad).is_err(), "{bad}");
+        }
+        for bad in ["0s", "8d", "500ms", "1.5h", "m"] {
+            assert!(timeout_seconds(bad).is_err(), "{bad}");
+        }
     }
 }
