@@ -19,11 +19,10 @@ pub fn run(args: FmtArgs) -> u8 {
         }
         return stdin();
     }
-    if args.files.is_empty() {
-        return usage_error("name the files or directories to format, or pass `--stdin`");
-    }
+    // No paths: the current folder, as `symbi check` and `symbi up` default to it.
+    let paths = if args.files.is_empty() { vec![std::path::PathBuf::from(".")] } else { args.files };
     let mut status = EXIT_OK;
-    for path in crate::syntax::walk::files(&args.files) {
+    for path in crate::syntax::walk::files(&paths) {
         let file_status = match path {
             Ok(path) => one_file(&path, args.check),
             Err(diag) => {

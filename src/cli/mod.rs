@@ -167,7 +167,7 @@ pub enum RunFormat {
 /// Arguments of `symbi fmt`.
 #[derive(clap::Args, Debug)]
 pub struct FmtArgs {
-    /// Files or directories to format.
+    /// Files or directories to format (default: the current directory).
     #[arg(value_name = "FILE")]
     pub files: Vec<PathBuf>,
     /// Only list the files that would change; exit 1 if any.
