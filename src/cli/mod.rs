@@ -247,7 +247,7 @@ pub struct UpArgs {
 /// Arguments of `symbi explain`.
 #[derive(clap::Args, Debug)]
 pub struct ExplainArgs {
-    /// The code, such as E0301 or W0201.
+    /// The code, such as E0301 or W0005.
     #[arg(value_name = "CODE")]
     pub code: String,
 }

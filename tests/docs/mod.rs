@@ -80,3 +80,20 @@ fn language_md_lists_the_exec_result_fields_the_stdlib_declares() {
     let declared: Vec<&str> = record.fields.iter().map(|f| f.name.name.as_str()).collect();
     assert_eq!(listed, declared, "docs/language.md `{marker}` against stdlib/exec.symbi");
 }
+
+/// Every code a subcommand's `--help` names as an example is one `symbi explain` knows.
+#[test]
+fn help_texts_name_codes_that_exist() {
+    for sub in ["check", "run", "fmt", "doctor", "explain", "trust", "init", "up"] {
+        let help = String::from_utf8_lossy(&symbi(&[sub, "--help"]).stdout).into_owned();
+        let words = help.split(|c: char| !c.is_ascii_alphanumeric());
+        for code in words.filter(|w| {
+            w.len() == 5
+                && (w.starts_with('E') || w.starts_with('W'))
+                && w[1..].bytes().all(|b| b.is_ascii_digit())
+        }) {
+            let out = symbi(&["explain", code]);
+            assert_eq!(out.status.code(), Some(0), "`symbi {sub} --help` names {code}, which does not exist");
+        }
+    }
+}
