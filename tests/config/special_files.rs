@@ -73,13 +73,15 @@ fn input_at_dev_zero_and_at_a_fifo_are_refused_at_once() {
         assert!(stderr.contains("E0449"), "{input}: {stderr}");
         assert!(stderr.contains(what), "{input}: {stderr}");
     }
-    // A regular file is still read.
+    // A regular file is still read. (The agent runs from a folder of its own: beside it is
+    // where its commands run, and HOME's audit log must not be inside that.)
     let payload = tmp.path().join("p.json");
     std::fs::write(&payload, "{\"n\": 7}").unwrap_or_else(|e| panic!("{e}"));
-    let out = bounded(
-        tmp.path(),
-        &["run", &agent, "--sandbox-tier", "tier1", "--input", &format!("@{}", payload.display())],
-    );
+    let own = tmp.path().join("agent");
+    std::fs::create_dir(&own).unwrap_or_else(|e| panic!("{e}"));
+    let agent = agent_in(&own);
+    let out =
+        bounded(tmp.path(), &["run", &agent, "--native", "--input", &format!("@{}", payload.display())]);
     assert!(
         String::from_utf8_lossy(&out.stdout).contains("\"n\": 7")
             || String::from_utf8_lossy(&out.stdout).contains("\"n\":7"),
