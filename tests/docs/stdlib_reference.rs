@@ -14,7 +14,7 @@ fn stdlib_md_is_up_to_date() {
     let have = std::fs::read_to_string(&path).unwrap_or_default();
     if have != want {
         let first = have.lines().zip(want.lines()).position(|(h, w)| h != w);
-        let line = first.map_or_else(|| have.lines().count().min(want.lines().count()), |i| i) + 1;
+        let line = first.unwrap_or_else(|| have.lines().count().min(want.lines().count())) + 1;
         panic!(
             "docs/stdlib.md is out of date with stdlib/*.symbi (first difference at line {line}); \
              regenerate it with `{REFERENCE_COMMAND}`"
