@@ -99,6 +99,11 @@ pub fn launch(l: Launch<'_>) -> Result<(), Flow> {
             return refuse(d);
         }
     };
+    // A container tier's engine, runtime and image, checked before the trigger starts.
+    if let Err(e) = l.handle.block_on(sandbox.prepare()) {
+        let label = format!("tier {}, {}", decision.tier, decision.source.describe());
+        return refuse(super::error::with_label(e.into_diagnostic(tier_span), &label));
+    }
     // Opened once, before anything runs, and refused where the agent could rewrite it.
     let audit = match AuditLog::open(&l.cfg.storage.audit_log, &working_dir) {
         Ok(log) => Arc::new(log.with_caller(l.caller.clone())),
