@@ -150,6 +150,14 @@ pub struct RunArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     pub format: RunFormat,
+    /// No `symbi:` lines of symbi's own: only the agent's prints and logs, the commands'
+    /// output, diagnostics and the note of a lowered limit flag.
+    #[arg(short, long, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// More `symbi:` lines: each command's argv word by word, its working directory, its
+    /// limits, when it started and how it was contained.
+    #[arg(short, long)]
+    pub verbose: bool,
     /// Configuration and tier selection.
     #[command(flatten)]
     pub tier: TierArgs,

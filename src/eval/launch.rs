@@ -109,6 +109,11 @@ pub fn launch(l: Launch<'_>) -> Result<(), Flow> {
         Ok(log) => Arc::new(log.with_caller(l.caller.clone())),
         Err(d) => return refuse(*d),
     };
+    // A limit flag above its ceiling runs lowered (resolve_limits keeps the smaller value);
+    // the run says so before it starts rather than run quietly with less than was typed.
+    for lowered in policy::lowered_flags(l.cfg, &l.overrides) {
+        l.transcript.event(lowered.into());
+    }
     let setup = RunSetup {
         sandbox,
         policy: decision,
