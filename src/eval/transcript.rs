@@ -4,10 +4,10 @@
 //! symbi's own lines to stderr behind a `symbi:` prefix (coloured on a terminal) so they
 //! never pass for the program's output. JSON: one event object per line on stdout.
 
+use super::describe::describe_limits;
 use super::events::{Event, Transcript};
 use crate::diag::render::{color_enabled, json_line, render_human};
 use crate::diag::{Diagnostic, Sources};
-use super::describe::describe_limits;
 use crate::sandbox::{Limits, Stream};
 use crate::syntax::spelling::format_duration;
 use std::io::{IsTerminal, Write};

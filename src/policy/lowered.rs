@@ -89,8 +89,10 @@ mod tests {
         cfg.origins
             .insert("native_execution.max_execution_time_seconds".into(), Origin::Env("SYMBIONT_X".into()));
         let lowered = lowered_flags(&cfg, &overrides(Some(4096), Some(2.5), Some(3600)));
-        let rows: Vec<_> =
-            lowered.iter().map(|l| (l.flag, l.asked.as_str(), l.ceiling.as_str(), l.set_by.as_str())).collect();
+        let rows: Vec<_> = lowered
+            .iter()
+            .map(|l| (l.flag, l.asked.as_str(), l.ceiling.as_str(), l.set_by.as_str()))
+            .collect();
         assert_eq!(
             rows,
             vec![
