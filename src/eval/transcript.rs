@@ -248,7 +248,8 @@ impl Transcript for HumanTranscript {
                 let mut err = std::io::stderr().lock();
                 let _ = writeln!(err, "[{level}] {message}");
             }
-            Event::Diagnostic { diagnostic } => self.say(&diagnostic.to_string()),
+            // A diagnostic is never one of the lines `--quiet` drops.
+            Event::Diagnostic { diagnostic } => self.say_always(&diagnostic.to_string()),
             Event::TriggerEnded { trigger, success, duration_ms, depth, .. } => {
                 let what = if success { "finished" } else { "failed" };
                 let nested = if depth == 0 { "" } else { "emitted " };
