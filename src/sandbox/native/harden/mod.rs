@@ -1,6 +1,6 @@
 //! Hardened tier None: every process of a call confined by the kernel before `exec`.
 //!
-//! - writes only beneath the working directory, the call's private `TMPDIR` and the
+//! - writes only beneath the working directory, the call's `TMPDIR` and the
 //!   configured `writable_paths`; reads only of the system folders, `/etc` without its
 //!   secrets, a few device nodes, the call's own `/proc`, the working directory, the
 //!   installation of each allowed executable and the configured `readable_paths`
@@ -10,8 +10,9 @@
 //! - `no_new_privs`, every capability gone, and a deny-list of system calls answered with
 //!   `EPERM` (`syscalls`).
 //!
-//! The ruleset and the filters are prepared in symbi; the program's process only enforces
-//! them on itself (`child`), so its descendants inherit them. A host that cannot enforce
+//! The ruleset and the filter are prepared in symbi, once for all the calls of one
+//! confinement (`shared`); the program's process only enforces them on itself (`child`),
+//! so its descendants inherit them. A host that cannot enforce
 //! a rule refuses the call (`host`): E0480 (Landlock), E0481 (seccomp), E0482 (the
 //! confinement cannot be prepared), E0483 (no private temporary folder).
 
