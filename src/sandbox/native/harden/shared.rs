@@ -85,9 +85,12 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
+/// The confinements kept, least recently used first.
+type Kept = Mutex<Vec<(Key, Arc<Confinement>)>>;
+
 /// The confinement of `key`, made by `grants` (called only when it is not kept yet).
 pub fn get(key: &Key, grants: impl FnOnce() -> Grants) -> Result<Arc<Confinement>, TakeError> {
-    static KEPT_NOW: OnceLock<Mutex<Vec<(Key, Arc<Confinement>)>>> = OnceLock::new();
+    static KEPT_NOW: OnceLock<Kept> = OnceLock::new();
     let mut kept = lock(KEPT_NOW.get_or_init(Default::default));
     if let Some(at) = kept.iter().position(|(k, _)| k == key) {
         let entry = kept.remove(at);
