@@ -12,19 +12,20 @@ use seccompiler::BpfProgram;
 use std::ffi::CStr;
 use std::io;
 use std::os::fd::{AsRawFd, OwnedFd};
+use std::sync::Arc;
 
 /// The confinement one call's program applies to itself.
 #[derive(Debug)]
 pub struct ChildConfinement {
-    /// The call's Landlock ruleset.
-    pub ruleset: OwnedFd,
+    /// The call's Landlock ruleset (shared with other calls of the same confinement).
+    pub ruleset: Arc<OwnedFd>,
     /// The `/proc` the program may read: the call's own (`/proc`, in its PID namespace), or
     /// only its own process (`/proc/self`) when `/proc` is the host's.
     pub proc_path: &'static CStr,
     /// The Landlock rights on it.
     pub proc_rights: u64,
-    /// The seccomp programs, installed in order.
-    pub filters: &'static [BpfProgram],
+    /// The seccomp program.
+    pub filter: &'static BpfProgram,
     /// The highest capability number of this kernel.
     pub last_cap: u32,
     /// Emptying the bounding set must succeed (symbi is root); an unprivileged symbi has no
@@ -47,9 +48,7 @@ impl ChildConfinement {
             check(libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0).into())?;
             check(libc::syscall(libc::SYS_landlock_restrict_self, self.ruleset.as_raw_fd(), 0u32))?;
         }
-        for filter in self.filters {
-            seccompiler::apply_filter(filter).map_err(|_| io::Error::from_raw_os_error(libc::EPERM))?;
-        }
+        seccompiler::apply_filter(self.filter).map_err(|_| io::Error::from_raw_os_error(libc::EPERM))?;
         Ok(())
     }
 
