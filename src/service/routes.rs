@@ -2,7 +2,8 @@
 
 use super::body::{parse_json, read_body};
 use super::error::{ApiError, did_you_mean};
-use super::state::{Fire, Service};
+use super::state::Service;
+use super::submit::Fire;
 use super::store::{RunFilter, RunStatus};
 use axum::Json;
 use axum::body::Body;
