@@ -226,9 +226,9 @@ fn service_load(clients: usize, seconds: u64) -> ServiceFigures {
                         continue;
                     }
                     latencies.push(sent.elapsed().as_secs_f64() * 1000.0);
-                    let id = serde_json::from_str::<serde_json::Value>(&body).ok().and_then(|v| {
-                        v["run_id"].as_str().map(String::from)
-                    });
+                    let id = serde_json::from_str::<serde_json::Value>(&body)
+                        .ok()
+                        .and_then(|v| v["run_id"].as_str().map(String::from));
                     // Follows the run's events to its end: the client's next run starts after.
                     let id = id.expect("a 202 carries a run id");
                     client.call("GET", &format!("/api/v1/runs/{id}/events"));

@@ -3,8 +3,8 @@
 use super::body::{parse_json, read_body};
 use super::error::{ApiError, did_you_mean};
 use super::state::Service;
-use super::submit::Fire;
 use super::store::{RunFilter, RunStatus};
+use super::submit::Fire;
 use axum::Json;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Path, Query, State};

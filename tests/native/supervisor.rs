@@ -87,7 +87,6 @@ fn alive(pid: i32) -> bool {
     }
 }
 
-
 /// Polls `done` every 10 ms for at most `limit`; whether it became true.
 fn within(limit: Duration, mut done: impl FnMut() -> bool) -> bool {
     let start = Instant::now();

@@ -35,7 +35,6 @@ pub(super) fn spawn(mut cmd: Command) -> Child {
     cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap_or_else(|e| panic!("spawn symbi: {e}"))
 }
 
-
 /// True while `pid` names a process that has not exited (zombies count as gone).
 fn alive(pid: i32) -> bool {
     match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
