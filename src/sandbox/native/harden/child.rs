@@ -4,9 +4,10 @@
 //! (async-signal-safe), and every failure fails the spawn.
 #![allow(
     unsafe_code,
-    reason = "prctl, capset and Landlock's restrict_self in the child before exec; nix wraps none of them"
+    reason = "prctl and Landlock's restrict_self in the child before exec; nix wraps neither"
 )]
 
+use crate::sandbox::native::caps;
 use seccompiler::BpfProgram;
 use std::ffi::CStr;
 use std::io;
@@ -55,39 +56,10 @@ impl ChildConfinement {
     /// Empties the bounding, ambient and inheritable sets, so that the `exec` of any
     /// program, root's or setuid, ends with no capability at all.
     fn drop_capabilities(&self) -> io::Result<()> {
-        for cap in 0..=self.last_cap {
-            // SAFETY: prctl with integer arguments.
-            let r = unsafe { libc::prctl(libc::PR_CAPBSET_DROP, cap as libc::c_ulong, 0, 0, 0) };
-            if r != 0 && self.must_drop_capabilities {
-                return Err(io::Error::last_os_error());
-            }
-        }
-        // SAFETY: prctl with integer arguments.
-        unsafe { libc::prctl(libc::PR_CAP_AMBIENT, libc::PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) };
-        #[repr(C)]
-        struct Header {
-            version: u32,
-            pid: i32,
-        }
-        #[repr(C)]
-        #[derive(Clone, Copy, Default)]
-        struct Sets {
-            effective: u32,
-            permitted: u32,
-            inheritable: u32,
-        }
-        let mut header = Header { version: 0x2008_0522, pid: 0 };
-        let mut sets = [Sets::default(); 2];
-        // SAFETY: capget/capset with a version-3 header and two data words.
-        unsafe {
-            check(libc::syscall(libc::SYS_capget, &mut header, sets.as_mut_ptr()))?;
-            // Root's `exec` keeps what is inheritable: nothing may be.
-            for set in &mut sets {
-                set.inheritable = 0;
-            }
-            check(libc::syscall(libc::SYS_capset, &mut header, sets.as_ptr()))?;
-        }
-        Ok(())
+        caps::drop_bounding(0..=self.last_cap, self.must_drop_capabilities)?;
+        caps::clear_ambient();
+        // Root's `exec` keeps what is inheritable: nothing may be.
+        caps::set_sets(caps::Sets::clear_inheritable)
     }
 
     /// Lets the program read the `/proc` of its call. Opened here, not in the parent: the
