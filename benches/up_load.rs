@@ -3,9 +3,11 @@
 //! 1. the native runner alone: `CLIENTS` concurrent executions of `/bin/true` for
 //!    `SECONDS`, executions per second;
 //! 2. the service: `CLIENTS` client threads, each on a keep-alive connection, posting a
-//!    trigger whose handler runs `true` natively for `SECONDS`; time to the 202 (p50, p99),
-//!    runs per second until the last accepted run finished, and accepted = recorded =
-//!    finished (counted in the SQLite file itself);
+//!    trigger whose handler runs `true` natively and following the run's events to its end
+//!    before posting the next (so `CLIENTS` runs are in flight at once, the runner's
+//!    concurrency) for `SECONDS`; time to the 202 (p50, p99), finished runs per second
+//!    until the last one ended, and accepted = recorded = finished (the last two counted in
+//!    the SQLite file itself, after the service has drained and exited);
 //! 3. 100 agent files: time from spawning `symbi up` to a 200 from `/api/v1/health/ready`,
 //!    and the resident memory once idle.
 //!
@@ -34,11 +36,12 @@ fn main() {
     println!("native runner alone: {clients} concurrent, {runner:.1} executions/s");
     let service = service_load(clients, seconds);
     println!(
-        "service: {} accepted, {} recorded, {} finished; {:.1} runs/s ({:.0}% of the runner alone); \
-         202 p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        "service: {} accepted, {} recorded, {} finished, {} refused; {:.1} runs/s ({:.0}% of the runner \
+         alone); 202 p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
         service.accepted,
         service.recorded,
         service.finished,
+        service.refused,
         service.runs_per_second,
         100.0 * service.runs_per_second / runner,
         service.p50_ms,
@@ -93,6 +96,7 @@ struct ServiceFigures {
     accepted: u64,
     recorded: u64,
     finished: u64,
+    refused: u64,
     runs_per_second: f64,
     p50_ms: f64,
     p99_ms: f64,
@@ -107,12 +111,16 @@ const AGENT: &str = r#"agent Load {
 }
 "#;
 
+/// The service's configuration; the audit log is outside the folder the commands run in
+/// (symbi refuses a log an agent's commands could rewrite).
 fn config(dir: &Path, clients: usize) -> String {
+    let _ = std::fs::create_dir_all(dir.join("work"));
     format!(
         "[security]\nallow_native_execution = true\n[native_execution]\nallowed_executables = [\"true\"]\n\
-         [api]\nport = 0\nmax_concurrent_runs = {clients}\nmax_queued_runs = 1000000\n\
-         [storage]\naudit_log = \"{}/audit.jsonl\"\nkeep_runs = 10000000\n",
-        dir.display()
+         working_directory = \"{dir}/work\"\n\
+         [api]\nport = 0\nmax_concurrent_runs = {clients}\nmax_queued_runs = {clients}\n\
+         [storage]\naudit_log = \"{dir}/audit.jsonl\"\nkeep_runs = 10000000\n",
+        dir = dir.display()
     )
 }
 
@@ -151,7 +159,7 @@ impl Client {
         let mut status_line = String::new();
         self.reader.read_line(&mut status_line).expect("status");
         let status = status_line.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
-        let mut length = 0usize;
+        let (mut length, mut chunked) = (0usize, false);
         loop {
             let mut header = String::new();
             self.reader.read_line(&mut header).expect("header");
@@ -163,10 +171,35 @@ impl Client {
             {
                 length = value.trim().parse().unwrap_or(0);
             }
+            if let Some((name, value)) = header.split_once(':')
+                && name.eq_ignore_ascii_case("transfer-encoding")
+            {
+                chunked = value.contains("chunked");
+            }
         }
+        let body = if chunked { self.chunks() } else { self.exactly(length) };
+        (status, String::from_utf8_lossy(&body).into_owned())
+    }
+
+    fn exactly(&mut self, length: usize) -> Vec<u8> {
         let mut body = vec![0; length];
         self.reader.read_exact(&mut body).expect("body");
-        (status, String::from_utf8_lossy(&body).into_owned())
+        body
+    }
+
+    /// A chunked body, to its last chunk (an event stream ends there).
+    fn chunks(&mut self) -> Vec<u8> {
+        let mut body = Vec::new();
+        loop {
+            let mut size = String::new();
+            self.reader.read_line(&mut size).expect("chunk size");
+            let n = usize::from_str_radix(size.trim(), 16).expect("a chunk size");
+            let chunk = self.exactly(n + 2);
+            if n == 0 {
+                return body;
+            }
+            body.extend_from_slice(&chunk[..n]);
+        }
     }
 }
 
@@ -176,19 +209,29 @@ fn service_load(clients: usize, seconds: u64) -> ServiceFigures {
     std::fs::write(dir.path().join("config.toml"), config(dir.path(), clients)).expect("config");
     let (mut child, port) = start(dir.path());
     let stop = Arc::new(AtomicBool::new(false));
+    let refused = Arc::new(AtomicU64::new(0));
     let started = Instant::now();
     let threads: Vec<_> = (0..clients)
         .map(|_| {
-            let stop = stop.clone();
+            let (stop, refused) = (stop.clone(), refused.clone());
             std::thread::spawn(move || {
                 let mut client = Client::new(port);
                 let mut latencies = Vec::new();
                 while !stop.load(Ordering::Relaxed) {
                     let sent = Instant::now();
-                    let (status, _) = client.call("POST", "/api/v1/agents/Load/triggers/go");
-                    if status == 202 {
-                        latencies.push(sent.elapsed().as_secs_f64() * 1000.0);
+                    let (status, body) = client.call("POST", "/api/v1/agents/Load/triggers/go");
+                    if status != 202 {
+                        refused.fetch_add(1, Ordering::Relaxed);
+                        std::thread::sleep(Duration::from_millis(5));
+                        continue;
                     }
+                    latencies.push(sent.elapsed().as_secs_f64() * 1000.0);
+                    let id = serde_json::from_str::<serde_json::Value>(&body)
+                        .ok()
+                        .and_then(|v| v["run_id"].as_str().map(String::from));
+                    // Follows the run's events to its end: the client's next run starts after.
+                    let id = id.expect("a 202 carries a run id");
+                    client.call("GET", &format!("/api/v1/runs/{id}/events"));
                 }
                 latencies
             })
@@ -197,22 +240,9 @@ fn service_load(clients: usize, seconds: u64) -> ServiceFigures {
     std::thread::sleep(Duration::from_secs(seconds));
     stop.store(true, Ordering::Relaxed);
     let mut latencies: Vec<f64> = threads.into_iter().flat_map(|t| t.join().unwrap_or_default()).collect();
-    let accepted = latencies.len() as u64;
-    // Runs per second: accepted runs over the time until the last of them finished.
-    let mut probe = Client::new(port);
-    let finished = loop {
-        let (_, metrics) = probe.call("GET", "/metrics");
-        let finished: u64 = metrics
-            .lines()
-            .filter(|l| l.starts_with("symbi_runs_total{"))
-            .filter_map(|l| l.rsplit(' ').next().and_then(|n| n.parse::<u64>().ok()))
-            .sum();
-        if finished >= accepted || started.elapsed() > Duration::from_secs(seconds * 20) {
-            break finished;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
+    // Every client has seen its last run end.
     let elapsed = started.elapsed().as_secs_f64();
+    let accepted = latencies.len() as u64;
     let _ = nix::sys::signal::kill(
         nix::unistd::Pid::from_raw(child.id() as i32),
         nix::sys::signal::Signal::SIGTERM,
@@ -221,7 +251,12 @@ fn service_load(clients: usize, seconds: u64) -> ServiceFigures {
     let db = rusqlite::Connection::open(dir.path().join("data/runs.db")).expect("the run database");
     let count = |sql: &str| db.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap_or(-1) as u64;
     let recorded = count("SELECT COUNT(*) FROM runs");
-    let succeeded = count("SELECT COUNT(*) FROM runs WHERE status = 'succeeded'");
+    let finished = count("SELECT COUNT(*) FROM runs WHERE status = 'succeeded'");
+    if finished < recorded {
+        let why: Option<String> =
+            db.query_row("SELECT error FROM runs WHERE status != 'succeeded' LIMIT 1", [], |r| r.get(0)).ok();
+        eprintln!("runs that did not succeed, the first one's error: {why:?}");
+    }
     latencies.sort_by(f64::total_cmp);
     let at = |q: f64| {
         latencies
@@ -232,8 +267,9 @@ fn service_load(clients: usize, seconds: u64) -> ServiceFigures {
     ServiceFigures {
         accepted,
         recorded,
-        finished: finished.min(succeeded),
-        runs_per_second: accepted as f64 / elapsed,
+        finished,
+        refused: refused.load(Ordering::Relaxed),
+        runs_per_second: finished as f64 / elapsed,
         p50_ms: at(0.50),
         p99_ms: at(0.99),
         max_ms: latencies.last().copied().unwrap_or(0.0),

@@ -21,9 +21,15 @@ cleanup() {
 trap cleanup EXIT
 
 cat > "$work/fuzz.symbi" <<'AGENT'
-agent Fuzz {
+agent Hello {
     security { tier: None capabilities: ["network"] }
     on trigger "go" (input) {
+        execute_native("true")
+    }
+    on schedule "0 0 3 * * *" as "nightly" (fire) {
+        execute_native("true")
+    }
+    on webhook "push" secret "FUZZ_PUSH_SECRET" (event) {
         execute_native("true")
     }
 }
@@ -44,7 +50,7 @@ audit_log = "$work/audit.jsonl"
 CONFIG
 
 token="fuzz-$RANDOM-$RANDOM"
-(cd "$work" && SYMBIONT_API_TOKEN="$token" exec "$symbi" up . --config config.toml >"$work/stdout" 2>"$work/stderr") &
+(cd "$work" && SYMBIONT_API_TOKEN="$token" FUZZ_PUSH_SECRET="fuzz-secret" exec "$symbi" up . --config config.toml >"$work/stdout" 2>"$work/stderr") &
 pid=$!
 for _ in $(seq 100); do
     grep -q '^listening on ' "$work/stdout" 2>/dev/null && break

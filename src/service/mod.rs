@@ -6,7 +6,9 @@
 pub mod auth;
 pub mod body;
 pub mod catalog;
+pub mod checkpoint;
 pub mod error;
+pub mod fires;
 pub mod live;
 pub mod log;
 pub mod metrics;
@@ -18,6 +20,7 @@ pub mod sqlite;
 pub mod sse;
 pub mod state;
 pub mod store;
+pub mod submit;
 pub mod webhooks;
 
 pub use state::Service;

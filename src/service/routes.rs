@@ -2,8 +2,9 @@
 
 use super::body::{parse_json, read_body};
 use super::error::{ApiError, did_you_mean};
-use super::state::{Fire, Service};
+use super::state::Service;
 use super::store::{RunFilter, RunStatus};
+use super::submit::Fire;
 use axum::Json;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Path, Query, State};

@@ -1,5 +1,5 @@
 //! The schedule routes: list, pause, resume and fire schedules (the scheduler's handler,
-//! which turns fires into runs, is `state::Fires`).
+//! which turns fires into runs, is `fires::Fires`).
 
 use super::error::{ApiError, did_you_mean};
 use super::state::Service;

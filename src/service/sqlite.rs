@@ -3,8 +3,10 @@
 //! WAL with `synchronous = NORMAL` makes every committed insert survive a crash or SIGKILL
 //! of the service (what "written before the 202" needs); only a power loss can drop the
 //! last transactions. One connection behind a mutex: SQLite serialises writers anyway, and
-//! each statement here takes microseconds.
+//! each statement here takes microseconds, since no commit syncs or checkpoints (the
+//! checkpoints run beside it, [`super::checkpoint`]).
 
+use super::checkpoint::Checkpointer;
 use super::store::{RunFilter, RunRecord, RunStatus, RunStore, StoreError};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use std::path::Path;
@@ -13,6 +15,8 @@ use std::sync::Mutex;
 /// The SQLite run store.
 pub struct SqliteStore {
     conn: Mutex<Connection>,
+    /// Declared after `conn`: dropped after it, for a last checkpoint of everything.
+    _checkpointer: Option<Checkpointer>,
 }
 
 const SCHEMA: &str = "
@@ -53,7 +57,11 @@ impl SqliteStore {
         conn.pragma_update(None, "synchronous", "NORMAL").map_err(failed("set up"))?;
         conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(failed("set up"))?;
         conn.execute_batch(SCHEMA).map_err(failed("create"))?;
-        Ok(SqliteStore { conn: Mutex::new(conn) })
+        let checkpointer = Checkpointer::start(path);
+        if checkpointer.is_some() {
+            conn.pragma_update(None, "wal_autocheckpoint", 0).map_err(failed("set up"))?;
+        }
+        Ok(SqliteStore { conn: Mutex::new(conn), _checkpointer: checkpointer })
     }
 
     fn with<T>(&self, f: impl FnOnce(&Connection) -> Result<T, StoreError>) -> Result<T, StoreError> {

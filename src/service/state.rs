@@ -4,20 +4,20 @@
 
 use super::catalog::{Catalog, Refused};
 use super::error::{ApiError, did_you_mean};
+use super::fires::Fires;
 use super::live::{LiveRun, LiveTranscript};
 use super::metrics::Metrics;
 use super::store::{RunRecord, RunStatus, RunStore};
+use super::submit::{Fire, Submit};
 use crate::config::Config;
 use crate::eval::audit::now_rfc3339;
 use crate::eval::launch::{Caller, Launch, launch};
 use crate::eval::{Flow, Value};
 use crate::policy::{LimitOverrides, TierChoice};
-use crate::schedule::scheduler::rfc3339;
-use crate::schedule::{self, ScheduleHandler, ScheduleKey, SkipCause, Skipped};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, RwLock, Weak};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
 use tokio::sync::Semaphore;
 
@@ -60,20 +60,6 @@ pub struct Service {
 /// How many finished runs between two prunes of the store to `storage.keep_runs`.
 const PRUNE_EVERY: u64 = 1000;
 
-/// A trigger to fire.
-pub struct Fire {
-    /// The agent.
-    pub agent: String,
-    /// The trigger.
-    pub trigger: String,
-    /// Its payload (JSON).
-    pub input: serde_json::Value,
-    /// `api`, `schedule` or `webhook`.
-    pub source: &'static str,
-    /// The caller's address.
-    pub address: Option<String>,
-}
-
 impl Service {
     /// The service for `catalog`, recording runs in `store`.
     pub fn new(
@@ -85,8 +71,9 @@ impl Service {
         handle: tokio::runtime::Handle,
     ) -> Arc<Self> {
         let slots = usize::try_from(cfg.api.max_concurrent_runs).unwrap_or(1).max(1);
-        Arc::new_cyclic(|service| {
-            let fires = Arc::new(Fires::new(service.clone()));
+        Arc::new_cyclic(|service: &std::sync::Weak<Service>| {
+            let submit: std::sync::Weak<dyn Submit> = service.clone();
+            let fires = Arc::new(Fires::new(submit, handle.clone()));
             let scheduler = crate::schedule::Scheduler::new(fires.clone());
             Service {
                 cfg: Arc::new(cfg),
@@ -398,69 +385,8 @@ impl Service {
     }
 }
 
-/// Turns the scheduler's fires into runs of the service.
-pub struct Fires {
-    service: Weak<Service>,
-    /// The run each schedule started last (so a manual fire can answer with its id).
-    last_run: Mutex<HashMap<ScheduleKey, String>>,
-}
-
-impl Fires {
-    /// The handler of `service` (held weakly: the service owns the scheduler).
-    pub fn new(service: Weak<Service>) -> Self {
-        Fires { service, last_run: Mutex::new(HashMap::new()) }
-    }
-
-    /// The id of the run `key` started last.
-    pub fn last_run(&self, key: &ScheduleKey) -> Option<String> {
-        self.last_run.lock().ok().and_then(|m| m.get(key).cloned())
-    }
-}
-
-impl ScheduleHandler for Fires {
-    fn fire(&self, fire: schedule::Fire) {
-        let Some(service) = self.service.upgrade() else { return };
-        let key = fire.key.clone();
-        let request = Fire {
-            agent: key.agent.clone(),
-            trigger: key.trigger.clone(),
-            input: fire.payload(),
-            source: "schedule",
-            address: None,
-        };
-        match service.submit(request) {
-            Ok(live) => {
-                if let Ok(mut map) = self.last_run.lock() {
-                    map.insert(key, live.snapshot().id);
-                }
-                // The guard is held until the run ends: the next fire skips while it runs.
-                let guard = fire.guard;
-                service.handle.spawn(async move {
-                    live.finished().await;
-                    drop(guard);
-                });
-            }
-            Err(e) => super::log::warn(&format!(
-                "schedule {}/{}: the fire of {} was not accepted: {}",
-                key.agent,
-                key.trigger,
-                rfc3339(fire.scheduled_at),
-                e.message
-            )),
-        }
-    }
-
-    fn skipped(&self, skipped: Skipped) {
-        let why = match skipped.cause {
-            SkipCause::StillRunning => "its previous run is still going",
-            SkipCause::Late => "the service reached it too late",
-        };
-        super::log::info(&format!(
-            "schedule {}/{}: fire of {} ({}) skipped: {why}",
-            skipped.key.agent,
-            skipped.key.trigger,
-            rfc3339(skipped.scheduled_at),
-            skipped.reason.as_str()
-        ));
+impl Submit for Service {
+    fn submit(self: Arc<Self>, fire: Fire) -> Result<Arc<LiveRun>, ApiError> {
+        Service::submit(&self, fire)
     }
 }

@@ -6,7 +6,8 @@
 
 use super::body::{parse_json, read_body};
 use super::error::{ApiError, did_you_mean};
-use super::state::{Fire, Service};
+use super::state::Service;
+use super::submit::Fire;
 use crate::webhook::signature::{SIGNATURE_HEADER, verify};
 use axum::Json;
 use axum::body::Body;

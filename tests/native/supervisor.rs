@@ -2,7 +2,7 @@
 //! `symbi run` binary against children that signal, stop and read symbi, and `kill -9` of
 //! symbi while its calls have escapees of every kind running.
 
-use crate::support::{root, symbi_bin};
+use crate::support::{root, symbi_bin, wait_at_most};
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -84,22 +84,6 @@ fn alive(pid: i32) -> bool {
     match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
         Ok(stat) => !stat.rsplit(')').next().unwrap_or("").trim_start().starts_with('Z'),
         Err(_) => false,
-    }
-}
-
-/// Waits for `child` at most `limit`; kills it and fails the test past that.
-fn wait_at_most(child: &mut Child, limit: Duration) -> std::process::ExitStatus {
-    let started = Instant::now();
-    loop {
-        if let Ok(Some(status)) = child.try_wait() {
-            return status;
-        }
-        if started.elapsed() > limit {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("symbi run did not end within {limit:?}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
     }
 }
 

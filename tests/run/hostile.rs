@@ -3,7 +3,8 @@
 //! without end, recursion that would overflow the stack, and a run that must stop at the
 //! second signal. Each asserts a prompt, clean end with the diagnostic's code.
 
-use super::live::{spawn, symbi_run, wait_at_most};
+use super::live::{spawn, symbi_run};
+use crate::support::wait_at_most;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 use std::process::Output;

@@ -2,7 +2,7 @@
 //! child runs, SIGINT/SIGTERM ending a run and its whole process tree, the audit log, and
 //! the README's example.
 
-use crate::support::{root, symbi_bin};
+use crate::support::{root, symbi_bin, wait_at_most};
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -33,21 +33,6 @@ pub(super) fn write_agent(tmp: &Path, body: &str) -> std::path::PathBuf {
 
 pub(super) fn spawn(mut cmd: Command) -> Child {
     cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap_or_else(|e| panic!("spawn symbi: {e}"))
-}
-
-/// Waits for `child` at most `limit`; kills it and fails the test past that.
-pub(super) fn wait_at_most(child: &mut Child, limit: Duration) -> std::process::ExitStatus {
-    let started = Instant::now();
-    loop {
-        if let Ok(Some(status)) = child.try_wait() {
-            return status;
-        }
-        if started.elapsed() > limit {
-            let _ = child.kill();
-            panic!("symbi run did not end within {limit:?}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
 }
 
 /// True while `pid` names a process that has not exited (zombies count as gone).

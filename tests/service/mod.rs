@@ -3,6 +3,7 @@
 
 mod api;
 mod auth;
+mod containers;
 mod events;
 mod harness;
 mod lifecycle;

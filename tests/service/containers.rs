@@ -1,0 +1,80 @@
+//! A Tier1 agent served by `symbi up`: a trigger fired over HTTP runs in a container of the
+//! test image and answers with its output, and a cancelled run leaves no container behind.
+//! Skipped without an engine, except under `CI=true` (the container tests' rule).
+
+use super::harness::Up;
+use crate::docker::harness::{self as docker, IMAGE};
+use std::process::Command;
+use std::time::{Duration, Instant};
+use symbi::sandbox::docker::owner::PID_LABEL;
+
+const AGENT: &str = r#"agent Boxed {
+    security { tier: Tier1 }
+    on trigger "go" {
+        let r = execute_native("echo from-a-container")
+        print(r.stdout.trim())
+    }
+    on trigger "slow" {
+        execute_native("sleep 120")
+    }
+}
+"#;
+
+/// Containers (running or not) that the service with process id `pid` owns.
+fn containers_of(pid: u32) -> Vec<String> {
+    let filter = format!("label={PID_LABEL}={pid}");
+    let out = Command::new("docker").args(["ps", "-aq", "--filter", &filter]).output();
+    out.map(|o| String::from_utf8_lossy(&o.stdout).split_whitespace().map(String::from).collect())
+        .unwrap_or_default()
+}
+
+/// Polls `ok` for up to `within`; whether it held.
+fn within(limit: Duration, mut ok: impl FnMut() -> bool) -> bool {
+    let deadline = Instant::now() + limit;
+    while Instant::now() < deadline {
+        if ok() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    ok()
+}
+
+#[test]
+fn a_tier1_trigger_runs_in_a_container_and_a_cancel_leaves_none() {
+    if !docker::ready() {
+        return;
+    }
+    let _shared = docker::EXCLUSIVE.read();
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    // A container runs as an unprivileged user in a workspace it owns, below a parent of
+    // root's (a parent another user owns could swap the workspace).
+    let parent = docker::workspace((0, 0), 0o755);
+    let work = parent.path().join("work");
+    std::fs::create_dir(&work).expect("the workspace");
+    std::os::unix::fs::chown(&work, Some(1000), Some(1000)).expect("chown the workspace");
+    let config = format!(
+        "[native_execution]\nworking_directory = \"{}\"\nallowed_executables = [\"echo\", \"sleep\"]\n\
+         [docker]\nimage = \"{IMAGE}\"\n[api]\nport = 0\n[storage]\naudit_log = \"{}\"\n",
+        work.display(),
+        dir.path().join("audit.jsonl").display()
+    );
+    std::fs::write(dir.path().join("agent.symbi"), AGENT).expect("write the agent");
+    std::fs::write(dir.path().join("config.toml"), config).expect("write the config");
+    let up = Up::start(dir.path(), &["--config", "config.toml"], &[]);
+    let pid = up.child.id();
+
+    let done = up.post("/api/v1/agents/Boxed/triggers/go?wait=true", "");
+    let run = done.json();
+    assert_eq!((done.status, run["status"].as_str()), (200, Some("succeeded")), "{}", done.body);
+    assert!(run["output"].as_str().is_some_and(|o| o.contains("from-a-container")), "{run}");
+
+    let slow = up.post("/api/v1/agents/Boxed/triggers/slow", "");
+    assert_eq!(slow.status, 202, "{}", slow.body);
+    let id = slow.json()["run_id"].as_str().expect("a run id").to_string();
+    assert!(within(Duration::from_secs(30), || !containers_of(pid).is_empty()), "no container started");
+    assert_eq!(up.post(&format!("/api/v1/runs/{id}/cancel"), "").status, 202);
+    let run = up.wait_status(&id, &["cancelled"]);
+    assert_eq!(run["status"], "cancelled", "{run}");
+    assert!(within(Duration::from_secs(15), || containers_of(pid).is_empty()), "{:?}", containers_of(pid));
+}
