@@ -34,7 +34,7 @@ pub fn run(args: CheckArgs) -> u8 {
             Ok(file) => file,
             Err(problem) => {
                 let name = problem.path.display().to_string();
-                if !out.emit(vec![problem.diagnostic], &Sources::new(name, String::new())) {
+                if !out.emit(vec![*problem.diagnostic], &Sources::new(name, String::new())) {
                     return EXIT_FAILURE;
                 }
                 continue;
@@ -127,9 +127,10 @@ impl Report {
             }
         }
         match self.format {
-            CheckFormat::Human => {
-                std::io::stderr().lock().write_all(render::render_human(&diagnostics, sources, self.color).as_bytes()).is_ok()
-            }
+            CheckFormat::Human => std::io::stderr()
+                .lock()
+                .write_all(render::render_human(&diagnostics, sources, self.color).as_bytes())
+                .is_ok(),
             CheckFormat::Short => write_stdout(&render::render_short(&diagnostics, sources)),
             CheckFormat::Json => write_stdout(&render::render_json(&diagnostics, sources)),
         }

@@ -30,7 +30,7 @@ pub fn run(args: FmtArgs) -> u8 {
         let file_status = match path {
             Ok(path) => one_file(&path, args.check),
             Err(problem) => {
-                report(std::slice::from_ref(&problem.diagnostic), &problem.path.display().to_string(), "");
+                report(std::slice::from_ref(&*problem.diagnostic), &problem.path.display().to_string(), "");
                 // A warning (a folder with no agent file) changes nothing.
                 if problem.diagnostic.is_error() { EXIT_USAGE } else { EXIT_OK }
             }

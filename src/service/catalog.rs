@@ -125,7 +125,7 @@ impl Catalog {
                 // A warning (an empty folder) refuses nothing.
                 Err(p) if !p.diagnostic.is_error() => continue,
                 Err(p) => {
-                    refused.push(refusal(&p.path, "", &[p.diagnostic]));
+                    refused.push(refusal(&p.path, "", &[*p.diagnostic]));
                     continue;
                 }
             };
@@ -174,8 +174,10 @@ impl Catalog {
 
     /// Some file changed on disk since it was read (for `--watch`), or the set of files did.
     pub fn changed_on_disk(&self, paths: &[PathBuf]) -> bool {
-        let now: Vec<PathBuf> =
-            crate::syntax::walk::files(paths, &Default::default()).into_iter().filter_map(Result::ok).collect();
+        let now: Vec<PathBuf> = crate::syntax::walk::files(paths, &Default::default())
+            .into_iter()
+            .filter_map(Result::ok)
+            .collect();
         now.len() != self.programs.len()
             || now.iter().any(|p| self.programs.get(p).is_none_or(|prog| modified(p) != prog.modified))
     }

@@ -117,7 +117,8 @@ fn rule(line: &str) -> Result<Option<Rule>, globset::Error> {
         None if pattern.contains('/') => pattern.to_string(),
         None => format!("**/{pattern}"),
     };
-    let matcher = GlobBuilder::new(&glob).literal_separator(true).backslash_escape(true).build()?.compile_matcher();
+    let matcher =
+        GlobBuilder::new(&glob).literal_separator(true).backslash_escape(true).build()?.compile_matcher();
     Ok(Some(Rule { matcher, negated, folders_only }))
 }
 
@@ -131,7 +132,8 @@ mod tests {
 
     #[test]
     fn gitignore_patterns_select_as_git_does() {
-        let stack = rules(&["# a comment", "", "vendor/", "*.dsl", "!keep.dsl", "/top.symbi", "a/**/deep.symbi"]);
+        let stack =
+            rules(&["# a comment", "", "vendor/", "*.dsl", "!keep.dsl", "/top.symbi", "a/**/deep.symbi"]);
         let out = |p: &str, folder: bool| excluded(&stack, &Path::new("root").join(p), folder);
         assert!(out("vendor", true));
         assert!(out("x/vendor", true), "a name without `/` matches at any depth");

@@ -18,14 +18,18 @@ pub fn read_source(path: &Path) -> Result<String, Diagnostic> {
     // The one guarded reader: a FIFO would block the open or the read for ever and a device
     // such as `/dev/zero` never ends, so only a regular file is read, whatever the path
     // turned into since it was listed.
-    let bytes = crate::files::read(path, MAX_SOURCE_BYTES, Links::Follow).map_err(|refusal| match refusal {
-        Refusal::NotRegular(kind) => Diagnostic::error(
-            codes::INPUT_UNREADABLE,
-            format!("`{}` is not a regular file ({kind})", path.display()),
-        )
-        .with_help("name an agent file"),
-        other => Diagnostic::error(codes::INPUT_UNREADABLE, format!("cannot read `{}`: {other}", path.display())),
-    })?;
+    let bytes =
+        crate::files::read(path, MAX_SOURCE_BYTES, Links::Follow).map_err(|refusal| match refusal {
+            Refusal::NotRegular(kind) => Diagnostic::error(
+                codes::INPUT_UNREADABLE,
+                format!("`{}` is not a regular file ({kind})", path.display()),
+            )
+            .with_help("name an agent file"),
+            other => Diagnostic::error(
+                codes::INPUT_UNREADABLE,
+                format!("cannot read `{}`: {other}", path.display()),
+            ),
+        })?;
     String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
         Diagnostic::error(

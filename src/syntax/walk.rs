@@ -51,8 +51,9 @@ impl Excludes {
 pub struct Problem {
     /// The path named, the folder or the `.symbiignore` file.
     pub path: PathBuf,
-    /// What is wrong (E0001) or worth knowing (W0020, W0021).
-    pub diagnostic: Diagnostic,
+    /// What is wrong (E0001) or worth knowing (W0020, W0021); boxed, so a walk's list of
+    /// files stays small.
+    pub diagnostic: Box<Diagnostic>,
 }
 
 /// The files to work on, in order, with an E0001 diagnostic in place of each path that
@@ -130,7 +131,7 @@ fn walk(
 }
 
 fn problem(path: &Path, diagnostic: Diagnostic) -> Problem {
-    Problem { path: path.to_path_buf(), diagnostic }
+    Problem { path: path.to_path_buf(), diagnostic: Box::new(diagnostic) }
 }
 
 /// W0020 for a folder argument with no agent file in it (after what is left out).

@@ -51,8 +51,10 @@ fn a_missing_file_is_e0001_in_place_and_the_other_files_are_still_checked() {
 
     let json = symbi_in(dir.path(), &[&["--color", "never"][..], &args, &["--format", "json"]].concat(), &[]);
     assert_eq!(json.status.code(), Some(2));
-    let lines: Vec<serde_json::Value> =
-        text(&json.stdout).lines().map(|l| serde_json::from_str(l).expect("one JSON object a line")).collect();
+    let lines: Vec<serde_json::Value> = text(&json.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("one JSON object a line"))
+        .collect();
     let codes: Vec<(&str, &str)> =
         lines.iter().map(|v| (v["file"].as_str().unwrap_or(""), v["code"].as_str().unwrap_or(""))).collect();
     assert_eq!(
@@ -68,15 +70,24 @@ fn exclude_and_symbiignore_leave_files_out_of_check_and_fmt() {
     let dir = project();
     std::fs::write(dir.path().join("project/.symbiignore"), "# generated\n*.dsl\n").expect("ignore file");
     let short = |extra: &[&str]| {
-        let out = symbi_in(dir.path(), &[&["check", "--format", "short", "project"][..], extra].concat(), &[]);
+        let out =
+            symbi_in(dir.path(), &[&["check", "--format", "short", "project"][..], extra].concat(), &[]);
         let mut files: Vec<String> =
             text(&out.stdout).lines().map(|l| l.split(':').next().unwrap_or("").to_string()).collect();
         files.sort();
         files
     };
-    assert_eq!(short(&[]), ["project/agents/bad.symbi", "project/vendor/v.symbi"], ".symbiignore drops gen/g.dsl");
+    assert_eq!(
+        short(&[]),
+        ["project/agents/bad.symbi", "project/vendor/v.symbi"],
+        ".symbiignore drops gen/g.dsl"
+    );
     assert_eq!(short(&["--exclude", "vendor/"]), ["project/agents/bad.symbi"]);
-    assert_eq!(short(&["--exclude", "vendor/", "--exclude", "/agents"]), ["project"], "nothing left: W0020 for the folder");
+    assert_eq!(
+        short(&["--exclude", "vendor/", "--exclude", "/agents"]),
+        ["project"],
+        "nothing left: W0020 for the folder"
+    );
 
     // `fmt` walks the same way: only the file left in is listed as changing.
     std::fs::write(dir.path().join("project/agents/messy.symbi"), MESSY).expect("a file");
@@ -95,7 +106,11 @@ fn colour_follows_the_flag_then_no_color_and_the_summary_points_at_explain() {
     let args = ["check", "project/agents"];
     let escape = |out: &Output| text(&out.stderr).contains('\u{1b}');
     assert!(!escape(&symbi_in(dir.path(), &args, &[])), "auto: no colour through a pipe");
-    assert!(escape(&symbi_in(dir.path(), &[&["--color", "always"][..], &args].concat(), &[("NO_COLOR", "1")])));
+    assert!(escape(&symbi_in(
+        dir.path(),
+        &[&["--color", "always"][..], &args].concat(),
+        &[("NO_COLOR", "1")]
+    )));
     assert!(!escape(&symbi_in(dir.path(), &[&args[..], &["--color", "never"]].concat(), &[])));
     let out = symbi_in(dir.path(), &args, &[]);
     let report = text(&out.stderr);
@@ -108,7 +123,8 @@ fn every_config_help_gives_the_whole_lookup_order() {
     for sub in ["check", "run", "doctor", "up"] {
         let out = symbi_in(Path::new("."), &[sub, "--help"], &[]);
         let help = text(&out.stdout).split_whitespace().collect::<Vec<_>>().join(" ");
-        let order = ["$SYMBIONT_CONFIG", "./config.toml", "trusted (`symbi trust`)", "$XDG_CONFIG_HOME", "defaults"];
+        let order =
+            ["$SYMBIONT_CONFIG", "./config.toml", "trusted (`symbi trust`)", "$XDG_CONFIG_HOME", "defaults"];
         let mut at = 0;
         for step in order {
             let found = help[at..].find(step).map(|i| i + at);

@@ -115,5 +115,9 @@ fn map_key_order_is_one_rule() {
         assert!(!text.contains("insertion order"), "{} states another map key order", path.display());
     }
     let collections = std::fs::read_to_string(root().join("stdlib/collections.symbi")).unwrap_or_default();
-    assert_eq!(collections.matches("\"Map key order\"").count(), 4, "keys and values (function and method) refer to the rule");
+    assert_eq!(
+        collections.matches("\"Map key order\"").count(),
+        4,
+        "keys and values (function and method) refer to the rule"
+    );
 }

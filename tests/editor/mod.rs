@@ -20,7 +20,10 @@ fn editor_available(program: &str) -> bool {
         .stdout(Stdio::null())
         .status()
         .is_ok_and(|s| s.success());
-    crate::support::prerequisite(found, &format!("`{program}` is not installed (ci/setup-editors.sh installs it)"))
+    crate::support::prerequisite(
+        found,
+        &format!("`{program}` is not installed (ci/setup-editors.sh installs it)"),
+    )
 }
 
 /// Runs an editor to completion, killing it after a generous bound so a hang fails the test.

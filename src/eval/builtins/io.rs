@@ -8,11 +8,11 @@
 
 use super::super::error::{self, Eval, Flow, error};
 use super::super::events::Event;
-use crate::files::regular::{self, Links, Refusal};
 use super::super::{Interpreter, Value, budget};
 use super::Args;
 use crate::diag::Span;
 use crate::diag::codes::{FILE_IO, FILE_TOO_LARGE, NOT_REGULAR, PATH_OUTSIDE, TYPE_ERROR};
+use crate::files::regular::{self, Links, Refusal};
 use std::path::{Component, Path, PathBuf};
 
 /// The levels `log` accepts.
