@@ -74,7 +74,10 @@ pub fn prerequisite_in(ci: bool, available: bool, reason: &str) -> bool {
 #[test]
 fn under_ci_a_missing_prerequisite_fails_and_locally_it_skips() {
     assert!(prerequisite_in(true, true, "present"));
-    assert!(!prerequisite_in(false, false, "no engine"), "locally: skipped, the caller returns");
+    assert!(
+        !prerequisite_in(false, false, "an example prerequisite of this helper's own test"),
+        "locally: skipped, the caller returns"
+    );
     let failed = std::panic::catch_unwind(|| prerequisite_in(true, false, "no engine"));
     assert!(failed.is_err(), "under CI a missing prerequisite fails the test");
 }
