@@ -170,19 +170,29 @@ pub struct RunArgs {
     #[arg(short = 'i', long, value_name = "JSON|@FILE")]
     pub input: Option<String>,
     /// Memory limit: MiB (`512`) or a size (`512M`, `2G`), at least 1 MiB (narrows the
-    /// configuration).
+    /// configuration; above its ceiling, lowered to it with a note).
     #[arg(long, value_name = "SIZE", value_parser = limit_flags::memory_mb)]
     pub max_memory: Option<u64>,
-    /// CPU cores, a number above 0 (narrows the configuration).
+    /// CPU cores, a number above 0 (narrows the configuration; above its ceiling, lowered
+    /// to it with a note).
     #[arg(long, value_name = "CORES", value_parser = limit_flags::cpu_cores, allow_negative_numbers = true)]
     pub max_cpu: Option<f64>,
     /// Wall-clock timeout of each execution: seconds (`30`) or a duration (`30s`, `5m`,
-    /// `1h`), from 1 second to 7 days (narrows the configuration).
+    /// `1h`), from 1 second to 7 days (narrows the configuration; above its ceiling,
+    /// lowered to it with a note).
     #[arg(long, value_name = "DURATION", value_parser = limit_flags::timeout_seconds)]
     pub timeout: Option<u64>,
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     pub format: RunFormat,
+    /// No `symbi:` lines of symbi's own: only the agent's prints and logs, the commands'
+    /// output, diagnostics and the note of a lowered limit flag.
+    #[arg(short, long, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// More `symbi:` lines: each command's argv word by word, its working directory, its
+    /// limits, when it started and how it was contained.
+    #[arg(short, long)]
+    pub verbose: bool,
     /// Configuration and tier selection.
     #[command(flatten)]
     pub tier: TierArgs,

@@ -11,7 +11,7 @@ use crate::config::{self, Config, EnvVars};
 use crate::diag::codes;
 use crate::diag::{Diagnostic, Sources};
 use crate::eval::launch::{Launch, launch};
-use crate::eval::transcript::{HumanTranscript, JsonTranscript};
+use crate::eval::transcript::{HumanTranscript, JsonTranscript, Verbosity};
 use crate::eval::{Cancel, Event, Flow, Transcript, target};
 use std::sync::Arc;
 
@@ -43,11 +43,11 @@ pub fn run(args: RunArgs) -> u8 {
     let source = match crate::syntax::read_source(&args.file) {
         Ok(source) => source,
         Err(d) => {
-            transcript_for(args.format, Sources::new(name, "")).diagnostic(&d);
+            transcript_for(&args, Sources::new(name, "")).diagnostic(&d);
             return EXIT_USAGE;
         }
     };
-    let transcript = transcript_for(args.format, sources(&name, &source, &cfg));
+    let transcript = transcript_for(&args, sources(&name, &source, &cfg));
     if args.list {
         // Only the listing on stdout, so `--format json` output is the listing alone.
         return super::list::list(&source, args.format, transcript.as_ref());
@@ -139,9 +139,15 @@ fn sources(name: &str, text: &str, cfg: &Config) -> Sources {
     sources
 }
 
-fn transcript_for(format: RunFormat, sources: Sources) -> Arc<dyn Transcript> {
-    match format {
-        RunFormat::Human => Arc::new(HumanTranscript::new(sources)),
+/// The transcript `--format`, `--quiet` and `--verbose` ask for (JSON has every event).
+fn transcript_for(args: &RunArgs, sources: Sources) -> Arc<dyn Transcript> {
+    let verbosity = match (args.quiet, args.verbose) {
+        (true, _) => Verbosity::Quiet,
+        (_, true) => Verbosity::Verbose,
+        _ => Verbosity::Normal,
+    };
+    match args.format {
+        RunFormat::Human => Arc::new(HumanTranscript::new(sources).with_verbosity(verbosity)),
         RunFormat::Json => Arc::new(JsonTranscript::new(sources)),
     }
 }

@@ -21,6 +21,20 @@ pub enum Event {
         /// Files that were not read.
         ignored: Vec<IgnoredConfig>,
     },
+    /// A limit flag asked for more than the configuration allows and was lowered to the
+    /// configured ceiling (before `trigger_started`; only `symbi run` has such flags).
+    LimitLowered {
+        /// The flag (`--max-memory`, `--max-cpu`, `--timeout`).
+        flag: String,
+        /// What it asked for, spelt as the flag takes it (`4G`, `1h`, `8`).
+        asked: String,
+        /// The ceiling the run uses instead, spelt the same way.
+        lowered_to: String,
+        /// The configuration key that sets the ceiling.
+        key: String,
+        /// Where that value came from (`the built-in default`, `set in FILE`, `set by VAR`).
+        set_by: String,
+    },
     /// A trigger's handler starts (the one the CLI chose, or one reached through `emit`).
     TriggerStarted {
         /// The agent's name.
@@ -130,6 +144,18 @@ impl Event {
                     reason: i.reason.key().to_string(),
                 })
                 .collect(),
+        }
+    }
+}
+
+impl From<crate::policy::LoweredFlag> for Event {
+    fn from(l: crate::policy::LoweredFlag) -> Event {
+        Event::LimitLowered {
+            flag: l.flag.to_string(),
+            asked: l.asked,
+            lowered_to: l.ceiling,
+            key: l.key.to_string(),
+            set_by: l.set_by,
         }
     }
 }

@@ -99,11 +99,21 @@ pub fn launch(l: Launch<'_>) -> Result<(), Flow> {
             return refuse(d);
         }
     };
+    // A container tier's engine, runtime and image, checked before the trigger starts.
+    if let Err(e) = l.handle.block_on(sandbox.prepare()) {
+        let label = format!("tier {}, {}", decision.tier, decision.source.describe());
+        return refuse(super::error::with_label(e.into_diagnostic(tier_span), &label));
+    }
     // Opened once, before anything runs, and refused where the agent could rewrite it.
     let audit = match AuditLog::open(&l.cfg.storage.audit_log, &working_dir) {
         Ok(log) => Arc::new(log.with_caller(l.caller.clone())),
         Err(d) => return refuse(*d),
     };
+    // A limit flag above its ceiling runs lowered (resolve_limits keeps the smaller value);
+    // the run says so before it starts rather than run quietly with less than was typed.
+    for lowered in policy::lowered_flags(l.cfg, &l.overrides) {
+        l.transcript.event(lowered.into());
+    }
     let setup = RunSetup {
         sandbox,
         policy: decision,

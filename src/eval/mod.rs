@@ -12,6 +12,7 @@ mod builtins;
 mod call;
 mod cancel;
 mod decls;
+pub mod describe;
 pub mod error;
 pub mod events;
 mod expr;

@@ -4,53 +4,95 @@
 //! symbi's own lines to stderr behind a `symbi:` prefix (coloured on a terminal) so they
 //! never pass for the program's output. JSON: one event object per line on stdout.
 
+use super::describe::describe_limits;
 use super::events::{Event, Transcript};
 use crate::diag::render::{color_enabled, json_line, render_human};
 use crate::diag::{Diagnostic, Sources};
 use crate::sandbox::{Limits, Stream};
 use crate::syntax::spelling::format_duration;
 use std::io::{IsTerminal, Write};
+use std::sync::Mutex;
+use std::time::Instant;
+
+/// How much of symbi's own `symbi:` lines the human transcript shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Verbosity {
+    /// None of them: only the agent's prints and logs, the commands' output, diagnostics and
+    /// the note of a lowered limit flag (`--quiet`).
+    Quiet,
+    /// The header, each command and how it ended (the default).
+    #[default]
+    Normal,
+    /// Also each command's argv word by word, its working directory and limits, how every
+    /// command was contained, and when each started (`--verbose`).
+    Verbose,
+}
 
 /// The human transcript.
 pub struct HumanTranscript {
     sources: Sources,
     color: bool,
+    verbosity: Verbosity,
+    /// Verbose: the top trigger's working directory, limits, and when it started.
+    run: Mutex<Option<(String, Limits, Instant)>>,
 }
 
 impl HumanTranscript {
     /// A transcript rendering diagnostics against `sources`; colour only on a terminal.
     pub fn new(sources: Sources) -> Self {
-        HumanTranscript { sources, color: color_enabled(std::io::stderr().is_terminal()) }
+        HumanTranscript {
+            sources,
+            color: color_enabled(std::io::stderr().is_terminal()),
+            verbosity: Verbosity::Normal,
+            run: Mutex::new(None),
+        }
     }
 
+    /// The same, showing symbi's own lines as `verbosity` says.
+    pub fn with_verbosity(self, verbosity: Verbosity) -> Self {
+        HumanTranscript { verbosity, ..self }
+    }
+
+    /// Writes one of symbi's own lines, unless quiet.
     fn say(&self, line: &str) {
+        if self.verbosity != Verbosity::Quiet {
+            self.say_always(line);
+        }
+    }
+
+    /// Writes a line that `--quiet` keeps.
+    fn say_always(&self, line: &str) {
         let prefix = if self.color { "\x1b[1;36msymbi:\x1b[0m" } else { "symbi:" };
         let mut err = std::io::stderr().lock();
         let _ = writeln!(err, "{prefix} {line}");
     }
+
+    fn verbose(&self) -> bool {
+        self.verbosity == Verbosity::Verbose
+    }
+
+    /// Verbose: what a command is about to get, after its `$ argv` line.
+    fn say_call(&self, argv: &[String], limits: &Limits) {
+        let words: Vec<String> = argv.iter().map(|a| visible(&format!("{a:?}"))).collect();
+        self.say(&format!("  argv: [{}]", words.join(", ")));
+        let run = self.run.lock().ok().and_then(|run| run.clone());
+        if let Some((dir, _, started)) = &run {
+            self.say(&format!("  working directory: {}", visible(dir)));
+            let ms = started.elapsed().as_millis() as u64;
+            self.say(&format!("  started after {} of the run", format_duration(ms.max(1))));
+        }
+        // Most calls have the run's limits; only a call's own `timeout:` changes them.
+        if run.as_ref().is_some_and(|(_, run_limits, _)| run_limits == limits) {
+            self.say("  limits: those of each command, above");
+        } else {
+            self.say(&format!("  limits: {}", describe_limits(limits, own_cpus(), true)));
+        }
+    }
 }
 
-/// The limits in one line, for the human transcript.
-pub fn describe_limits(l: &Limits) -> String {
-    let mut parts = Vec::new();
-    if !l.enforce {
-        parts.push("OS limits off (enforce_resource_limits = false)".to_string());
-    }
-    if let Some(mb) = l.max_memory_mb {
-        parts.push(format!("memory {mb} MiB"));
-    }
-    if let Some(s) = l.max_cpu_seconds {
-        parts.push(format!("cpu time {s}s"));
-    }
-    if let Some(c) = l.max_cpu_cores {
-        parts.push(format!("{c} cores"));
-    }
-    parts.push(format!("timeout {}", format_duration(l.timeout.as_millis() as u64)));
-    parts.push(format!("output {} bytes per stream", l.max_output_bytes));
-    if let Some(p) = l.max_processes {
-        parts.push(format!("{p} processes"));
-    }
-    parts.join(", ")
+/// How many CPUs symbi may use, when known.
+fn own_cpus() -> Option<usize> {
+    Some(crate::sandbox::native::limits::own_cpu_count()).filter(|n| *n != usize::MAX)
 }
 
 /// An argv as a shell would need it typed, for display only.
@@ -134,13 +176,28 @@ impl Transcript for HumanTranscript {
                         "running trigger \"{trigger}\" of {agent} on tier {tier} ({})",
                         tier_source_phrase(&tier_source)
                     ));
-                    self.say(&format!("limits: {}", describe_limits(&limits)));
+                    self.say(&format!(
+                        "limits of each command: {}",
+                        describe_limits(&limits, own_cpus(), self.verbose())
+                    ));
                     self.say(&format!("working directory: {}", visible(&working_directory)));
+                    if let Ok(mut run) = self.run.lock() {
+                        *run = Some((working_directory, limits, Instant::now()));
+                    }
                 } else {
                     self.say(&format!("emit: running trigger \"{trigger}\""));
                 }
             }
-            Event::ExecStarted { argv, .. } => self.say(&format!("$ {}", quote_argv(&argv))),
+            Event::LimitLowered { flag, asked, lowered_to, key, set_by } => self.say_always(&format!(
+                "{flag} {asked} is above the configured ceiling, lowered to {lowered_to} ({key}, {set_by}); \
+                 a flag can only narrow the configuration"
+            )),
+            Event::ExecStarted { argv, limits, .. } => {
+                self.say(&format!("$ {}", quote_argv(&argv)));
+                if self.verbose() {
+                    self.say_call(&argv, &limits);
+                }
+            }
             Event::Output { stream, text, .. } => self.output(0, stream, text.as_bytes()),
             Event::ExecEnded {
                 id,
@@ -157,7 +214,9 @@ impl Transcript for HumanTranscript {
                 if error.is_some() {
                     return;
                 }
-                if let Some(c) = containment.filter(|_| id == 1) {
+                // The first command's containment stands for all (the host's mechanisms do not
+                // change within a run); verbose shows every command's.
+                if let Some(c) = containment.filter(|_| id == 1 || self.verbose()) {
                     let mut line = format!(
                         "containment: processes by {}, cpu cores by {}, teardown by {}",
                         c.processes, c.cpu_cores, c.teardown
@@ -189,7 +248,8 @@ impl Transcript for HumanTranscript {
                 let mut err = std::io::stderr().lock();
                 let _ = writeln!(err, "[{level}] {message}");
             }
-            Event::Diagnostic { diagnostic } => self.say(&diagnostic.to_string()),
+            // A diagnostic is never one of the lines `--quiet` drops.
+            Event::Diagnostic { diagnostic } => self.say_always(&diagnostic.to_string()),
             Event::TriggerEnded { trigger, success, duration_ms, depth, .. } => {
                 let what = if success { "finished" } else { "failed" };
                 let nested = if depth == 0 { "" } else { "emitted " };

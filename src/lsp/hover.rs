@@ -80,19 +80,7 @@ pub fn builtin_text(b: &Builtin) -> String {
 
 /// `fn name(params) -> Ret requires [...]`, parameters as written in the stdlib.
 pub fn signature(b: &Builtin) -> String {
-    let source = stdlib().source_text(b.source).unwrap_or_default();
-    let params: Vec<String> = b
-        .decl
-        .params
-        .iter()
-        .map(|p| slice(source, p.span).split_whitespace().collect::<Vec<_>>().join(" "))
-        .collect();
-    let recv = b.decl.receiver.as_ref().map(|r| format!("{}.", r.name)).unwrap_or_default();
-    let ret = b.decl.ret.as_ref().map(|r| format!(" -> {}", type_text(r))).unwrap_or_default();
-    let requires: Vec<String> = b.requires().map(|r| format!("\"{r}\"")).collect();
-    let requires =
-        if requires.is_empty() { String::new() } else { format!(" requires [{}]", requires.join(", ")) };
-    format!("fn {recv}{}({}){ret}{requires}", b.name(), params.join(", "))
+    b.signature()
 }
 
 fn find_function(file: &ast::File, name_span: Span) -> Option<&ast::Function> {

@@ -13,6 +13,7 @@ mod allowlist;
 mod consent;
 mod grants;
 mod limits;
+mod lowered;
 mod tier;
 pub mod workdir;
 
@@ -25,6 +26,7 @@ pub use grants::{
     profile_allows,
 };
 pub use limits::{LimitOverrides, Limits, ResourceWidening, resolve_limits, resource_widenings};
+pub use lowered::{LoweredFlag, lowered_flags};
 pub use tier::{EffectiveTier, TierChoice, TierSource, effective_tier};
 
 use crate::config::Config;

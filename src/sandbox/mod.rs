@@ -184,6 +184,12 @@ pub trait Sandbox: Send + Sync {
 
     /// Runs one request to completion (or timeout, or cap).
     fn execute(&self, request: ExecRequest) -> BoxFuture<'_, Result<ExecResult, SandboxError>>;
+
+    /// Checks, before a run starts anything, what every call will need (a container tier's
+    /// engine, runtime and image), so a trigger never half-runs. Nothing to check by default.
+    fn prepare(&self) -> BoxFuture<'_, Result<(), SandboxError>> {
+        Box::pin(async { Ok(()) })
+    }
 }
 
 pub mod native;

@@ -4,7 +4,11 @@
 //! needs: the checker, the interpreter and editor hover all read the declarations parsed
 //! here. Diagnostics that point into them name the source `<stdlib/FILE>`.
 
-use crate::diag::Diagnostic;
+mod reference;
+
+pub use reference::{REFERENCE_COMMAND, reference_markdown};
+
+use crate::diag::{Diagnostic, Span};
 use crate::syntax::ast;
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -37,6 +41,21 @@ impl Builtin {
     /// The capabilities a call needs, as strings.
     pub fn requires(&self) -> impl Iterator<Item = &str> {
         self.decl.requires.iter().map(|r| r.value.as_str())
+    }
+
+    /// `fn name(params) -> Ret requires [...]` on one line, parameters and types as written
+    /// in the stdlib file (editor hover and docs/stdlib.md show the same text).
+    pub fn signature(&self) -> String {
+        let source = stdlib().source_text(self.source).unwrap_or_default();
+        let written =
+            |span: Span| source[span.clamp_to(source)].split_whitespace().collect::<Vec<_>>().join(" ");
+        let params: Vec<String> = self.decl.params.iter().map(|p| written(p.span)).collect();
+        let recv = self.decl.receiver.as_ref().map(|r| format!("{}.", r.name)).unwrap_or_default();
+        let ret = self.decl.ret.as_ref().map(|r| format!(" -> {}", written(r.span))).unwrap_or_default();
+        let requires: Vec<String> = self.requires().map(|r| format!("\"{r}\"")).collect();
+        let requires =
+            if requires.is_empty() { String::new() } else { format!(" requires [{}]", requires.join(", ")) };
+        format!("fn {recv}{}({}){ret}{requires}", self.name(), params.join(", "))
     }
 }
 

@@ -37,3 +37,13 @@ fn limit_flags_take_units() {
     assert_eq!(started["limits"]["max_memory_mb"], 1024, "{started}");
     assert_eq!(started["limits"]["timeout"], 120_000, "{started}");
 }
+
+/// `--quiet` and `--verbose` ask for opposite things: giving both is a usage error, not one
+/// of them silently winning.
+#[test]
+fn quiet_and_verbose_together_are_a_usage_error() {
+    let out = symbi(&["run", AGENT, "--native", "--quiet", "--verbose"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("--quiet") && stderr.contains("--verbose"), "{stderr}");
+}

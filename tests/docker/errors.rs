@@ -97,3 +97,33 @@ fn symbi_run_on_tier3_fails_honestly_and_on_a_missing_engine_never_falls_back() 
         assert!(!String::from_utf8_lossy(&out.stdout).contains("hi"), "native consent is no fallback");
     }
 }
+
+/// A missing image is found before the trigger starts: nothing of it runs (issue: a trigger
+/// never half-runs).
+#[test]
+fn a_run_on_a_missing_image_stops_before_the_trigger_starts() {
+    if !harness::ready() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let agent = dir.path().join("agent.symbi");
+    std::fs::write(
+        &agent,
+        "agent A {\n  security { tier: Tier1 allowed_executables: [\"echo\"] }\n  on trigger \"t\" {\n    \
+         print(\"started\")\n    execute_native(\"echo hi\")\n  }\n}\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let config = dir.path().join("c.toml");
+    std::fs::write(&config, "[native_execution]\nallowed_executables = [\"echo\"]\n[docker]\nimage = \"symbi-no-such-image:never\"\n")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let out = crate::support::symbi(&[
+        "run",
+        &agent.display().to_string(),
+        "--config",
+        &config.display().to_string(),
+    ]);
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(stderr.contains("E0451") && stderr.contains("symbi-no-such-image:never"), "{stderr}");
+    assert!(!stdout.contains("started"), "the trigger ran before the image was checked: {stdout}");
+}

@@ -2,6 +2,8 @@
 //! fields of `ExecResult` are the ones the standard library declares.
 
 mod architecture;
+mod stdlib_reference;
+mod tutorial;
 
 use crate::support::{root, symbi};
 

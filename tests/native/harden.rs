@@ -63,6 +63,33 @@ async fn a_hardened_call_writes_inside_its_working_directory_and_temp_folder_onl
 }
 
 #[tokio::test]
+async fn a_call_leaves_nothing_in_its_temp_folder_and_cannot_reach_another_agents() {
+    // Agent A (its own working directory) leaves a file in its TMPDIR.
+    let a = run_hardened(bash("echo left > \"$TMPDIR/left\" && printf %s \"$TMPDIR\"")).await;
+    assert!(a.success, "{a:?}");
+    let tmp_a = PathBuf::from(&a.stdout);
+    let left: Vec<_> = std::fs::read_dir(&tmp_a).map(|d| d.flatten().collect()).unwrap_or_default();
+    assert!(left.is_empty(), "the call's TMPDIR kept {left:?}");
+    // As if A were still running: its folder holds a file. Agent B (another working
+    // directory, so another confinement) can neither list, read nor write there.
+    std::fs::create_dir_all(&tmp_a).unwrap();
+    std::fs::write(tmp_a.join("planted"), "a's data").unwrap();
+    let script = format!(
+        "cat {0}/planted && echo read-a; echo b > {0}/b && echo wrote-a; ls {0} && echo listed-a",
+        tmp_a.display()
+    );
+    let b =
+        run_hardened(bash(&format!("{script}; echo mine > \"$TMPDIR/mine\" && cat \"$TMPDIR/mine\""))).await;
+    assert_eq!(b.stdout, "mine\n", "{b:?}");
+    assert!(!tmp_a.join("b").exists());
+    // Unhardened, the same script reads A's file: the test can fail.
+    let plain = control_ok(bash(&script)).await;
+    assert!(plain.stdout.contains("read-a"), "{plain:?}");
+    let _ = std::fs::remove_file(tmp_a.join("planted"));
+    let _ = std::fs::remove_file(tmp_a.join("b"));
+}
+
+#[tokio::test]
 async fn a_hardened_call_cannot_read_secrets_but_reads_its_working_directory() {
     let away = outside("read");
     let secret = away.join("secret");

@@ -89,6 +89,11 @@ pub fn filters() -> Vec<(&'static str, &'static str)> {
         (r"after \d+(ms|s|m)\b", "after [duration]"),
         (r#""duration_ms":\d+"#, r#""duration_ms":"[duration]""#),
         (r"symbi: containment: .*", "symbi: containment: [host-dependent]"),
+        // A core limit reads as no limit where the host has no more CPUs than it allows.
+        (
+            r"(?m)^(symbi: (?:limits of each command|  limits): .*?)(?:no core limit \(([\d.]+) ≥ \d+ available\)|([\d.]+) cores?),",
+            "${1}[cores ${2}${3}: host-dependent],",
+        ),
         (r#""containment":\{[^}]*\}"#, r#""containment":"[host-dependent]""#),
     ]
 }

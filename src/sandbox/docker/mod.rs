@@ -227,4 +227,8 @@ impl Sandbox for DockerSandbox {
     fn execute(&self, request: ExecRequest) -> BoxFuture<'_, Result<ExecResult, SandboxError>> {
         Box::pin(self.run(request))
     }
+
+    fn prepare(&self) -> BoxFuture<'_, Result<(), SandboxError>> {
+        Box::pin(async { self.ready().await.map(|_| ()) })
+    }
 }

@@ -108,7 +108,7 @@ pub async fn run(
     unsafe { command.pre_exec(move || setup.apply()) };
     // Runs after the setup, in the program's own process (the init's child when namespaced).
     let tmpdir = confinement.map(|harden::Prepared { child, tmpdir, .. }| {
-        command.env("TMPDIR", &tmpdir.path);
+        command.env("TMPDIR", tmpdir.path());
         // SAFETY: `ChildConfinement::apply` only makes async-signal-safe system calls.
         unsafe { command.pre_exec(move || child.apply()) };
         tmpdir

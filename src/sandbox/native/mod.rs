@@ -18,6 +18,7 @@
 
 mod active;
 mod call;
+mod caps;
 pub mod cgroup;
 mod code;
 mod environment;

@@ -31,6 +31,7 @@
     reason = "clones into a new PID namespace and runs an init there: raw clone, setns, prctl and waitpid between fork and exec, which nix does not cover"
 )]
 
+use super::caps;
 use std::ffi::CString;
 use std::fs::File;
 use std::io;
@@ -42,8 +43,9 @@ use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 /// The teardown's name in `ExecResult.containment` and `symbi doctor`.
 pub const TEARDOWN: &str = "pid-namespace";
 
-/// `CAP_SYS_PTRACE` and `CAP_SYS_ADMIN` (linux/capability.h).
-const DROPPED_CAPS: [u32; 2] = [19, 21];
+/// What the program may not keep: it could unmount the private `/proc` or remount the cgroup
+/// filesystems (`CAP_SYS_ADMIN`) or trace its way around them (`CAP_SYS_PTRACE`).
+const DROPPED_CAPS: [u32; 2] = [caps::CAP_SYS_PTRACE, caps::CAP_SYS_ADMIN];
 
 /// symbi's own PID namespace, to return to after each fork (`None`: namespaces are not
 /// available on this host to this process).
@@ -378,45 +380,9 @@ fn private_mounts(cgroup_mounts: &[CString]) -> io::Result<()> {
 /// program runs: out of the bounding set (so `exec` of a root program does not regain
 /// them), the inheritable and the ambient sets.
 fn drop_capabilities() -> io::Result<()> {
-    for cap in DROPPED_CAPS {
-        // SAFETY: prctl with integer arguments.
-        if unsafe { libc::prctl(libc::PR_CAPBSET_DROP, cap as libc::c_ulong, 0, 0, 0) } != 0 {
-            return Err(io::Error::last_os_error());
-        }
-    }
-    // SAFETY: prctl with integer arguments; fails harmlessly on kernels without ambient sets.
-    unsafe { libc::prctl(libc::PR_CAP_AMBIENT, libc::PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) };
-    #[repr(C)]
-    struct Header {
-        version: u32,
-        pid: i32,
-    }
-    #[repr(C)]
-    #[derive(Clone, Copy, Default)]
-    struct Data {
-        effective: u32,
-        permitted: u32,
-        inheritable: u32,
-    }
-    let mut header = Header { version: 0x2008_0522, pid: 0 };
-    let mut data = [Data::default(); 2];
-    // SAFETY: capget/capset with a version-3 header and two data words, as the ABI wants.
-    unsafe {
-        if libc::syscall(libc::SYS_capget, &mut header, data.as_mut_ptr()) != 0 {
-            return Err(io::Error::last_os_error());
-        }
-        for cap in DROPPED_CAPS {
-            let word = &mut data[(cap / 32) as usize];
-            let bit = 1u32 << (cap % 32);
-            word.effective &= !bit;
-            word.permitted &= !bit;
-            word.inheritable &= !bit;
-        }
-        if libc::syscall(libc::SYS_capset, &mut header, data.as_ptr()) != 0 {
-            return Err(io::Error::last_os_error());
-        }
-    }
-    Ok(())
+    caps::drop_bounding(DROPPED_CAPS, true)?;
+    caps::clear_ambient();
+    caps::set_sets(|sets| DROPPED_CAPS.into_iter().for_each(|cap| sets.remove(cap)))
 }
 
 #[cfg(test)]

@@ -4,26 +4,28 @@
 //! (async-signal-safe), and every failure fails the spawn.
 #![allow(
     unsafe_code,
-    reason = "prctl, capset and Landlock's restrict_self in the child before exec; nix wraps none of them"
+    reason = "prctl and Landlock's restrict_self in the child before exec; nix wraps neither"
 )]
 
+use crate::sandbox::native::caps;
 use seccompiler::BpfProgram;
 use std::ffi::CStr;
 use std::io;
 use std::os::fd::{AsRawFd, OwnedFd};
+use std::sync::Arc;
 
 /// The confinement one call's program applies to itself.
 #[derive(Debug)]
 pub struct ChildConfinement {
-    /// The call's Landlock ruleset.
-    pub ruleset: OwnedFd,
+    /// The call's Landlock ruleset (shared with other calls of the same confinement).
+    pub ruleset: Arc<OwnedFd>,
     /// The `/proc` the program may read: the call's own (`/proc`, in its PID namespace), or
     /// only its own process (`/proc/self`) when `/proc` is the host's.
     pub proc_path: &'static CStr,
     /// The Landlock rights on it.
     pub proc_rights: u64,
-    /// The seccomp programs, installed in order.
-    pub filters: &'static [BpfProgram],
+    /// The seccomp program.
+    pub filter: &'static BpfProgram,
     /// The highest capability number of this kernel.
     pub last_cap: u32,
     /// Emptying the bounding set must succeed (symbi is root); an unprivileged symbi has no
@@ -46,48 +48,17 @@ impl ChildConfinement {
             check(libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0).into())?;
             check(libc::syscall(libc::SYS_landlock_restrict_self, self.ruleset.as_raw_fd(), 0u32))?;
         }
-        for filter in self.filters {
-            seccompiler::apply_filter(filter).map_err(|_| io::Error::from_raw_os_error(libc::EPERM))?;
-        }
+        seccompiler::apply_filter(self.filter).map_err(|_| io::Error::from_raw_os_error(libc::EPERM))?;
         Ok(())
     }
 
     /// Empties the bounding, ambient and inheritable sets, so that the `exec` of any
     /// program, root's or setuid, ends with no capability at all.
     fn drop_capabilities(&self) -> io::Result<()> {
-        for cap in 0..=self.last_cap {
-            // SAFETY: prctl with integer arguments.
-            let r = unsafe { libc::prctl(libc::PR_CAPBSET_DROP, cap as libc::c_ulong, 0, 0, 0) };
-            if r != 0 && self.must_drop_capabilities {
-                return Err(io::Error::last_os_error());
-            }
-        }
-        // SAFETY: prctl with integer arguments.
-        unsafe { libc::prctl(libc::PR_CAP_AMBIENT, libc::PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) };
-        #[repr(C)]
-        struct Header {
-            version: u32,
-            pid: i32,
-        }
-        #[repr(C)]
-        #[derive(Clone, Copy, Default)]
-        struct Sets {
-            effective: u32,
-            permitted: u32,
-            inheritable: u32,
-        }
-        let mut header = Header { version: 0x2008_0522, pid: 0 };
-        let mut sets = [Sets::default(); 2];
-        // SAFETY: capget/capset with a version-3 header and two data words.
-        unsafe {
-            check(libc::syscall(libc::SYS_capget, &mut header, sets.as_mut_ptr()))?;
-            // Root's `exec` keeps what is inheritable: nothing may be.
-            for set in &mut sets {
-                set.inheritable = 0;
-            }
-            check(libc::syscall(libc::SYS_capset, &mut header, sets.as_ptr()))?;
-        }
-        Ok(())
+        caps::drop_bounding(0..=self.last_cap, self.must_drop_capabilities)?;
+        caps::clear_ambient();
+        // Root's `exec` keeps what is inheritable: nothing may be.
+        caps::set_sets(caps::Sets::clear_inheritable)
     }
 
     /// Lets the program read the `/proc` of its call. Opened here, not in the parent: the

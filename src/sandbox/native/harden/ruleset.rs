@@ -66,13 +66,19 @@ impl Opened {
     }
 }
 
+/// The file system rights this kernel handles, as raw bits: a rule added by raw system call
+/// must not name any other (the crate narrows its own rules the same way).
+fn handled() -> u64 {
+    let abi = super::HostSupport::get().landlock_abi.unwrap_or(0);
+    AccessFs::from_all(ABI::from(abi).min(TARGET)).bits()
+}
+
 /// The system part, opened once: the system folders, `/etc` without its secrets, the
 /// kernel facts and the device nodes. Paths this host lacks are skipped.
 fn system() -> &'static [SystemRule] {
     static SYSTEM: OnceLock<Vec<SystemRule>> = OnceLock::new();
     SYSTEM.get_or_init(|| {
-        let abi = super::HostSupport::get().landlock_abi.unwrap_or(0);
-        let handled = AccessFs::from_all(ABI::from(abi).min(TARGET)).bits();
+        let handled = handled();
         let read = paths::SYSTEM.iter().chain(paths::KERNEL_FACTS).map(PathBuf::from).chain(paths::etc());
         let read = read.filter_map(|p| Opened::open(&p, Grant::Read));
         let devices = paths::DEVICES.iter().filter_map(|p| Opened::open(Path::new(p), Grant::Device));
@@ -140,6 +146,18 @@ pub fn create(paths: &CallPaths<'_>, network: bool) -> Result<OwnedFd, String> {
         }
     }
     Ok(fd)
+}
+
+/// Adds `path` with `grant` to an existing ruleset (a shared one's new temporary folder):
+/// calls whose domain is made from it afterwards may use the path, earlier domains are
+/// unchanged.
+pub fn add(ruleset: &OwnedFd, path: &Path, grant: Grant) -> Result<(), String> {
+    let opened = Opened::open(path, grant)
+        .ok_or_else(|| format!("`{}` cannot be opened for a Landlock rule", path.display()))?;
+    if add_path_rule(ruleset, opened.fd.as_fd().as_raw_fd(), opened.rights.bits() & handled()) != 0 {
+        return Err(format!("a Landlock rule cannot be added: {}", std::io::Error::last_os_error()));
+    }
+    Ok(())
 }
 
 /// The rights of `/proc` for the child's own rule (added in the child, where `/proc` is

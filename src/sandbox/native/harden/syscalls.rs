@@ -4,12 +4,14 @@
 //! flags a filter cannot read, says `ENOSYS` so the C library falls back to `clone`, whose
 //! namespace flags it can.
 //!
-//! Compiled once per process (one program pair for each network choice) by `seccompiler`;
-//! the child only installs them.
+//! Compiled once per process (one program for each network choice) by `seccompiler`; the
+//! child only installs it. One program, not two: the kernel checks, translates and compiles
+//! a filter at every install and works out which system calls it always allows, so each
+//! filter installed costs every call (docs/performance.md, "Hardened calls").
 
 use seccompiler::{
     BpfProgram, SeccompAction, SeccompCmpArgLen, SeccompCmpOp, SeccompCondition, SeccompFilter, SeccompRule,
-    TargetArch,
+    TargetArch, sock_filter,
 };
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -73,15 +75,40 @@ pub fn target_arch() -> Option<TargetArch> {
     TargetArch::try_from(std::env::consts::ARCH).ok()
 }
 
-/// The filters of a call with (`network`) or without the network, compiled on first use.
-pub fn programs(network: bool) -> Result<&'static [BpfProgram], String> {
-    static WITH: OnceLock<Result<Vec<BpfProgram>, String>> = OnceLock::new();
-    static WITHOUT: OnceLock<Result<Vec<BpfProgram>, String>> = OnceLock::new();
+/// The filter of a call with (`network`) or without the network, compiled on first use.
+pub fn program(network: bool) -> Result<&'static BpfProgram, String> {
+    static WITH: OnceLock<Result<BpfProgram, String>> = OnceLock::new();
+    static WITHOUT: OnceLock<Result<BpfProgram, String>> = OnceLock::new();
     let cell = if network { &WITH } else { &WITHOUT };
-    cell.get_or_init(|| compile(network)).as_ref().map(Vec::as_slice).map_err(Clone::clone)
+    cell.get_or_init(|| compile(network)).as_ref().map_err(Clone::clone)
 }
 
-fn compile(network: bool) -> Result<Vec<BpfProgram>, String> {
+/// `clone3` answered with `ENOSYS`, ahead of the rest: a seccompiler filter has one action
+/// for every rule it matches (`EPERM` here), so this one is written out. It reads only the
+/// system call number; whatever it lets through meets the whole filter, architecture check
+/// first (a jump in classic BPF is relative, so the prefix leaves the rest intact). On
+/// another architecture's call with the same number it refuses too: refusing more is safe.
+fn clone3_prefix() -> [sock_filter; 3] {
+    let op = |code: u32| code as u16;
+    [
+        // The number is the first word of `struct seccomp_data`.
+        sock_filter { code: op(libc::BPF_LD | libc::BPF_W | libc::BPF_ABS), jt: 0, jf: 0, k: 0 },
+        sock_filter {
+            code: op(libc::BPF_JMP | libc::BPF_JEQ | libc::BPF_K),
+            jt: 0,
+            jf: 1,
+            k: libc::SYS_clone3 as u32,
+        },
+        sock_filter {
+            code: op(libc::BPF_RET | libc::BPF_K),
+            jt: 0,
+            jf: 0,
+            k: libc::SECCOMP_RET_ERRNO | libc::ENOSYS as u32,
+        },
+    ]
+}
+
+fn compile(network: bool) -> Result<BpfProgram, String> {
     let arch = target_arch().ok_or_else(|| format!("no seccomp support for {}", std::env::consts::ARCH))?;
     let error = |e: seccompiler::BackendError| e.to_string();
     let condition =
@@ -113,14 +140,8 @@ fn compile(network: bool) -> Result<Vec<BpfProgram>, String> {
     let eperm =
         SeccompFilter::new(refused, SeccompAction::Allow, SeccompAction::Errno(libc::EPERM as u32), arch)
             .map_err(error)?;
-    let no_clone3 = SeccompFilter::new(
-        BTreeMap::from([(libc::SYS_clone3, Vec::new())]),
-        SeccompAction::Allow,
-        SeccompAction::Errno(libc::ENOSYS as u32),
-        arch,
-    )
-    .map_err(error)?;
-    Ok(vec![eperm.try_into().map_err(error)?, no_clone3.try_into().map_err(error)?])
+    let eperm: BpfProgram = eperm.try_into().map_err(error)?;
+    Ok(clone3_prefix().into_iter().chain(eperm).collect())
 }
 
 #[cfg(test)]
@@ -128,11 +149,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn both_filter_sets_compile_on_this_host() {
+    fn both_filters_compile_on_this_host_and_differ_in_the_network() {
         if target_arch().is_some() {
-            assert_eq!(programs(false).unwrap().len(), 2);
-            assert_eq!(programs(true).unwrap().len(), 2);
-            assert_ne!(programs(false).unwrap()[0], programs(true).unwrap()[0]);
+            let (without, with) = (program(false).unwrap(), program(true).unwrap());
+            assert_ne!(without, with);
+            // The clone3 prefix comes first, then seccompiler's architecture check.
+            for p in [without, with] {
+                assert_eq!(p[..3], clone3_prefix());
+                assert_eq!(p[3].k, 4, "seccompiler's program starts by loading the architecture");
+            }
         }
     }
 }
