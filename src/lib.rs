@@ -14,6 +14,7 @@ pub mod cli;
 pub mod config;
 pub mod diag;
 pub mod eval;
+pub mod files;
 pub mod fmt;
 pub mod lsp;
 pub mod policy;

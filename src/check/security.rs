@@ -121,7 +121,7 @@ impl<'a> AgentFacts<'a> {
             let d = Diagnostic::warning(codes::NETWORK_NOT_DENIABLE, format!("tier {tier} cannot deny the network"))
                 .with_primary(span, "the host network stays reachable")
                 .with_note("unhardened, tier None processes run on the host, which has the network whether declared or not")
-                .with_help("declare `network` in `capabilities` to say so; or harden the agent's calls (`sandbox: Moderate`, or `native_execution.harden = true`), which refuses undeclared network; or use Tier1 or higher");
+                .with_help("to acknowledge it once for every agent, set `harden = true` under `[native_execution]` in config.toml: hardened calls refuse undeclared network, so this warning no longer applies (`sandbox: Moderate` does the same for one agent); or declare `network` in `capabilities` if the agent uses it; or use Tier1 or higher");
             diags.push(self.with_tier_note(d));
         }
         let Some(sandbox) = self.agent.security().and_then(|s| s.sandbox.as_ref()) else { return };

@@ -3,8 +3,7 @@
 
 use super::{CheckFormat, EXIT_USAGE, TierArgs};
 use crate::config::{Config, ConfigError, EnvVars, load, load_for_file};
-use crate::diag::render::color_enabled;
-use std::io::IsTerminal;
+use crate::diag::render::stderr_color;
 use std::path::Path;
 
 /// Loads the configuration for one agent file ([`load_for_file`]); on error, prints
@@ -35,8 +34,7 @@ pub fn load_path_for_cli(explicit: Option<&Path>) -> Result<Config, u8> {
 
 fn report(loaded: Result<Config, ConfigError>) -> Result<Config, u8> {
     loaded.map_err(|error| {
-        let color = color_enabled(std::io::stderr().is_terminal());
-        eprint!("{}", error.render(color));
+        eprint!("{}", error.render(stderr_color()));
         EXIT_USAGE
     })
 }

@@ -3,11 +3,11 @@
 
 use super::{EXIT_FAILURE, EXIT_OK, EXIT_USAGE, FmtArgs, usage_error};
 use crate::diag::codes;
-use crate::diag::render::{color_enabled, render_human};
+use crate::diag::render::{render_human, stderr_color};
 use crate::diag::{Diagnostic, Sources};
 use crate::fmt::format_source;
 use crate::syntax::read_source;
-use std::io::{IsTerminal, Read, Write};
+use std::io::{Read, Write};
 use std::path::Path;
 
 /// Runs `symbi fmt`; returns the exit status: 0 when all is well, 1 when a file has syntax
@@ -19,15 +19,20 @@ pub fn run(args: FmtArgs) -> u8 {
         }
         return stdin();
     }
+    let excludes = match crate::syntax::walk::Excludes::new(&args.exclude) {
+        Ok(excludes) => excludes,
+        Err(message) => return usage_error(message),
+    };
     // No paths: the current folder, as `symbi check` and `symbi up` default to it.
     let paths = if args.files.is_empty() { vec![std::path::PathBuf::from(".")] } else { args.files };
     let mut status = EXIT_OK;
-    for path in crate::syntax::walk::files(&paths) {
+    for path in crate::syntax::walk::files(&paths, &excludes) {
         let file_status = match path {
             Ok(path) => one_file(&path, args.check),
-            Err(diag) => {
-                report(&[diag], "", "");
-                EXIT_USAGE
+            Err(problem) => {
+                report(std::slice::from_ref(&*problem.diagnostic), &problem.path.display().to_string(), "");
+                // A warning (a folder with no agent file) changes nothing.
+                if problem.diagnostic.is_error() { EXIT_USAGE } else { EXIT_OK }
             }
         };
         status = status.max(file_status);
@@ -133,6 +138,5 @@ fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
 /// Prints diagnostics about the source `name` (whose text is `text`) on stderr.
 fn report(diags: &[Diagnostic], name: &str, text: &str) {
     let sources = Sources::new(name, text);
-    let color = color_enabled(std::io::stderr().is_terminal());
-    eprint!("{}", render_human(diags, &sources, color));
+    eprint!("{}", render_human(diags, &sources, stderr_color()));
 }

@@ -25,13 +25,37 @@ pub const EXIT_FAILURE: u8 = 1;
 /// Exit status for usage and configuration errors.
 pub const EXIT_USAGE: u8 = 2;
 
+/// The help of every `--config`: the whole lookup order, as `config::discover_file_in`
+/// follows it (docs/configuration.md says the same).
+const CONFIG_HELP: &str = "Configuration file. Without it, the first that applies: \
+$SYMBIONT_CONFIG, else ./config.toml, else the config.toml beside the agent file when its \
+folder is trusted (`symbi trust`), else $XDG_CONFIG_HOME/symbi/config.toml (or \
+~/.config/symbi/config.toml), else the built-in defaults. SYMBIONT_* environment variables \
+then override single keys";
+
 /// symbi: check, run and edit agent definition files.
 #[derive(Parser, Debug)]
 #[command(name = "symbi", version, about, propagate_version = true)]
 pub struct Cli {
+    /// When to colour diagnostics: `auto` (on a terminal, unless NO_COLOR is set), `always`
+    /// or `never`.
+    #[arg(long, global = true, value_enum, default_value = "auto", value_name = "WHEN")]
+    pub color: ColorChoice,
     /// The subcommand.
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// The `--color` choice.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum ColorChoice {
+    /// Colour on a terminal, unless `NO_COLOR` is set to a non-empty value.
+    #[default]
+    Auto,
+    /// Always colour, even through a pipe or with `NO_COLOR`.
+    Always,
+    /// Never colour.
+    Never,
 }
 
 /// The subcommands.
@@ -45,7 +69,13 @@ pub enum Command {
     Fmt(FmtArgs),
     /// Start the language server on stdin/stdout.
     Lsp(LspArgs),
-    /// Report which sandbox tiers and containment mechanisms this host offers.
+    /// Report which sandbox tiers and containment mechanisms this host offers, and the
+    /// configuration in force with where each value came from.
+    #[command(long_about = "Report which sandbox tiers (None, Tier1 Docker, Tier2 gVisor, Tier3 \
+Firecracker) and which containment mechanisms (rlimits, Landlock, seccomp, cgroups) this host \
+offers, then the configuration in force: the file read, how it was found, and every value with \
+where it came from. With FILE, the configuration `symbi check` and `symbi run` would use for \
+that agent file. Exit status 0 whatever is unavailable; 2 on configuration errors.")]
     Doctor(DoctorArgs),
     /// Explain a diagnostic code (`symbi explain E0301`).
     Explain(ExplainArgs),
@@ -77,9 +107,8 @@ pub struct WatchdogArgs {
 /// Flags that choose the tier and limits; `check` takes them too so it agrees with `run`.
 #[derive(clap::Args, Debug, Clone, Default)]
 pub struct TierArgs {
-    /// Configuration file (else $SYMBIONT_CONFIG, else ./config.toml, else the agent's folder's
-    /// config.toml if trusted with `symbi trust`, else ~/.config/symbi/config.toml, else defaults).
-    #[arg(long, value_name = "P")]
+    /// Configuration file.
+    #[arg(long, value_name = "P", help = CONFIG_HELP)]
     pub config: Option<PathBuf>,
     /// Run on tier None (native execution) and consent to it.
     #[arg(long)]
@@ -92,9 +121,13 @@ pub struct TierArgs {
 /// Arguments of `symbi check`.
 #[derive(clap::Args, Debug)]
 pub struct CheckArgs {
-    /// Files or directories to check.
-    #[arg(required = true, value_name = "FILE")]
+    /// Files or directories to check (default: the current directory).
+    #[arg(value_name = "FILE")]
     pub files: Vec<PathBuf>,
+    /// Leave out files and folders matching GLOB (gitignore syntax, as in `.symbiignore`);
+    /// may be repeated.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     pub format: CheckFormat,
@@ -180,6 +213,10 @@ pub struct FmtArgs {
     /// Files or directories to format (default: the current directory).
     #[arg(value_name = "FILE")]
     pub files: Vec<PathBuf>,
+    /// Leave out files and folders matching GLOB (gitignore syntax, as in `.symbiignore`);
+    /// may be repeated.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
     /// Only list the files that would change; exit 1 if any.
     #[arg(long)]
     pub check: bool,
@@ -203,7 +240,7 @@ pub struct DoctorArgs {
     #[arg(long, value_enum, default_value = "human")]
     pub format: RunFormat,
     /// Configuration file.
-    #[arg(long, value_name = "P")]
+    #[arg(long, value_name = "P", help = CONFIG_HELP)]
     pub config: Option<PathBuf>,
     /// An agent file: report the configuration `check` and `run` would use for it.
     #[arg(value_name = "FILE")]
@@ -239,9 +276,8 @@ pub struct UpArgs {
     /// Agent files or folders to serve (default: the current directory).
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
-    /// Configuration file (else $SYMBIONT_CONFIG, else ./config.toml, else
-    /// ~/.config/symbi/config.toml, else defaults).
-    #[arg(long, value_name = "P")]
+    /// Configuration file.
+    #[arg(long, value_name = "P", help = CONFIG_HELP)]
     pub config: Option<PathBuf>,
     /// The address to bind (overrides `api.host` and SYMBIONT_API_HOST).
     #[arg(long, value_name = "H")]
@@ -271,6 +307,11 @@ pub fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { EXIT_USAGE } else { EXIT_OK });
         }
     };
+    crate::diag::render::set_color_mode(match cli.color {
+        ColorChoice::Auto => crate::diag::render::ColorMode::Auto,
+        ColorChoice::Always => crate::diag::render::ColorMode::Always,
+        ColorChoice::Never => crate::diag::render::ColorMode::Never,
+    });
     let status = match cli.command {
         Command::Check(args) => check::run(args),
         Command::Run(args) => run::run(args),

@@ -25,7 +25,7 @@ pub fn run(args: UpArgs) -> u8 {
     let mut cfg = match config::load(args.config.as_deref(), &env) {
         Ok(cfg) => cfg,
         Err(error) => {
-            eprint!("{}", error.render(crate::diag::render::color_enabled(false)));
+            eprint!("{}", error.render(crate::diag::render::stderr_color()));
             return EXIT_USAGE;
         }
     };

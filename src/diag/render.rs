@@ -3,6 +3,7 @@
 use super::{Diagnostic, Label, LineIndex, Severity, Span};
 use serde::Serialize;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU8, Ordering};
 
 /// The texts diagnostics point into, by name: the file being checked, `<stdlib/...>` files,
 /// a configuration file.
@@ -64,9 +65,57 @@ impl Sources {
     }
 }
 
-/// Whether to colour output written to a stream: only on a terminal, never with `NO_COLOR`.
+/// When to colour diagnostics: the process-wide choice of `--color`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColorMode {
+    /// On a terminal, unless `NO_COLOR` is set to a non-empty value.
+    Auto,
+    /// Always, even through a pipe or with `NO_COLOR` (a command-line flag overrides the
+    /// environment, as no-color.org asks).
+    Always,
+    /// Never.
+    Never,
+}
+
+// One process-wide choice: `--color` is a global flag, and every stream symbi writes
+// diagnostics to (check, fmt, run transcripts, configuration errors) follows it.
+static COLOR_MODE: AtomicU8 = AtomicU8::new(0);
+
+/// Sets the process-wide colour choice (`symbi --color WHEN`).
+pub fn set_color_mode(mode: ColorMode) {
+    let value = match mode {
+        ColorMode::Auto => 0,
+        ColorMode::Always => 1,
+        ColorMode::Never => 2,
+    };
+    COLOR_MODE.store(value, Ordering::Relaxed);
+}
+
+/// Whether to colour output written to a stream: with `--color auto` (the default) only on
+/// a terminal and never with `NO_COLOR`; `--color always` and `--color never` decide alone.
 pub fn color_enabled(is_terminal: bool) -> bool {
-    is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+    match COLOR_MODE.load(Ordering::Relaxed) {
+        1 => true,
+        2 => false,
+        _ => is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    }
+}
+
+/// [`color_enabled`] for stderr, where human diagnostics go.
+pub fn stderr_color() -> bool {
+    color_enabled(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+}
+
+/// The one header of a diagnostic, in every human rendering: `error[E0201]: message`, as
+/// rustc writes it and docs/diagnostics.md shows it.
+pub fn header(d: &Diagnostic, color: bool) -> String {
+    let word = severity_word(d.severity);
+    if color {
+        let tint = if d.severity == Severity::Error { "\u{1b}[1;31m" } else { "\u{1b}[1;33m" };
+        format!("{tint}{word}[{}]\u{1b}[0m\u{1b}[1m: {}\u{1b}[0m\n", d.code, d.message)
+    } else {
+        format!("{word}[{}]: {}\n", d.code, d.message)
+    }
 }
 
 /// Renders diagnostics like rustc: code, message, the source excerpt with labels, notes, help.
@@ -76,14 +125,17 @@ pub fn render_human(diagnostics: &[Diagnostic], sources: &Sources, color: bool) 
         sources.texts.iter().map(|(name, (text, _))| (name.clone(), text.clone())).collect::<Vec<_>>(),
     );
     for diagnostic in diagnostics {
-        let report = build_report(diagnostic, sources, color);
-        match report {
-            Some(report) => {
-                if report.write(&mut cache, &mut out).is_err() {
-                    out.extend(render_plain(diagnostic, sources).into_bytes());
-                }
-            }
-            None => out.extend(render_plain(diagnostic, sources).into_bytes()),
+        let mut body = Vec::new();
+        let written = build_report(diagnostic, sources, color)
+            .is_some_and(|report| report.write(&mut cache, &mut body).is_ok());
+        if written {
+            // ariadne's own header (`[E0101] Error: ...`) is its first line, written with an
+            // empty message; it gives way to the one header every diagnostic has.
+            let rest = body.iter().position(|b| *b == b'\n').map_or(&body[..0], |i| &body[i + 1..]);
+            out.extend(header(diagnostic, color).into_bytes());
+            out.extend_from_slice(rest);
+        } else {
+            out.extend(render_plain(diagnostic, sources, color).into_bytes());
         }
     }
     String::from_utf8_lossy(&out).into_owned()
@@ -106,10 +158,9 @@ fn build_report<'a>(
     };
     let config = Config::default().with_index_type(IndexType::Byte).with_color(color);
     let main_color = if d.severity == Severity::Error { Color::Red } else { Color::Yellow };
+    // No code and no message: the header is written by [`header`].
     let mut builder = Report::build(kind, (name.clone(), primary.span.clamp_to(text)))
         .with_config(config)
-        .with_code(d.code)
-        .with_message(&d.message)
         .with_label(label_of(&name, text, primary, color.then_some(main_color)).with_order(-1));
     for label in &d.secondary {
         let lname = sources.name_of(label).to_string();
@@ -144,8 +195,8 @@ fn label_of(
 }
 
 /// A diagnostic without a place (or whose source is unknown), rendered as plain lines.
-fn render_plain(d: &Diagnostic, sources: &Sources) -> String {
-    let mut s = format!("{}[{}]: {}\n", severity_word(d.severity), d.code, d.message);
+fn render_plain(d: &Diagnostic, sources: &Sources, color: bool) -> String {
+    let mut s = header(d, color);
     if let Some(p) = &d.primary {
         let name = sources.name_of(p);
         if let Some(pos) = sources.position(name, p.span) {
@@ -308,10 +359,20 @@ mod tests {
     fn human_form_points_at_the_right_text_without_colour() {
         let (d, s) = sample();
         let out = render_human(&[d], &s, false);
-        assert!(out.contains("[E0101] Error: something is wrong"), "{out}");
+        assert!(out.starts_with("error[E0101]: something is wrong\n"), "{out}");
+        assert!(!out.contains("Error:"), "one header only: {out}");
         assert!(out.contains("a.symbi:2:3"), "{out}");
         assert!(out.contains("Help: do this instead"), "{out}");
         assert!(!out.contains('\u{1b}'), "no escape codes without colour: {out}");
+    }
+
+    #[test]
+    fn placed_and_placeless_diagnostics_share_one_header() {
+        let (placed, s) = sample();
+        let placeless = Diagnostic::warning(codes::UNUSED_VARIABLE, "no place");
+        let out = render_human(&[placed, placeless], &s, false);
+        assert!(out.starts_with("error[E0101]: something is wrong\n"), "{out}");
+        assert!(out.contains("\nwarning[W0001]: no place\n"), "{out}");
     }
 
     #[test]

@@ -8,9 +8,9 @@
 //! and shared without leaking secrets. A log that cannot be written is a warning for the
 //! run (once), never a reason to stop it.
 
-use super::regular::{self, Refusal};
 use crate::diag::Diagnostic;
 use crate::diag::codes::AUDIT_LOG_REFUSED;
+use crate::files::regular::{self, Refusal};
 use crate::sandbox::Limits;
 use crate::security::Tier;
 use serde::Serialize;

@@ -19,7 +19,6 @@ mod expr;
 pub mod heap;
 pub mod launch;
 mod ops;
-pub mod regular;
 mod scope;
 pub mod stack;
 mod stmt;

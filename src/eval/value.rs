@@ -27,7 +27,8 @@ pub enum Value {
     Duration(u64),
     /// A list.
     List(Vec<Value>),
-    /// A map with string keys, iterated in key order.
+    /// A map with string keys, iterated in key order: the one rule of docs/language.md
+    /// ("Map key order"), which a `BTreeMap` keeps.
     Map(BTreeMap<String, Value>),
     /// The `ExecResult` record of a finished command.
     Exec(Box<ExecResult>),

@@ -118,11 +118,14 @@ impl Catalog {
     pub fn load(paths: &[PathBuf], cfg: &Config, previous: Option<&Catalog>) -> Loaded {
         let mut refused = Vec::new();
         let mut programs = BTreeMap::new();
-        for walked in crate::syntax::walk::files(paths) {
+        // `.symbiignore` files apply; `--exclude` is a flag of `check` and `fmt` only.
+        for walked in crate::syntax::walk::files(paths, &Default::default()) {
             let path = match walked {
                 Ok(path) => path,
-                Err(d) => {
-                    refused.push(refusal(Path::new(""), "", &[d]));
+                // A warning (an empty folder) refuses nothing.
+                Err(p) if !p.diagnostic.is_error() => continue,
+                Err(p) => {
+                    refused.push(refusal(&p.path, "", &[*p.diagnostic]));
                     continue;
                 }
             };
@@ -171,8 +174,10 @@ impl Catalog {
 
     /// Some file changed on disk since it was read (for `--watch`), or the set of files did.
     pub fn changed_on_disk(&self, paths: &[PathBuf]) -> bool {
-        let now: Vec<PathBuf> =
-            crate::syntax::walk::files(paths).into_iter().filter_map(Result::ok).collect();
+        let now: Vec<PathBuf> = crate::syntax::walk::files(paths, &Default::default())
+            .into_iter()
+            .filter_map(Result::ok)
+            .collect();
         now.len() != self.programs.len()
             || now.iter().any(|p| self.programs.get(p).is_none_or(|prog| modified(p) != prog.modified))
     }

@@ -9,6 +9,7 @@
 pub mod ast;
 mod error_context;
 mod errors;
+pub mod ignore;
 mod literal;
 mod lower;
 mod lower_expr;

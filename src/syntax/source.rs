@@ -2,39 +2,34 @@
 
 use crate::diag::Diagnostic;
 use crate::diag::codes;
-use std::io::Read;
-use std::os::unix::fs::OpenOptionsExt;
+use crate::files::{Links, Refusal};
 use std::path::Path;
 
-/// Reads a file as UTF-8 text. A missing or unreadable file, or bytes that are not UTF-8
-/// (reported with the offset of the first bad byte), is an E0001 diagnostic.
+/// The largest agent file symbi reads (a real one is a few KiB; this only keeps a runaway
+/// file from filling the memory).
+pub const MAX_SOURCE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Reads a file as UTF-8 text. A missing or unreadable file, one that is not a regular file
+/// or is larger than [`MAX_SOURCE_BYTES`], or bytes that are not UTF-8 (reported with the
+/// offset of the first bad byte), is an E0001 diagnostic.
 // The shared interface returns the diagnostic itself; reading a file is not a hot path.
 #[allow(clippy::result_large_err)]
 pub fn read_source(path: &Path) -> Result<String, Diagnostic> {
-    let cannot_read = |e: std::io::Error| {
-        Diagnostic::error(
-            codes::INPUT_UNREADABLE,
-            format!("cannot read `{}`: {}", path.display(), io_reason(&e)),
-        )
-    };
-    // Opened without blocking and checked on the open file itself: a FIFO would block the
-    // open or the read for ever and a device such as `/dev/zero` never ends, so only a
-    // regular file is read, whatever the path turned into since it was listed.
-    let mut file = std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NONBLOCK)
-        .open(path)
-        .map_err(cannot_read)?;
-    let meta = file.metadata().map_err(cannot_read)?;
-    if !meta.is_file() {
-        return Err(Diagnostic::error(
-            codes::INPUT_UNREADABLE,
-            format!("`{}` is not a regular file ({})", path.display(), file_kind(&meta)),
-        )
-        .with_help("name an agent file"));
-    }
-    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
-    file.read_to_end(&mut bytes).map_err(cannot_read)?;
+    // The one guarded reader: a FIFO would block the open or the read for ever and a device
+    // such as `/dev/zero` never ends, so only a regular file is read, whatever the path
+    // turned into since it was listed.
+    let bytes =
+        crate::files::read(path, MAX_SOURCE_BYTES, Links::Follow).map_err(|refusal| match refusal {
+            Refusal::NotRegular(kind) => Diagnostic::error(
+                codes::INPUT_UNREADABLE,
+                format!("`{}` is not a regular file ({kind})", path.display()),
+            )
+            .with_help("name an agent file"),
+            other => Diagnostic::error(
+                codes::INPUT_UNREADABLE,
+                format!("cannot read `{}`: {other}", path.display()),
+            ),
+        })?;
     String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
         Diagnostic::error(
@@ -44,15 +39,6 @@ pub fn read_source(path: &Path) -> Result<String, Diagnostic> {
         .with_note(format!("the text is valid up to byte {offset}"))
         .with_help("save the file as UTF-8")
     })
-}
-
-/// The OS reason without Rust's "(os error N)" suffix.
-fn io_reason(e: &std::io::Error) -> String {
-    let text = e.to_string();
-    match text.find(" (os error") {
-        Some(i) => text[..i].to_string(),
-        None => text,
-    }
 }
 
 /// What a path that is not a regular file is, in words (`a FIFO`), for diagnostics.

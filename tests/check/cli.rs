@@ -47,7 +47,8 @@ fn warnings_pass_unless_denied() {
 fn labels_in_the_standard_library_render_with_its_text() {
     let out = symbi(&["check", "tests/cases/check/e0305_capability_not_declared.symbi"]);
     assert_eq!(out.status.code(), Some(1));
-    let text = stdout(&out);
+    // Human reports go to stderr, as rustc's do.
+    let text = String::from_utf8_lossy(&out.stderr).into_owned();
     assert!(text.contains("<stdlib/io.symbi>"), "{text}");
     assert!(text.contains("extern fn read_file"), "{text}");
 }

@@ -15,6 +15,7 @@
 mod cases;
 mod cli;
 mod examples;
+mod files;
 mod harness;
 mod recovery;
 mod scale;

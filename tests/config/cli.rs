@@ -58,10 +58,10 @@ fn a_config_beside_the_agent_file_is_used_by_check_only_once_trusted() {
     let home = home.to_str().unwrap_or_default();
     let env = [("HOME", home), ("XDG_DATA_HOME", ""), ("XDG_CONFIG_HOME", "")];
     // Untrusted: not read at all (so its error is not reported either), and said so.
-    let (status, stdout, _) = check_out(&[file.to_str().unwrap_or_default()], &env);
-    assert_eq!(status, Some(0), "{stdout}");
-    assert!(stdout.contains("warning[W0501]"), "{stdout}");
-    assert!(!stdout.contains("E0503"), "{stdout}");
+    let (status, stderr) = check_with(&[file.to_str().unwrap_or_default()], &env);
+    assert_eq!(status, Some(0), "{stderr}");
+    assert!(stderr.contains("warning[W0501]"), "{stderr}");
+    assert!(!stderr.contains("E0503"), "{stderr}");
     // Trusted (by writing the store the way `symbi trust` does): read, so its error counts.
     let user = symbi::config::EnvVars::from_pairs([("HOME", home)]);
     let mut store = symbi::config::trust::TrustStore::open(&user).unwrap();

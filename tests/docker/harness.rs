@@ -33,11 +33,9 @@ pub fn ready() -> bool {
 }
 
 fn check_ready() -> bool {
-    let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
     let info = Command::new("docker").args(["info", "--format", "{{.ServerVersion}}"]).output();
-    if !info.as_ref().is_ok_and(|o| o.status.success()) {
-        assert!(!ci, "CI=true but no Docker engine answers `docker info`: {info:?}");
-        eprintln!("skipping container tests: no Docker engine answers (set CI=true to make this a failure)");
+    let answers = info.as_ref().is_ok_and(|o| o.status.success());
+    if !crate::support::prerequisite(answers, "container tests: no Docker engine answers `docker info`") {
         return false;
     }
     let has_image = |img: &str| {

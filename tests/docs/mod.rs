@@ -99,3 +99,27 @@ fn help_texts_name_codes_that_exist() {
         }
     }
 }
+
+/// Map key order is one rule, stated in docs/language.md ("Map key order"); the standard
+/// library and the other pages refer to it and never state another (the run case
+/// `map_key_order.symbi` holds the interpreter to it).
+#[test]
+fn map_key_order_is_one_rule() {
+    let language = std::fs::read_to_string(root().join("docs/language.md")).unwrap_or_default();
+    assert!(language.contains("### Map key order"), "docs/language.md states the rule");
+    let mut texts: Vec<std::path::PathBuf> = Vec::new();
+    for dir in ["stdlib", "docs"] {
+        texts.extend(std::fs::read_dir(root().join(dir)).into_iter().flatten().flatten().map(|e| e.path()));
+    }
+    texts.push(root().join("README.md"));
+    for path in texts {
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(!text.contains("insertion order"), "{} states another map key order", path.display());
+    }
+    let collections = std::fs::read_to_string(root().join("stdlib/collections.symbi")).unwrap_or_default();
+    assert_eq!(
+        collections.matches("\"Map key order\"").count(),
+        4,
+        "keys and values (function and method) refer to the rule"
+    );
+}

@@ -72,18 +72,19 @@ fn trap_tree() -> tempfile::TempDir {
 fn check_and_fmt_walk_a_folder_of_traps_the_same_way_each_file_once() {
     let dir = trap_tree();
     let out = symbi_in(dir.path(), &["check", "tree"]);
-    let stdout = text(&out.stdout);
-    assert_eq!(out.status.code(), Some(0), "{stdout}{}", text(&out.stderr));
-    assert!(stdout.contains("checked 2 files"), "{stdout}");
+    // Human reports and the summary go to stderr.
+    let reported = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{reported}");
+    assert!(reported.contains("checked 2 files"), "{reported}");
     for name in ["tree/a.symbi", "tree/sub/b.dsl"] {
-        assert_eq!(stdout.matches(&format!("{name}:")).count(), 1, "{name} once:\n{stdout}");
+        assert_eq!(reported.matches(&format!("{name}:")).count(), 1, "{name} once:\n{reported}");
     }
     for skipped in ["alias", "zero", "pipe", "hidden", ".d.symbi", "loop", "self"] {
-        assert!(!stdout.contains(skipped), "{skipped} is skipped:\n{stdout}");
+        assert!(!reported.contains(skipped), "{skipped} is skipped:\n{reported}");
     }
     // The folder named twice, and a file inside it named too: still each file once.
     let out = symbi_in(dir.path(), &["check", "tree", "tree/a.symbi", "tree/"]);
-    assert!(text(&out.stdout).contains("checked 2 files"), "{}", text(&out.stdout));
+    assert!(text(&out.stderr).contains("checked 2 files"), "{}", text(&out.stderr));
 
     let out = symbi_in(dir.path(), &["fmt", "--check", "tree"]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));

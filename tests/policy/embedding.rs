@@ -207,6 +207,6 @@ fn the_example_prints_native_output_and_refuses_as_symbi_run_does() {
         assert!(out.stdout.is_empty(), "nothing ran: {}", String::from_utf8_lossy(&out.stdout));
         assert!(stderr.contains(&format!("error[{code}]: {message}")), "{stderr}");
         let run = symbi_run_native(env);
-        assert!(run.contains(&format!("[{code}] Error: {message}")), "symbi run says otherwise:\n{run}");
+        assert!(run.contains(&format!("error[{code}]: {message}")), "symbi run says otherwise:\n{run}");
     }
 }

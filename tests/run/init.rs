@@ -37,7 +37,7 @@ fn init_writes_an_agent_that_checks_clean_and_runs() {
 
     let out = symbi(tmp.path(), &["check", "starter/agent.symbi"]);
     assert_eq!(out.status.code(), Some(0), "{}{}", text(&out.stdout), text(&out.stderr));
-    assert!(text(&out.stdout).contains("no problems"), "{}", text(&out.stdout));
+    assert!(text(&out.stderr).contains("no problems"), "{}", text(&out.stderr));
     let out = symbi(tmp.path(), &["fmt", "--check", "starter/agent.symbi"]);
     assert_eq!(out.status.code(), Some(0), "the starter is formatted: {}", text(&out.stderr));
 

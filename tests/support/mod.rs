@@ -59,3 +59,42 @@ pub fn wait_at_most(child: &mut Child, limit: Duration) -> ExitStatus {
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+/// Whether this run is CI's (`CI=true` or `CI=1`), where every prerequisite must be there.
+pub fn under_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
+}
+
+/// The one rule for a test that needs something this host may lack (a Docker engine,
+/// gVisor, an editor): true when `available`; otherwise, under CI, the test fails with
+/// `reason`, and locally it prints `SKIPPED: <reason>` and the caller returns early.
+///
+/// libtest has no "skipped" result, so a skipped test is tallied as passed; the `SKIPPED:`
+/// line is written to the stderr handle itself, which the harness does not capture, so it
+/// shows in every `cargo test` output beside the test's name (CONTRIBUTING.md, "Tests that
+/// need the host").
+pub fn prerequisite(available: bool, reason: &str) -> bool {
+    prerequisite_in(under_ci(), available, reason)
+}
+
+/// [`prerequisite`] with the CI answer given, for its own test.
+pub fn prerequisite_in(ci: bool, available: bool, reason: &str) -> bool {
+    use std::io::Write;
+    if available {
+        return true;
+    }
+    assert!(!ci, "CI=true but {reason}: under CI a missing prerequisite is a failure");
+    let _ = writeln!(std::io::stderr().lock(), "SKIPPED: {reason} (CI=true makes this a failure)");
+    false
+}
+
+#[test]
+fn under_ci_a_missing_prerequisite_fails_and_locally_it_skips() {
+    assert!(prerequisite_in(true, true, "present"));
+    assert!(
+        !prerequisite_in(false, false, "an example prerequisite of this helper's own test"),
+        "locally: skipped, the caller returns"
+    );
+    let failed = std::panic::catch_unwind(|| prerequisite_in(true, false, "no engine"));
+    assert!(failed.is_err(), "under CI a missing prerequisite fails the test");
+}

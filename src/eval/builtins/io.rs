@@ -3,16 +3,16 @@
 //! File paths are relative to the working directory and may not leave it: an absolute path,
 //! a `..` component, or a symbolic link (anywhere on the way) that resolves outside it is
 //! refused before anything is opened. Only regular files are read or written (see
-//! [`super::super::regular`]), read up to the smaller of `max_file_size_mb` and the string
+//! [`crate::files`]), read up to the smaller of `max_file_size_mb` and the string
 //! limit, written up to `max_file_size_mb`.
 
 use super::super::error::{self, Eval, Flow, error};
 use super::super::events::Event;
-use super::super::regular::{self, Refusal};
 use super::super::{Interpreter, Value, budget};
 use super::Args;
 use crate::diag::Span;
 use crate::diag::codes::{FILE_IO, FILE_TOO_LARGE, NOT_REGULAR, PATH_OUTSIDE, TYPE_ERROR};
+use crate::files::regular::{self, Links, Refusal};
 use std::path::{Component, Path, PathBuf};
 
 /// The levels `log` accepts.
@@ -60,7 +60,7 @@ fn read_file(interp: &mut Interpreter<'_>, args: &mut Args) -> Eval<Value> {
     // The smaller of the file-size limit and the string limit: the text becomes one value.
     let file_cap = interp.setup.policy.limits.max_file_size_bytes.unwrap_or(u64::MAX);
     let cap = file_cap.min(budget::MAX_STRING_BYTES as u64);
-    let bytes = regular::read(&path, cap).map_err(|r| refused(r, "read", &rel, args.call))?;
+    let bytes = regular::read(&path, cap, Links::Refuse).map_err(|r| refused(r, "read", &rel, args.call))?;
     String::from_utf8(bytes).map(Value::Str).map_err(|e| {
         error(
             FILE_IO,

@@ -1,16 +1,26 @@
-//! Opening files that must be regular files: the file builtins and the audit log.
+//! Opening files that must be regular files.
 //!
-//! A FIFO, a device or a socket planted where a file was expected must not block the
-//! interpreter (an `open` of a FIFO waits for the other end, a `read` of `/dev/zero` never
-//! ends), so every open here is `O_NONBLOCK` (a FIFO opens at once, or fails with `ENXIO`
-//! for a writer without a reader), `O_NOFOLLOW` (a symbolic link in the last component is
-//! refused, not followed) and `O_CLOEXEC` (children do not inherit it), and the opened
-//! descriptor is checked with `fstat` before a byte moves.
+//! A FIFO, a device or a socket planted where a file was expected must not block symbi
+//! (an `open` of a FIFO waits for the other end, a `read` of `/dev/zero` never ends), so
+//! every open here is `O_NONBLOCK` (a FIFO opens at once, or fails with `ENXIO` for a
+//! writer without a reader) and `O_CLOEXEC` (children do not inherit it), with
+//! `O_NOFOLLOW` (a symbolic link in the last component is refused, not followed) where the
+//! caller asks for it, and the opened descriptor is checked with `fstat` before a byte
+//! moves: the path may have been swapped since it was listed.
 
 use std::fs::{File, Metadata, OpenOptions};
 use std::io::{self, Read};
 use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
 use std::path::Path;
+
+/// Whether a symbolic link in the last component of the path is followed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Links {
+    /// Follow it: a path the user named (an agent file, `--config`, `--input @FILE`).
+    Follow,
+    /// Refuse it: a path an agent names, which must stay inside its working directory.
+    Refuse,
+}
 
 /// Why a file could not be used.
 #[derive(Debug)]
@@ -32,6 +42,27 @@ impl From<io::Error> for Refusal {
             Some(libc::ENXIO) => Refusal::NotRegular("a FIFO or a device without a reader"),
             _ => Refusal::Io(e),
         }
+    }
+}
+
+impl std::fmt::Display for Refusal {
+    /// The reason, worded to follow "cannot read `PATH`: ".
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refusal::NotRegular(kind) => write!(f, "it is {kind}, not a regular file"),
+            Refusal::TooLarge(Some(size), cap) => write!(f, "it is larger than {cap} bytes ({size} bytes)"),
+            Refusal::TooLarge(None, cap) => write!(f, "it is larger than {cap} bytes"),
+            Refusal::Io(e) => f.write_str(&io_reason(e)),
+        }
+    }
+}
+
+/// The OS error without its "(os error N)" suffix, which says nothing to a user.
+pub fn io_reason(e: &io::Error) -> String {
+    let text = e.to_string();
+    match text.find(" (os error") {
+        Some(i) => text[..i].to_string(),
+        None => text,
     }
 }
 
@@ -57,8 +88,17 @@ pub fn irregular_kind(meta: &Metadata) -> Option<&'static str> {
     })
 }
 
-fn flags() -> i32 {
-    libc::O_NONBLOCK | libc::O_NOFOLLOW | libc::O_CLOEXEC
+fn flags(links: Links) -> i32 {
+    let nofollow = if links == Links::Refuse { libc::O_NOFOLLOW } else { 0 };
+    libc::O_NONBLOCK | libc::O_CLOEXEC | nofollow
+}
+
+/// The file's metadata as the open will see it: the link itself when links are refused.
+fn peek(path: &Path, links: Links) -> io::Result<Metadata> {
+    match links {
+        Links::Follow => std::fs::metadata(path),
+        Links::Refuse => std::fs::symlink_metadata(path),
+    }
 }
 
 /// Refuses `file` unless it is a regular file.
@@ -72,15 +112,15 @@ fn ensure_regular(file: &File) -> Result<Metadata, Refusal> {
 
 /// Reads the whole regular file at `path`, refusing it past `cap` bytes (checked on the size
 /// and again while reading, so a file that grows meanwhile is still cut off).
-pub fn read(path: &Path, cap: u64) -> Result<Vec<u8>, Refusal> {
+pub fn read(path: &Path, cap: u64, links: Links) -> Result<Vec<u8>, Refusal> {
     // Refuse what is already visible as irregular before opening: opening a device can
     // have effects of its own.
-    if let Ok(meta) = std::fs::symlink_metadata(path)
+    if let Ok(meta) = peek(path, links)
         && let Some(kind) = irregular_kind(&meta)
     {
         return Err(Refusal::NotRegular(kind));
     }
-    let file = OpenOptions::new().read(true).custom_flags(flags()).open(path)?;
+    let file = OpenOptions::new().read(true).custom_flags(flags(links)).open(path)?;
     let meta = ensure_regular(&file)?;
     if meta.len() > cap {
         return Err(Refusal::TooLarge(Some(meta.len()), cap));
@@ -95,6 +135,7 @@ pub fn read(path: &Path, cap: u64) -> Result<Vec<u8>, Refusal> {
 
 /// Opens the regular file at `path` for writing (created with `mode` when missing), without
 /// truncating it: the caller truncates once the descriptor is known to be a regular file.
+/// A symbolic link is refused.
 pub fn open_write(path: &Path, mode: u32, append: bool) -> Result<File, Refusal> {
     if let Ok(meta) = std::fs::symlink_metadata(path)
         && let Some(kind) = irregular_kind(&meta)
@@ -106,7 +147,7 @@ pub fn open_write(path: &Path, mode: u32, append: bool) -> Result<File, Refusal>
         .append(append)
         .create(true)
         .mode(mode)
-        .custom_flags(flags())
+        .custom_flags(flags(Links::Refuse))
         .open(path)?;
     ensure_regular(&file)?;
     Ok(file)
@@ -134,12 +175,17 @@ mod tests {
         let _ = nix::unistd::mkfifo(&fifo, nix::sys::stat::Mode::from_bits_truncate(0o600));
         let link = dir.path().join("link");
         let _ = std::os::unix::fs::symlink(&file, &link);
-        assert_eq!(kind(read(&file, 100)), "ok");
-        assert_eq!(kind(read(&file, 4)), "too large");
-        assert_eq!(kind(read(&fifo, 100)), "a FIFO");
-        assert_eq!(kind(read(&link, 100)), "a symbolic link");
-        assert_eq!(kind(read(dir.path(), 100)), "a directory");
-        assert_eq!(kind(read(Path::new("/dev/zero"), 100)), "a character device");
+        let refuse = Links::Refuse;
+        assert_eq!(kind(read(&file, 100, refuse)), "ok");
+        assert_eq!(kind(read(&file, 4, refuse)), "too large");
+        assert_eq!(kind(read(&fifo, 100, refuse)), "a FIFO");
+        assert_eq!(kind(read(&link, 100, refuse)), "a symbolic link");
+        assert_eq!(kind(read(&link, 100, Links::Follow)), "ok");
+        assert_eq!(kind(read(dir.path(), 100, refuse)), "a directory");
+        assert_eq!(kind(read(Path::new("/dev/zero"), 100, Links::Follow)), "a character device");
+        let fifo_link = dir.path().join("fifo-link");
+        let _ = std::os::unix::fs::symlink(&fifo, &fifo_link);
+        assert_eq!(kind(read(&fifo_link, 100, Links::Follow)), "a FIFO");
         assert_eq!(kind(open_write(&fifo, 0o600, false)), "a FIFO");
         assert_eq!(kind(open_write(&link, 0o600, true)), "a symbolic link");
         assert_eq!(kind(open_write(Path::new("/dev/null"), 0o600, true)), "a character device");
