@@ -10,7 +10,7 @@ use std::path::Path;
 pub const MAX_SOURCE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Reads a file as UTF-8 text. A missing or unreadable file, one that is not a regular file
-/// or is larger than [`MAX_SOURCE_BYTES`], or bytes that are not UTF-8 (reported with the
+/// or is larger than `MAX_SOURCE_BYTES` (64 MiB), or bytes that are not UTF-8 (reported with the
 /// offset of the first bad byte), is an E0001 diagnostic.
 // The shared interface returns the diagnostic itself; reading a file is not a hot path.
 #[allow(clippy::result_large_err)]
