@@ -13,6 +13,10 @@ macro_rules! exclusive_per_tier {
             use super::*;
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            #[cfg_attr(
+                not(symbi_docker),
+                ignore = "needs a Docker engine (probed at build time, see build.rs)"
+            )]
             async fn tier1() {
                 if !harness::ready() {
                     return;
@@ -22,6 +26,10 @@ macro_rules! exclusive_per_tier {
             }
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            #[cfg_attr(
+                not(all(symbi_docker, symbi_gvisor)),
+                ignore = "needs Docker with gVisor's runsc (probed at build time, see build.rs)"
+            )]
             async fn tier2() {
                 if !harness::ready() {
                     return;

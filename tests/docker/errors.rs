@@ -22,6 +22,7 @@ async fn an_unreachable_engine_is_e0450_naming_the_address() {
 }
 
 #[tokio::test]
+#[cfg_attr(not(symbi_docker), ignore = "needs a Docker engine (probed at build time, see build.rs)")]
 async fn a_missing_image_is_e0451_naming_it() {
     if !harness::ready() {
         return;
@@ -35,6 +36,7 @@ async fn a_missing_image_is_e0451_naming_it() {
 }
 
 #[tokio::test]
+#[cfg_attr(not(symbi_docker), ignore = "needs a Docker engine (probed at build time, see build.rs)")]
 async fn an_unregistered_runtime_is_e0452_listing_the_registered_ones() {
     if !harness::ready() {
         return;
@@ -101,6 +103,7 @@ fn symbi_run_on_tier3_fails_honestly_and_on_a_missing_engine_never_falls_back() 
 /// A missing image is found before the trigger starts: nothing of it runs (issue: a trigger
 /// never half-runs).
 #[test]
+#[cfg_attr(not(symbi_docker), ignore = "needs a Docker engine (probed at build time, see build.rs)")]
 fn a_run_on_a_missing_image_stops_before_the_trigger_starts() {
     if !harness::ready() {
         return;

@@ -183,6 +183,10 @@ macro_rules! per_tier {
             use super::*;
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            #[cfg_attr(
+                not(symbi_docker),
+                ignore = "needs a Docker engine (probed at build time, see build.rs)"
+            )]
             async fn tier1() {
                 if !$crate::docker::harness::ready() {
                     return;
@@ -192,6 +196,10 @@ macro_rules! per_tier {
             }
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            #[cfg_attr(
+                not(all(symbi_docker, symbi_gvisor)),
+                ignore = "needs Docker with gVisor's runsc (probed at build time, see build.rs)"
+            )]
             async fn tier2() {
                 if !$crate::docker::harness::ready() {
                     return;

@@ -56,6 +56,10 @@ fn transcript(dir: &std::path::Path, tier: &str) -> (String, Vec<String>, Option
 }
 
 #[test]
+#[cfg_attr(
+    not(all(symbi_docker, symbi_gvisor)),
+    ignore = "needs Docker with gVisor's runsc (probed at build time, see build.rs)"
+)]
 fn the_same_agent_runs_alike_on_none_tier1_and_tier2() {
     if !harness::ready() {
         return;
@@ -101,6 +105,7 @@ const SLEEPER: &str = r#"agent Sleeper {
 "#;
 
 #[test]
+#[cfg_attr(not(symbi_docker), ignore = "needs a Docker engine (probed at build time, see build.rs)")]
 fn ctrl_c_in_symbi_run_removes_the_container() {
     if !harness::ready() {
         return;

@@ -28,6 +28,7 @@ fn wait_until(limit: Duration, mut f: impl FnMut() -> bool) -> Option<Duration> 
 }
 
 #[test]
+#[cfg_attr(not(symbi_docker), ignore = "needs a Docker engine (probed at build time, see build.rs)")]
 fn a_killed_symbi_leaves_no_container() {
     if !harness::ready() {
         return;
@@ -94,6 +95,7 @@ fn planted_leftover(pid: u32, start: &str) -> String {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(not(symbi_docker), ignore = "needs a Docker engine (probed at build time, see build.rs)")]
 async fn a_dead_owners_leftover_is_removed_at_the_next_start() {
     if !harness::ready() {
         return;

@@ -2,6 +2,7 @@
 //! fields of `ExecResult` are the ones the standard library declares.
 
 mod architecture;
+mod prerequisites;
 mod stdlib_reference;
 mod tutorial;
 

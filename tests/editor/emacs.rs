@@ -6,6 +6,7 @@ use crate::support::root;
 use std::process::Command;
 
 #[test]
+#[cfg_attr(not(symbi_emacs), ignore = "needs `emacs` on PATH (probed at build time, see build.rs)")]
 fn emacs_eglot_shows_diagnostics_hover_completion_navigation_and_formats() {
     if !editor_available("emacs") {
         return;

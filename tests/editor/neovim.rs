@@ -6,6 +6,7 @@ use crate::support::root;
 use std::process::Command;
 
 #[test]
+#[cfg_attr(not(symbi_nvim), ignore = "needs `nvim` on PATH (probed at build time, see build.rs)")]
 fn neovim_shows_diagnostics_hover_completion_navigation_and_formats() {
     if !editor_available("nvim") {
         return;

@@ -41,6 +41,7 @@ fn within(limit: Duration, mut ok: impl FnMut() -> bool) -> bool {
 }
 
 #[test]
+#[cfg_attr(not(symbi_docker), ignore = "needs a Docker engine (probed at build time, see build.rs)")]
 fn a_tier1_trigger_runs_in_a_container_and_a_cancel_leaves_none() {
     if !docker::ready() {
         return;
