@@ -10,8 +10,11 @@
 
 use std::process::{Command, Stdio};
 
-/// The `cfg`s this script may set, each with the probe that sets it.
-const PROBES: [(&str, fn() -> bool); 4] = [
+/// A `cfg` this script may set, and the probe that sets it.
+type Probe = (&'static str, fn() -> bool);
+
+/// Every probe, in the order they run.
+const PROBES: [Probe; 4] = [
     ("symbi_docker", docker_answers),
     ("symbi_gvisor", gvisor_registered),
     ("symbi_nvim", || on_path("nvim")),
