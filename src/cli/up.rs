@@ -86,12 +86,13 @@ pub fn run(args: UpArgs) -> u8 {
     };
     let agents = loaded.catalog.agents.len();
     let service = Service::new(cfg, paths, loaded.catalog, store, token, runtime.handle().clone());
-    {
+    let announce = move || {
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "listening on http://{address}").and_then(|()| out.flush());
-    }
-    log::info(&format!("serving {agents} agents on http://{address}"));
-    let served = runtime.block_on(crate::service::serve::serve(service, listener, args.watch, signals));
+        log::info(&format!("serving {agents} agents on http://{address}"));
+    };
+    let served =
+        runtime.block_on(crate::service::serve::serve(service, listener, args.watch, signals, announce));
     runtime.shutdown_timeout(std::time::Duration::from_secs(1));
     match served {
         Ok(()) => EXIT_OK,

@@ -30,11 +30,14 @@ impl Signals {
 }
 
 /// Serves `service` on `listener` until SIGTERM or SIGINT, then drains and returns.
+/// `announce` runs once the service is ready, so whoever reads its `listening on` line can
+/// fire at once: readiness never lags the announcement.
 pub async fn serve(
     service: Arc<Service>,
     listener: tokio::net::TcpListener,
     watch: bool,
     signals: Signals,
+    announce: impl FnOnce(),
 ) -> std::io::Result<()> {
     let Signals { mut term, mut int, mut hup } = signals;
     let stop = Arc::new(tokio::sync::Notify::new());
@@ -61,6 +64,7 @@ pub async fn serve(
     }
     service.schedule_all();
     service.set_ready();
+    announce();
     loop {
         tokio::select! {
             _ = term.recv() => break,
