@@ -288,6 +288,10 @@ pub struct UpArgs {
     /// Reload when an agent file changes.
     #[arg(long)]
     pub watch: bool,
+    /// Leave out files and folders matching GLOB (gitignore syntax, as in `.symbiignore`);
+    /// may be repeated.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
 }
 
 /// Arguments of `symbi explain`.

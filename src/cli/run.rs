@@ -22,23 +22,24 @@ pub fn run(args: RunArgs) -> u8 {
         Err(message) => return usage_error(message),
     };
     let env = EnvVars::from_process();
-    let cfg = match config::load_for_file(&args.file, args.tier.config.as_deref(), &env) {
-        Ok(cfg) => cfg,
-        Err(error) if args.format == RunFormat::Json => {
-            // JSON consumers get configuration errors as diagnostic events too.
-            let transcript = JsonTranscript::new(error.sources());
-            for d in &error.diagnostics {
-                transcript.diagnostic(d);
+    let cfg =
+        match config::load_for_paths(std::slice::from_ref(&args.file), args.tier.config.as_deref(), &env) {
+            Ok(cfg) => cfg,
+            Err(error) if args.format == RunFormat::Json => {
+                // JSON consumers get configuration errors as diagnostic events too.
+                let transcript = JsonTranscript::new(error.sources());
+                for d in &error.diagnostics {
+                    transcript.diagnostic(d);
+                }
+                return EXIT_USAGE;
             }
-            return EXIT_USAGE;
-        }
-        Err(error) => {
-            let color =
-                crate::diag::render::color_enabled(std::io::IsTerminal::is_terminal(&std::io::stderr()));
-            eprint!("{}", error.render(color));
-            return EXIT_USAGE;
-        }
-    };
+            Err(error) => {
+                let color =
+                    crate::diag::render::color_enabled(std::io::IsTerminal::is_terminal(&std::io::stderr()));
+                eprint!("{}", error.render(color));
+                return EXIT_USAGE;
+            }
+        };
     let name = args.file.display().to_string();
     let source = match crate::syntax::read_source(&args.file) {
         Ok(source) => source,

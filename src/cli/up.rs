@@ -8,9 +8,11 @@
 use super::{EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UpArgs, usage_error};
 use crate::config::{self, Config, EnvVars, Origin};
 use crate::service::catalog::Catalog;
+use crate::service::roots::Roots;
 use crate::service::sqlite::SqliteStore;
 use crate::service::store::RunStore;
 use crate::service::{Service, log};
+use crate::syntax::walk::Excludes;
 use std::io::Write;
 use std::net::IpAddr;
 use std::path::PathBuf;
@@ -22,13 +24,22 @@ pub const TOKEN_VAR: &str = "SYMBIONT_API_TOKEN";
 /// Runs `symbi up`; returns the exit status.
 pub fn run(args: UpArgs) -> u8 {
     let env = EnvVars::from_process();
-    let mut cfg = match config::load(args.config.as_deref(), &env) {
+    let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
+    // The rule of `symbi run`: one folder (or file) served reads its trusted config.toml.
+    let mut cfg = match config::load_for_paths(&paths, args.config.as_deref(), &env) {
         Ok(cfg) => cfg,
         Err(error) => {
             eprint!("{}", error.render(crate::diag::render::stderr_color()));
             return EXIT_USAGE;
         }
     };
+    if let Some(warning) = cfg.ignored_warning() {
+        let sources = crate::diag::render::Sources::new(String::new(), String::new());
+        eprint!(
+            "{}",
+            crate::diag::render::render_human(&[warning], &sources, crate::diag::render::stderr_color())
+        );
+    }
     apply_flags(&mut cfg, &args);
     if let Err(message) = log::configure(&cfg.logging.level, &cfg.logging.format) {
         return usage_error(message);
@@ -42,8 +53,12 @@ pub fn run(args: UpArgs) -> u8 {
             cfg.api.host
         ));
     }
-    let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
-    let loaded = Catalog::load(&paths, &cfg, None);
+    let excludes = match Excludes::new(&args.exclude) {
+        Ok(excludes) => excludes,
+        Err(message) => return usage_error(message),
+    };
+    let roots = Roots { paths, excludes };
+    let loaded = Catalog::load(&roots, &cfg, None);
     if !loaded.refused.is_empty() {
         for refused in &loaded.refused {
             if refused.rendered.trim().is_empty() {
@@ -85,7 +100,7 @@ pub fn run(args: UpArgs) -> u8 {
         Err(e) => return usage_error(format!("cannot handle signals: {e}")),
     };
     let agents = loaded.catalog.agents.len();
-    let service = Service::new(cfg, paths, loaded.catalog, store, token, runtime.handle().clone());
+    let service = Service::new(cfg, roots, loaded.catalog, store, token, runtime.handle().clone());
     let announce = move || {
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "listening on http://{address}").and_then(|()| out.flush());

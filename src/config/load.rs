@@ -1,6 +1,6 @@
 //! Finding and loading the configuration. The first that applies: `--config P`, else
-//! `$SYMBIONT_CONFIG`, else `./config.toml`, else (for an agent file) a `config.toml` beside
-//! it **in a folder the user trusted** (`symbi trust`), else the user's own
+//! `$SYMBIONT_CONFIG`, else `./config.toml`, else (for the one agent file or folder a command
+//! was given) the `config.toml` of that folder **if the user trusted it** (`symbi trust`), else the user's own
 //! `$XDG_CONFIG_HOME/symbi/config.toml`, else the defaults; then the environment on top.
 //!
 //! A `config.toml` beside an agent file that is not trusted is not read at all: it came with
@@ -139,13 +139,35 @@ pub fn discover_in(dir: &Path, explicit: Option<&Path>, env: &EnvVars) -> Discov
 /// that folder is trusted and nothing before it applies. `check`, `run`, `doctor FILE` and
 /// the language server all come here, so they agree on the configuration of a file.
 pub fn discover_for_file(file: &Path, explicit: Option<&Path>, env: &EnvVars) -> Discovery {
-    discover_file_in(Path::new("."), Some(file), explicit.map(|p| (p, "--config")), env)
+    discover_for_paths(std::slice::from_ref(&file.to_path_buf()), explicit, env)
+}
+
+/// The one rule for the paths a command was given (`symbi run FILE`, `symbi up PATH...`):
+/// with one path, the `config.toml` of its folder (an agent file's folder, or the folder
+/// itself) counts when that folder is trusted and nothing before it applies; with several
+/// paths no folder's file does (the service of many folders takes its configuration from
+/// `--config`, `$SYMBIONT_CONFIG`, `./config.toml` or the user's file).
+pub fn discover_for_paths(paths: &[PathBuf], explicit: Option<&Path>, env: &EnvVars) -> Discovery {
+    let one = match paths {
+        [one] => Some(one.as_path()),
+        _ => None,
+    };
+    discover_file_in(Path::new("."), one, explicit.map(|p| (p, "--config")), env)
+}
+
+/// The folder whose `config.toml` may count for `path`: the folder itself, or a file's folder.
+fn folder_of(path: &Path) -> Option<&Path> {
+    if path.is_dir() {
+        return Some(path);
+    }
+    path.parent().filter(|folder| !folder.as_os_str().is_empty())
 }
 
 /// The one discovery: `named` (a path and who named it: `--config`, the editor's option),
 /// else `$SYMBIONT_CONFIG`, else `dir/config.toml` (`dir` is the current directory, or the
-/// language server's workspace folder), else `config.toml` beside `file` when its folder is
-/// trusted with this content, else the user's configuration file, else the defaults.
+/// language server's workspace folder), else `config.toml` beside `file` (or in it, when it
+/// is a folder) when that folder is trusted with this content, else the user's
+/// configuration file, else the defaults.
 pub fn discover_file_in(
     dir: &Path,
     file: Option<&Path>,
@@ -162,10 +184,7 @@ pub fn discover_file_in(
     if local.is_file() {
         return Discovered::Local(local).into();
     }
-    let beside = match file.and_then(Path::parent) {
-        Some(folder) if !folder.as_os_str().is_empty() => Some(folder.join(CONFIG_FILE)),
-        _ => None,
-    };
+    let beside = file.and_then(folder_of).map(|folder| folder.join(CONFIG_FILE));
     let mut ignored = None;
     if let Some(beside) = beside.filter(|b| b.is_file()) {
         match trusted(&beside, env) {
@@ -220,6 +239,16 @@ pub fn load_in(dir: &Path, explicit: Option<&Path>, env: &EnvVars) -> Result<Con
 /// ([`discover_for_file`]): a `config.toml` beside the file counts only in a trusted folder.
 pub fn load_for_file(file: &Path, explicit: Option<&Path>, env: &EnvVars) -> Result<Config, ConfigError> {
     load_discovered(discover_for_file(file, explicit, env), env)
+}
+
+/// [`load`] for the paths a command was given, by the one rule of [`discover_for_paths`]
+/// (`symbi run FILE` and `symbi up PATH...`).
+pub fn load_for_paths(
+    paths: &[PathBuf],
+    explicit: Option<&Path>,
+    env: &EnvVars,
+) -> Result<Config, ConfigError> {
+    load_discovered(discover_for_paths(paths, explicit, env), env)
 }
 
 /// Loads what discovery found, then the environment on top; records the file used, how it

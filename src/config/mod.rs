@@ -23,7 +23,8 @@ pub use env::{CONFIG_VAR, ENV_VAR, EnvVars, OVERRIDES, default_audit_log, is_pro
 pub use error::*;
 pub use load::{
     CONFIG_FILE, Discovered, Discovery, Ignored, IgnoredReason, discover, discover_file_in,
-    discover_for_file, discover_in, load, load_discovered, load_for_file, load_in, load_text, user_config,
+    discover_for_file, discover_for_paths, discover_in, load, load_discovered, load_for_file, load_for_paths,
+    load_in, load_text, user_config,
 };
 pub use model::*;
 pub use regular::{MAX_CONFIG_BYTES, io_reason as regular_io_reason, read_regular_file};

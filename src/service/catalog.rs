@@ -5,6 +5,7 @@
 //! [`Program`] it started with to the end. A file that fails its check on reload keeps its
 //! previous version in the new catalog.
 
+use super::roots::Roots;
 use crate::check::{CheckContext, check_source};
 use crate::config::Config;
 use crate::diag::Diagnostic;
@@ -115,11 +116,10 @@ impl Catalog {
 
     /// Walks `paths`, checks every file with `cfg`, and builds the catalog; a refused file
     /// keeps its version from `previous`.
-    pub fn load(paths: &[PathBuf], cfg: &Config, previous: Option<&Catalog>) -> Loaded {
+    pub fn load(roots: &Roots, cfg: &Config, previous: Option<&Catalog>) -> Loaded {
         let mut refused = Vec::new();
         let mut programs = BTreeMap::new();
-        // `.symbiignore` files apply; `--exclude` is a flag of `check` and `fmt` only.
-        for walked in crate::syntax::walk::files(paths, &Default::default()) {
+        for walked in roots.walk() {
             let path = match walked {
                 Ok(path) => path,
                 // A warning (an empty folder) refuses nothing.
@@ -173,11 +173,8 @@ impl Catalog {
     }
 
     /// Some file changed on disk since it was read (for `--watch`), or the set of files did.
-    pub fn changed_on_disk(&self, paths: &[PathBuf]) -> bool {
-        let now: Vec<PathBuf> = crate::syntax::walk::files(paths, &Default::default())
-            .into_iter()
-            .filter_map(Result::ok)
-            .collect();
+    pub fn changed_on_disk(&self, roots: &Roots) -> bool {
+        let now: Vec<PathBuf> = roots.walk().into_iter().filter_map(Result::ok).collect();
         now.len() != self.programs.len()
             || now.iter().any(|p| self.programs.get(p).is_none_or(|prog| modified(p) != prog.modified))
     }

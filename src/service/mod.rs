@@ -13,6 +13,7 @@ pub mod live;
 pub mod log;
 pub mod metrics;
 pub mod openapi;
+pub mod roots;
 pub mod routes;
 pub mod schedules;
 pub mod serve;
@@ -22,5 +23,6 @@ pub mod state;
 pub mod store;
 pub mod submit;
 pub mod webhooks;
+pub mod writer;
 
 pub use state::Service;

@@ -116,8 +116,9 @@ async fn fire(
         return Err(ApiError::draining().retry_after(5));
     }
     let input = parse_json(&read_body(&service, &headers, body).await?)?;
-    let run =
-        service.submit(Fire { agent, trigger, input, source: "api", address: Some(peer.to_string()) })?;
+    let run = service
+        .accept(Fire { agent, trigger, input, source: "api", address: Some(peer.to_string()) })
+        .await?;
     if wait {
         let timeout = std::time::Duration::from_secs(service.cfg.api.timeout_seconds);
         if tokio::time::timeout(timeout, run.finished()).await.is_ok() {

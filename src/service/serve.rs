@@ -43,6 +43,11 @@ pub async fn serve(
     let stop = Arc::new(tokio::sync::Notify::new());
     let app = super::routes::router(service.clone()).into_make_service_with_connect_info::<SocketAddr>();
     let stopped = stop.clone();
+    // No Nagle: an event stream's small writes (each event, the closing chunk) go out at
+    // once instead of waiting for the client's delayed ACK of the one before.
+    let listener = axum::serve::ListenerExt::tap_io(listener, |stream| {
+        let _ = stream.set_nodelay(true);
+    });
     let server = tokio::spawn(async move {
         axum::serve(listener, app).with_graceful_shutdown(async move { stopped.notified().await }).await
     });
@@ -54,8 +59,8 @@ pub async fn serve(
                 if watched.is_draining() {
                     return;
                 }
-                let (catalog, paths) = (watched.catalog(), watched.paths.clone());
-                let changed = tokio::task::spawn_blocking(move || catalog.changed_on_disk(&paths)).await;
+                let (catalog, roots) = (watched.catalog(), watched.roots.clone());
+                let changed = tokio::task::spawn_blocking(move || catalog.changed_on_disk(&roots)).await;
                 if changed.unwrap_or(false) {
                     watched.reload().await;
                 }

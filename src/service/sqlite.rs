@@ -2,20 +2,25 @@
 //!
 //! WAL with `synchronous = NORMAL` makes every committed insert survive a crash or SIGKILL
 //! of the service (what "written before the 202" needs); only a power loss can drop the
-//! last transactions. One connection behind a mutex: SQLite serialises writers anyway, and
-//! each statement here takes microseconds, since no commit syncs or checkpoints (the
-//! checkpoints run beside it, [`super::checkpoint`]).
+//! last transactions. Writes go to one thread that commits them in batches
+//! ([`super::writer`], group commit); reads have a connection of their own, which WAL lets
+//! read while the writer writes; no commit syncs or checkpoints (the checkpoints run beside
+//! it, [`super::checkpoint`]).
 
 use super::checkpoint::Checkpointer;
-use super::store::{RunFilter, RunRecord, RunStatus, RunStore, StoreError};
+use super::store::{Committed, RunFilter, RunRecord, RunStatus, RunStore, StoreError};
+use super::writer::{Write, Writer};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use std::path::Path;
 use std::sync::Mutex;
 
 /// The SQLite run store.
 pub struct SqliteStore {
-    conn: Mutex<Connection>,
-    /// Declared after `conn`: dropped after it, for a last checkpoint of everything.
+    /// Dropped first: what is queued is written before the last checkpoint.
+    writer: Writer,
+    /// The connection reads use.
+    reader: Mutex<Connection>,
+    /// Declared last: dropped after the connections, for a last checkpoint of everything.
     _checkpointer: Option<Checkpointer>,
 }
 
@@ -37,7 +42,8 @@ CREATE TABLE IF NOT EXISTS runs (
 CREATE INDEX IF NOT EXISTS runs_status ON runs (status);
 ";
 
-const COLUMNS: &str =
+/// The columns of a run's record, in [`RunRecord`]'s order.
+pub(super) const COLUMNS: &str =
     "id, agent, trigger_name, source, status, created_at, started_at, finished_at, exit_code, error, output";
 
 fn failed(what: &str) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
@@ -61,11 +67,15 @@ impl SqliteStore {
         if checkpointer.is_some() {
             conn.pragma_update(None, "wal_autocheckpoint", 0).map_err(failed("set up"))?;
         }
-        Ok(SqliteStore { conn: Mutex::new(conn), _checkpointer: checkpointer })
+        let reader = Connection::open(path)
+            .map_err(|e| StoreError(format!("cannot open the run database `{}`: {e}", path.display())))?;
+        reader.busy_timeout(std::time::Duration::from_secs(5)).map_err(failed("set up"))?;
+        let writer = Writer::start(conn)?;
+        Ok(SqliteStore { writer, reader: Mutex::new(reader), _checkpointer: checkpointer })
     }
 
-    fn with<T>(&self, f: impl FnOnce(&Connection) -> Result<T, StoreError>) -> Result<T, StoreError> {
-        let conn = self.conn.lock().map_err(|_| StoreError("the run database is poisoned".into()))?;
+    fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T, StoreError>) -> Result<T, StoreError> {
+        let conn = self.reader.lock().map_err(|_| StoreError("the run database is poisoned".into()))?;
         f(&conn)
     }
 }
@@ -88,62 +98,24 @@ fn record(row: &Row<'_>) -> rusqlite::Result<RunRecord> {
 }
 
 impl RunStore for SqliteStore {
-    fn insert(&self, r: &RunRecord) -> Result<(), StoreError> {
-        self.with(|c| {
-            c.execute(
-                &format!(
-                    "INSERT INTO runs ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
-                ),
-                params![
-                    r.id,
-                    r.agent,
-                    r.trigger,
-                    r.source,
-                    r.status.as_str(),
-                    r.created_at,
-                    r.started_at,
-                    r.finished_at,
-                    r.exit_code,
-                    r.error,
-                    r.output
-                ],
-            )
-            .map_err(failed("write"))?;
-            Ok(())
-        })
+    fn insert(&self, r: &RunRecord) -> Committed {
+        self.writer.queue(Write::Insert(r.clone())).into()
     }
 
-    fn update(&self, r: &RunRecord, events: Option<&str>) -> Result<(), StoreError> {
-        self.with(|c| {
-            c.execute(
-                "UPDATE runs SET status = ?2, started_at = ?3, finished_at = ?4, exit_code = ?5, \
-                 error = ?6, output = ?7, events = COALESCE(?8, events) WHERE id = ?1",
-                params![
-                    r.id,
-                    r.status.as_str(),
-                    r.started_at,
-                    r.finished_at,
-                    r.exit_code,
-                    r.error,
-                    r.output,
-                    events
-                ],
-            )
-            .map_err(failed("write"))?;
-            Ok(())
-        })
+    fn update(&self, r: &RunRecord, events: Option<&str>) -> Committed {
+        self.writer.queue(Write::Update(r.clone(), events.map(str::to_string))).into()
     }
 
     fn get(&self, id: &str) -> Result<Option<RunRecord>, StoreError> {
-        self.with(|c| {
-            c.query_row(&format!("SELECT {COLUMNS} FROM runs WHERE id = ?1"), [id], record)
-                .optional()
+        self.read(|c| {
+            c.prepare_cached(&format!("SELECT {COLUMNS} FROM runs WHERE id = ?1"))
+                .and_then(|mut stmt| stmt.query_row([id], record).optional())
                 .map_err(failed("read"))
         })
     }
 
     fn events(&self, id: &str) -> Result<Option<String>, StoreError> {
-        self.with(|c| {
+        self.read(|c| {
             c.query_row("SELECT events FROM runs WHERE id = ?1", [id], |row| row.get::<_, Option<String>>(0))
                 .optional()
                 .map(Option::flatten)
@@ -152,7 +124,7 @@ impl RunStore for SqliteStore {
     }
 
     fn list(&self, f: &RunFilter) -> Result<Vec<RunRecord>, StoreError> {
-        self.with(|c| {
+        self.read(|c| {
             let mut stmt = c
                 .prepare_cached(&format!(
                     "SELECT {COLUMNS} FROM runs WHERE (?1 IS NULL OR agent = ?1) AND \
@@ -171,28 +143,16 @@ impl RunStore for SqliteStore {
     }
 
     fn interrupt_unfinished(&self, at: &str) -> Result<usize, StoreError> {
-        self.with(|c| {
-            c.execute(
-                "UPDATE runs SET status = 'interrupted', finished_at = ?1, \
-                 error = 'the service stopped before the run finished' \
-                 WHERE status IN ('queued', 'running')",
-                [at],
-            )
-            .map_err(failed("write"))
-        })
+        self.writer.queue(Write::Interrupt(at.to_string())).blocking_recv().unwrap_or_else(|_| Err(stopped()))
     }
 
     fn prune(&self, keep: u64) -> Result<(), StoreError> {
-        self.with(|c| {
-            c.execute(
-                "DELETE FROM runs WHERE status NOT IN ('queued', 'running') AND id NOT IN \
-                 (SELECT id FROM runs WHERE status NOT IN ('queued', 'running') ORDER BY id DESC LIMIT ?1)",
-                [keep as i64],
-            )
-            .map_err(failed("write"))?;
-            Ok(())
-        })
+        self.writer.queue(Write::Prune(keep)).blocking_recv().unwrap_or_else(|_| Err(stopped())).map(|_| ())
     }
+}
+
+fn stopped() -> StoreError {
+    StoreError("the run database's writer has stopped".into())
 }
 
 #[cfg(test)]
@@ -222,7 +182,7 @@ mod tests {
         let store = SqliteStore::open(&path).unwrap_or_else(|e| panic!("{e}"));
         for (id, status) in [("a", RunStatus::Succeeded), ("b", RunStatus::Running), ("c", RunStatus::Queued)]
         {
-            assert_eq!(store.insert(&run(id, status)), Ok(()));
+            assert_eq!(store.insert(&run(id, status)).wait_blocking(), Ok(1));
         }
         let ids = |store: &SqliteStore, f: &RunFilter| {
             store.list(f).unwrap_or_default().into_iter().map(|r| r.id).collect::<Vec<_>>()

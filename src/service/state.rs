@@ -7,6 +7,7 @@ use super::error::{ApiError, did_you_mean};
 use super::fires::Fires;
 use super::live::{LiveRun, LiveTranscript};
 use super::metrics::Metrics;
+use super::roots::Roots;
 use super::store::{RunRecord, RunStatus, RunStore};
 use super::submit::{Fire, Submit};
 use crate::config::Config;
@@ -15,7 +16,6 @@ use crate::eval::launch::{Caller, Launch, launch};
 use crate::eval::{Flow, Value};
 use crate::policy::{LimitOverrides, TierChoice};
 use std::collections::HashMap;
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
@@ -25,8 +25,8 @@ use tokio::sync::Semaphore;
 pub struct Service {
     /// The configuration (fixed for the life of the service).
     pub cfg: Arc<Config>,
-    /// The paths given to `symbi up`, walked again on reload.
-    pub paths: Vec<PathBuf>,
+    /// The paths given to `symbi up` and its `--exclude` patterns, walked again on reload.
+    pub roots: Roots,
     /// The agents being served.
     catalog: RwLock<Arc<Catalog>>,
     /// The run history.
@@ -64,7 +64,7 @@ impl Service {
     /// The service for `catalog`, recording runs in `store`.
     pub fn new(
         cfg: Config,
-        paths: Vec<PathBuf>,
+        roots: Roots,
         catalog: Catalog,
         store: Arc<dyn RunStore>,
         token: Option<String>,
@@ -77,7 +77,7 @@ impl Service {
             let scheduler = crate::schedule::Scheduler::new(fires.clone());
             Service {
                 cfg: Arc::new(cfg),
-                paths,
+                roots,
                 catalog: RwLock::new(Arc::new(catalog)),
                 store,
                 live: Mutex::new(HashMap::new()),
@@ -124,8 +124,8 @@ impl Service {
     /// Re-walks and re-checks the files; refused files keep their previous version.
     pub async fn reload(&self) -> Vec<Refused> {
         let _one = self.reloading.lock().await;
-        let (paths, cfg, previous) = (self.paths.clone(), self.cfg.clone(), self.catalog());
-        let loaded = tokio::task::spawn_blocking(move || Catalog::load(&paths, &cfg, Some(&previous))).await;
+        let (roots, cfg, previous) = (self.roots.clone(), self.cfg.clone(), self.catalog());
+        let loaded = tokio::task::spawn_blocking(move || Catalog::load(&roots, &cfg, Some(&previous))).await;
         let Ok(loaded) = loaded else { return Vec::new() };
         for refused in &loaded.refused {
             super::log::warn(&format!(
@@ -172,8 +172,24 @@ impl Service {
     }
 
     /// Accepts a run: checks the target, records it (durably) and queues it. The answer may
-    /// only say "accepted" once this returns `Ok`.
+    /// only say "accepted" once this returns `Ok`. The wait for the commit parks the request's
+    /// task, not a worker thread: the workers go on answering other requests meanwhile.
+    pub async fn accept(self: &Arc<Self>, fire: Fire) -> Result<Arc<LiveRun>, ApiError> {
+        let (record, program) = self.admit(&fire)?;
+        self.store.insert(&record).wait().await.map_err(ApiError::store)?;
+        Ok(self.start(record, program, fire))
+    }
+
+    /// [`Service::accept`] for callers outside async code (the scheduler's handler).
     pub fn submit(self: &Arc<Self>, fire: Fire) -> Result<Arc<LiveRun>, ApiError> {
+        let (record, program) = self.admit(&fire)?;
+        let committed = self.store.insert(&record);
+        tokio::task::block_in_place(|| committed.wait_blocking()).map_err(ApiError::store)?;
+        Ok(self.start(record, program, fire))
+    }
+
+    /// The record of a new run of `fire`, and the program to run, or why it is refused.
+    fn admit(&self, fire: &Fire) -> Result<(RunRecord, Arc<super::catalog::Program>), ApiError> {
         if self.is_draining() {
             return Err(ApiError::draining().retry_after(5));
         }
@@ -207,10 +223,16 @@ impl Service {
             error: None,
             output: String::new(),
         };
-        // The insert is a commit (milliseconds under load): the worker thread hands its other
-        // tasks over while it waits, so one slow commit does not hold up other requests.
-        let store = &self.store;
-        tokio::task::block_in_place(|| store.insert(&record)).map_err(ApiError::store)?;
+        Ok((record, entry.program.clone()))
+    }
+
+    /// Makes the recorded run live and queues its execution.
+    fn start(
+        self: &Arc<Self>,
+        record: RunRecord,
+        program: Arc<super::catalog::Program>,
+        fire: Fire,
+    ) -> Arc<LiveRun> {
         let cap = usize::try_from(self.cfg.native_execution.max_output_bytes).unwrap_or(usize::MAX);
         let live = LiveRun::new(record, cap);
         if let Ok(mut map) = self.live.lock() {
@@ -219,10 +241,9 @@ impl Service {
         self.metrics.accepted(fire.source);
         self.metrics.queued.fetch_add(1, Ordering::SeqCst);
         let service = self.clone();
-        let program = entry.program.clone();
         let task_live = live.clone();
         self.handle.spawn(async move { service.execute(task_live, program, fire).await });
-        Ok(live)
+        live
     }
 
     /// Waits for a slot, runs the trigger, records the outcome.
@@ -244,7 +265,9 @@ impl Service {
             record.started_at = Some(now_rfc3339());
             record.clone()
         };
-        self.record(record, None).await;
+        // Not waited for: a crash loses at most this mark (the run is then found `queued` and
+        // interrupted all the same), and the final state is queued behind it.
+        drop(self.store.update(&record, None));
         let cfg = self.cfg.clone();
         let handle = self.handle.clone();
         let transcript = Arc::new(LiveTranscript::new(live.clone(), program.sources()));
@@ -291,16 +314,10 @@ impl Service {
         self.finish(&live, status, exit, error, started).await;
     }
 
-    /// Writes `record` (and its events) off the async workers; a failure is logged: the run
-    /// was accepted and goes on, and its final state is written again at its end.
-    async fn record(&self, record: RunRecord, events: Option<String>) {
-        let store = self.store.clone();
-        let id = record.id.clone();
-        let written = tokio::task::spawn_blocking(move || store.update(&record, events.as_deref())).await;
-        match written {
-            Ok(Ok(())) => {}
-            Ok(Err(e)) => super::log::warn(&format!("run {id}: {e}")),
-            Err(e) => super::log::warn(&format!("run {id}: the store write failed: {e}")),
+    /// Writes `record` (and its events) and waits for the commit; a failure is logged.
+    async fn record(&self, record: &RunRecord, events: Option<String>) {
+        if let Err(e) = self.store.update(record, events.as_deref()).wait().await {
+            super::log::warn(&format!("run {}: {e}", record.id));
         }
     }
 
@@ -322,7 +339,7 @@ impl Service {
             record.output = live.output();
             record.clone()
         };
-        self.record(record.clone(), Some(live.events_text())).await;
+        self.record(&record, Some(live.events_text())).await;
         self.metrics.finished(status.as_str(), &record.source, started.elapsed().as_secs_f64());
         super::log::debug(&format!(
             "run {} of {}/{} ({}): {}",

@@ -108,12 +108,45 @@ impl std::fmt::Display for StoreError {
     }
 }
 
+/// A write queued in the store: [`Committed::wait`] answers once it is durable. Writes are
+/// applied in the order they were queued, so one that nobody waits for (a run's `running`
+/// mark) still lands before any later write of the same run.
+pub struct Committed(tokio::sync::oneshot::Receiver<Result<usize, StoreError>>);
+
+impl Committed {
+    /// A write answered at once (a store that writes in place, or a failure to queue).
+    pub fn answered(answer: Result<usize, StoreError>) -> Committed {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let _ = tx.send(answer);
+        Committed(rx)
+    }
+
+    /// Waits for the commit (async code).
+    pub async fn wait(self) -> Result<usize, StoreError> {
+        self.0.await.unwrap_or_else(|_| Err(StoreError("the run database's writer has stopped".into())))
+    }
+
+    /// Waits for the commit, blocking the thread (never on an async worker without
+    /// `block_in_place`).
+    pub fn wait_blocking(self) -> Result<usize, StoreError> {
+        self.0
+            .blocking_recv()
+            .unwrap_or_else(|_| Err(StoreError("the run database's writer has stopped".into())))
+    }
+}
+
+impl From<tokio::sync::oneshot::Receiver<Result<usize, StoreError>>> for Committed {
+    fn from(rx: tokio::sync::oneshot::Receiver<Result<usize, StoreError>>) -> Self {
+        Committed(rx)
+    }
+}
+
 /// The run history.
 pub trait RunStore: Send + Sync {
-    /// Records a new run; it must be durable when this returns (the 202 follows).
-    fn insert(&self, run: &RunRecord) -> Result<(), StoreError>;
-    /// Replaces a run's fields, with the events it produced (JSON objects, one per line).
-    fn update(&self, run: &RunRecord, events: Option<&str>) -> Result<(), StoreError>;
+    /// Queues a new run's record; it is durable once the answer is `Ok` (the 202 follows).
+    fn insert(&self, run: &RunRecord) -> Committed;
+    /// Queues new fields for a run, with the events it produced (JSON objects, one per line).
+    fn update(&self, run: &RunRecord, events: Option<&str>) -> Committed;
     /// One run.
     fn get(&self, id: &str) -> Result<Option<RunRecord>, StoreError>;
     /// The events of a finished run (one JSON object per line).

@@ -56,8 +56,9 @@ pub async fn fire(
         return Err(ApiError::new(StatusCode::UNAUTHORIZED, "bad_signature", message));
     }
     let input = parse_json(&bytes)?;
-    let run =
-        service.submit(Fire { agent, trigger, input, source: "webhook", address: Some(peer.to_string()) })?;
+    let run = service
+        .accept(Fire { agent, trigger, input, source: "webhook", address: Some(peer.to_string()) })
+        .await?;
     let id = run.snapshot().id;
     Ok((StatusCode::ACCEPTED, Json(json!({"run_id": id, "status": "queued"}))).into_response())
 }

@@ -88,8 +88,20 @@ impl Up {
 
     /// Starts it, or returns its exit status and stderr when it does not serve.
     pub fn try_start(dir: &Path, extra: &[&str], env: &[(&str, &str)]) -> Result<Up, (Option<i32>, String)> {
+        let args: Vec<&str> = ["."].into_iter().chain(extra.iter().copied()).collect();
+        Up::try_start_in(dir, &args, env)
+    }
+
+    /// Starts `symbi up ARGS` from the folder `cwd` (HOME is `cwd` too), or returns its exit
+    /// status and stderr when it does not serve.
+    pub fn try_start_in(
+        cwd: &Path,
+        args: &[&str],
+        env: &[(&str, &str)],
+    ) -> Result<Up, (Option<i32>, String)> {
+        let dir = cwd;
         let mut cmd = Command::new(symbi_bin());
-        cmd.arg("up").arg(".").args(extra).current_dir(dir);
+        cmd.arg("up").args(args).current_dir(dir);
         for var in [
             "SYMBIONT_CONFIG",
             "SYMBIONT_API_TOKEN",

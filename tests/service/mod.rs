@@ -9,5 +9,6 @@ mod harness;
 mod lifecycle;
 mod logging;
 mod reload;
+mod roots;
 mod sources;
 mod store;
