@@ -86,6 +86,16 @@ pub fn run(args: UpArgs) -> u8 {
         Ok(rt) => rt,
         Err(e) => return usage_error(format!("cannot start the async runtime: {e}")),
     };
+    // The runs' processes are driven on a runtime of their own, at the runs' lower priority.
+    let runs_runtime = match tokio::runtime::Builder::new_multi_thread()
+        .thread_name("symbi-runs")
+        .on_thread_start(crate::service::priority::lower_this_thread)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => return usage_error(format!("cannot start the async runtime: {e}")),
+    };
     let listener =
         match runtime.block_on(tokio::net::TcpListener::bind((cfg.api.host.as_str(), cfg.api.port))) {
             Ok(listener) => listener,
@@ -100,7 +110,15 @@ pub fn run(args: UpArgs) -> u8 {
         Err(e) => return usage_error(format!("cannot handle signals: {e}")),
     };
     let agents = loaded.catalog.agents.len();
-    let service = Service::new(cfg, roots, loaded.catalog, store, token, runtime.handle().clone());
+    let service = Service::new(
+        cfg,
+        roots,
+        loaded.catalog,
+        store,
+        token,
+        runtime.handle().clone(),
+        runs_runtime.handle().clone(),
+    );
     let announce = move || {
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "listening on http://{address}").and_then(|()| out.flush());
@@ -109,6 +127,7 @@ pub fn run(args: UpArgs) -> u8 {
     let served =
         runtime.block_on(crate::service::serve::serve(service, listener, args.watch, signals, announce));
     runtime.shutdown_timeout(std::time::Duration::from_secs(1));
+    runs_runtime.shutdown_timeout(std::time::Duration::from_secs(1));
     match served {
         Ok(()) => EXIT_OK,
         Err(e) => usage_error(format!("cannot serve: {e}")),

@@ -13,6 +13,7 @@ pub mod live;
 pub mod log;
 pub mod metrics;
 pub mod openapi;
+pub mod priority;
 pub mod roots;
 pub mod routes;
 pub mod schedules;

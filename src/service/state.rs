@@ -43,8 +43,12 @@ pub struct Service {
     ready: AtomicBool,
     /// The bearer token, when `SYMBIONT_API_TOKEN` is set.
     pub token: Option<String>,
-    /// The runtime that drives the sandboxes.
+    /// The service's runtime: requests, the store's answers, event streams, schedules.
     pub handle: tokio::runtime::Handle,
+    /// The runtime that drives the runs' sandboxes (their processes' pipes and exits), on
+    /// threads of lower priority ([`super::priority`]): a run's I/O never queues ahead of a
+    /// request on the service's own workers.
+    runs: tokio::runtime::Handle,
     /// Makes run ids unique within a microsecond.
     sequence: AtomicU64,
     /// Serialises reloads.
@@ -69,6 +73,7 @@ impl Service {
         store: Arc<dyn RunStore>,
         token: Option<String>,
         handle: tokio::runtime::Handle,
+        runs: tokio::runtime::Handle,
     ) -> Arc<Self> {
         let slots = usize::try_from(cfg.api.max_concurrent_runs).unwrap_or(1).max(1);
         Arc::new_cyclic(|service: &std::sync::Weak<Service>| {
@@ -87,6 +92,7 @@ impl Service {
                 ready: AtomicBool::new(false),
                 token,
                 handle,
+                runs,
                 sequence: AtomicU64::new(0),
                 reloading: tokio::sync::Mutex::new(()),
                 finished: AtomicU64::new(0),
@@ -269,7 +275,7 @@ impl Service {
         // interrupted all the same), and the final state is queued behind it.
         drop(self.store.update(&record, None));
         let cfg = self.cfg.clone();
-        let handle = self.handle.clone();
+        let handle = self.runs.clone();
         let transcript = Arc::new(LiveTranscript::new(live.clone(), program.sources()));
         // The first event, as `symbi run --format json` prints it.
         crate::eval::Transcript::event(&*transcript, crate::eval::Event::configuration(&cfg));
@@ -277,7 +283,7 @@ impl Service {
         let payload = Value::from_json(&fire.input);
         let caller = Caller { source: fire.source.to_string(), address: fire.address.clone() };
         let (agent, trigger) = (fire.agent.clone(), fire.trigger.clone());
-        let outcome = tokio::task::spawn_blocking(move || {
+        let outcome = super::priority::on_run_thread(move || {
             let Some(agent) = program.agent(&agent) else {
                 return Err(Flow::Error(Box::new(crate::diag::Diagnostic::error(
                     crate::diag::codes::NO_SUCH_TARGET,

@@ -8,6 +8,7 @@ mod events;
 mod harness;
 mod lifecycle;
 mod logging;
+mod priority;
 mod reload;
 mod roots;
 mod sources;
