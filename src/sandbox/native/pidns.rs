@@ -4,8 +4,8 @@
 //! Where symbi may create namespaces (root, or `CAP_SYS_ADMIN`), each call's direct child
 //! is the init (pid 1) of a new PID namespace. It never runs the program: it gives itself
 //! a private mount namespace with a fresh `/proc` (showing the namespace's processes only)
-//! and every cgroup filesystem read-only, forks the program as pid 2, reaps, and exits with
-//! it. The kernel then does the rest:
+//! and every cgroup filesystem read-only, starts the program as pid 2 (without copying its
+//! memory: `start`), reaps, and exits with it. The kernel then does the rest:
 //!
 //! - when the init exits or is killed, every process of the namespace is killed, wherever
 //!   it moved (`setsid`, double fork, another cgroup): the call's teardown is one `SIGKILL`
@@ -32,6 +32,7 @@
 )]
 
 use super::caps;
+use super::start::{self, ProgramImage};
 use std::ffi::CString;
 use std::fs::File;
 use std::io;
@@ -64,16 +65,13 @@ fn own_namespace() -> Option<&'static File> {
 /// mount); calls then fall back rather than fail.
 fn probe(own: &File) -> bool {
     let Ok((read, write)) = status_pipe() else { return false };
-    let setup = InitSetup::new(write.as_raw_fd());
+    let Ok(image) = ProgramImage::new(std::path::Path::new("/"), ["/"], []) else { return false };
+    let setup = InitSetup::new(write.as_raw_fd(), image);
     let mut command = std::process::Command::new("/");
     command.stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null());
-    // SAFETY: `InitSetup::apply` only makes async-signal-safe system calls; `_exit` too.
-    unsafe {
-        command.pre_exec(move || {
-            setup.apply()?;
-            libc::_exit(0)
-        })
-    };
+    // SAFETY: `InitSetup::run` only makes async-signal-safe system calls; `_exit` too.
+    // The program's process exits right after the setup instead of `exec`ing.
+    unsafe { command.pre_exec(move || Err(setup.run(&|| libc::_exit(0)))) };
     let Ok(entered) = Entered::enter(own) else { return false };
     let spawned = command.spawn();
     drop(entered);
@@ -155,9 +153,9 @@ impl Drop for Entered {
     }
 }
 
-/// What the init does before it forks the program. Built before the fork: the init only
+/// What the init does before it starts the program. Built before the fork: the init only
 /// makes system calls.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct InitSetup {
     /// symbi's pid: the init checks, once `PR_SET_PDEATHSIG` is set, that symbi has not
     /// already died.
@@ -168,16 +166,19 @@ pub struct InitSetup {
     cgroup_mounts: Vec<CString>,
     /// Where symbi's environment strings lie (`/proc/self/stat`'s `env_start`, `env_end`).
     environment: Option<(usize, usize)>,
+    /// What the program's process `exec`s.
+    image: ProgramImage,
 }
 
 impl InitSetup {
-    /// The setup of one call's init, writing the program's status to `status`.
-    pub fn new(status: RawFd) -> InitSetup {
+    /// The setup of one call's init, starting `image` and writing its status to `status`.
+    pub fn new(status: RawFd, image: ProgramImage) -> InitSetup {
         InitSetup {
             parent: std::process::id() as i32,
             status,
             cgroup_mounts: cgroup_mounts().clone(),
             environment: *environment_area(),
+            image,
         }
     }
 }
@@ -237,10 +238,19 @@ pub fn read_status(read: &OwnedFd) -> Option<i32> {
 }
 
 impl InitSetup {
-    /// Runs in the init (pid 1 of the new namespace) between fork and exec. Returns in the
-    /// program's process (pid 2), which goes on to its own setup and `exec`; the init never
-    /// returns. Async-signal-safe: system calls only.
-    pub fn apply(&self) -> io::Result<()> {
+    /// Runs in the init (pid 1 of the new namespace) between fork and exec: sets the
+    /// namespace up, starts the program (pid 2) with `program_setup` run in its process
+    /// before its `exec`, and supervises it. Returns only why the program could not start
+    /// (the spawn then fails with it); otherwise the init ends with the program.
+    /// Async-signal-safe: system calls only.
+    pub fn run(&self, program_setup: &dyn Fn() -> io::Result<()>) -> io::Error {
+        match self.start(program_setup) {
+            Ok(program) => self.supervise(program),
+            Err(e) => e,
+        }
+    }
+
+    fn start(&self, program_setup: &dyn Fn() -> io::Result<()>) -> io::Result<i32> {
         nix::sys::prctl::set_pdeathsig(nix::sys::signal::Signal::SIGKILL)?;
         // symbi may have died between fork and prctl: then nobody would kill this init.
         // `getppid` says 0 inside the namespace, so ask the host's /proc (still mounted).
@@ -253,25 +263,20 @@ impl InitSetup {
         // Yet a root reader without it still gets `/proc/1/environ` (current kernels check
         // only the owner there), and the init's environment is symbi's: blank the copy.
         // The program's own environment was built before the fork and does not live here.
-        if let Some((start, end)) = self.environment {
+        if let Some((from, to)) = self.environment {
             // SAFETY: the range is this process's environment block (a copy-on-write copy
             // of symbi's, mapped and writable), which nothing in the init reads again.
-            unsafe { std::ptr::write_bytes(start as *mut u8, 0, end - start) };
+            unsafe { std::ptr::write_bytes(from as *mut u8, 0, to - from) };
         }
         private_mounts(&self.cgroup_mounts)?;
-        // A raw clone: glibc's fork would run atfork handlers, not safe in this child.
-        // SAFETY: clone(2) with only SIGCHLD is fork(2).
-        let pid = unsafe { libc::syscall(libc::SYS_clone, libc::SIGCHLD as libc::c_ulong, 0, 0, 0, 0) };
-        if pid < 0 {
-            return Err(io::Error::last_os_error());
-        }
-        if pid == 0 {
-            // The program: dies if its init does (the kernel kills the namespace then anyway;
+        let in_program = || {
+            // The program dies if its init does (the kernel kills the namespace then anyway;
             // this covers the moment before the init is reaped).
             nix::sys::prctl::set_pdeathsig(nix::sys::signal::Signal::SIGKILL)?;
-            return drop_capabilities();
-        }
-        self.supervise(pid as i32)
+            drop_capabilities()?;
+            program_setup()
+        };
+        start::program(&in_program, &self.image)
     }
 
     /// The init's life: hold nothing of the call's (so pipes close when the program's tree
