@@ -9,7 +9,7 @@
 
 use super::checkpoint::Checkpointer;
 use super::store::{Committed, RunFilter, RunRecord, RunStatus, RunStore, StoreError};
-use super::writer::{Write, Writer};
+use super::writer::{COLUMNS, Write, Writer};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use std::path::Path;
 use std::sync::Mutex;
@@ -41,10 +41,6 @@ CREATE TABLE IF NOT EXISTS runs (
 );
 CREATE INDEX IF NOT EXISTS runs_status ON runs (status);
 ";
-
-/// The columns of a run's record, in [`RunRecord`]'s order.
-pub(super) const COLUMNS: &str =
-    "id, agent, trigger_name, source, status, created_at, started_at, finished_at, exit_code, error, output";
 
 fn failed(what: &str) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
     move |e| StoreError(format!("cannot {what} the run database: {e}"))

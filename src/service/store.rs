@@ -114,13 +114,6 @@ impl std::fmt::Display for StoreError {
 pub struct Committed(tokio::sync::oneshot::Receiver<Result<usize, StoreError>>);
 
 impl Committed {
-    /// A write answered at once (a store that writes in place, or a failure to queue).
-    pub fn answered(answer: Result<usize, StoreError>) -> Committed {
-        let (tx, rx) = tokio::sync::oneshot::channel();
-        let _ = tx.send(answer);
-        Committed(rx)
-    }
-
     /// Waits for the commit (async code).
     pub async fn wait(self) -> Result<usize, StoreError> {
         self.0.await.unwrap_or_else(|_| Err(StoreError("the run database's writer has stopped".into())))

@@ -14,6 +14,10 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 use std::thread::JoinHandle;
 use tokio::sync::oneshot;
 
+/// The columns of a run's record, in [`RunRecord`]'s order.
+pub(super) const COLUMNS: &str =
+    "id, agent, trigger_name, source, status, created_at, started_at, finished_at, exit_code, error, output";
+
 /// The largest batch: a bound on how long one transaction holds the database.
 const MAX_BATCH: usize = 512;
 
@@ -59,10 +63,10 @@ impl Writer {
     pub fn queue(&self, write: Write) -> oneshot::Receiver<Answer> {
         let (answer, answered) = oneshot::channel();
         let job = Job { write, answer: Some(answer) };
-        if let Some(Err(failed)) = self.jobs.as_ref().map(|jobs| jobs.send(job)) {
-            if let Some(answer) = failed.0.answer {
-                let _ = answer.send(Err(StoreError("the run database's writer has stopped".into())));
-            }
+        // A send fails only once the thread is gone; the answer's sender then drops with the
+        // job, and the waiter hears that the writer has stopped.
+        if let Some(jobs) = &self.jobs {
+            let _ = jobs.send(job);
         }
         answered
     }
@@ -125,7 +129,7 @@ fn apply(conn: &Connection, write: &Write) -> Answer {
         Write::Insert(r) => conn
             .prepare_cached(&format!(
                 "INSERT INTO runs ({}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-                super::sqlite::COLUMNS
+                COLUMNS
             ))
             .and_then(|mut stmt| {
                 stmt.execute(params![
