@@ -182,8 +182,15 @@ impl Service {
     /// task, not a worker thread: the workers go on answering other requests meanwhile.
     pub async fn accept(self: &Arc<Self>, fire: Fire) -> Result<Arc<LiveRun>, ApiError> {
         let (record, program) = self.admit(&fire)?;
-        self.store.insert(&record).wait().await.map_err(ApiError::store)?;
-        Ok(self.start(record, program, fire))
+        let committed = self.store.insert(&record);
+        let service = self.clone();
+        // A task of its own: a client that hangs up while the commit is pending drops the
+        // request, and a recorded run must start all the same.
+        let started = self.handle.spawn(async move {
+            committed.wait().await.map_err(ApiError::store)?;
+            Ok(service.start(record, program, fire))
+        });
+        started.await.map_err(ApiError::store)?
     }
 
     /// [`Service::accept`] for callers outside async code (the scheduler's handler).
