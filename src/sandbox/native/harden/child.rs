@@ -4,11 +4,10 @@
 //! (async-signal-safe), and every failure fails the spawn.
 #![allow(
     unsafe_code,
-    reason = "prctl and Landlock's restrict_self in the child before exec; nix wraps neither"
+    reason = "prctl, Landlock's restrict_self and seccomp in the child before exec; nix wraps none"
 )]
 
 use crate::sandbox::native::caps;
-use seccompiler::BpfProgram;
 use std::ffi::CStr;
 use std::io;
 use std::os::fd::{AsRawFd, OwnedFd};
@@ -25,7 +24,7 @@ pub struct ChildConfinement {
     /// The Landlock rights on it.
     pub proc_rights: u64,
     /// The seccomp program.
-    pub filter: &'static BpfProgram,
+    pub filter: &'static super::syscalls::Program,
     /// The highest capability number of this kernel.
     pub last_cap: u32,
     /// Emptying the bounding set must succeed (symbi is root); an unprivileged symbi has no
@@ -48,8 +47,19 @@ impl ChildConfinement {
             check(libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0).into())?;
             check(libc::syscall(libc::SYS_landlock_restrict_self, self.ruleset.as_raw_fd(), 0u32))?;
         }
-        seccompiler::apply_filter(self.filter).map_err(|_| io::Error::from_raw_os_error(libc::EPERM))?;
-        Ok(())
+        let program = libc::sock_fprog {
+            len: self.filter.len() as libc::c_ushort,
+            filter: self.filter.as_ptr().cast_mut(),
+        };
+        // SAFETY: the program outlives the call (a static); the kernel copies it.
+        unsafe {
+            check(libc::syscall(
+                libc::SYS_seccomp,
+                libc::SECCOMP_SET_MODE_FILTER,
+                0u32,
+                &program as *const libc::sock_fprog,
+            ))
+        }
     }
 
     /// Empties the bounding, ambient and inheritable sets, so that the `exec` of any

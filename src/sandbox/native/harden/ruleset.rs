@@ -1,7 +1,7 @@
-//! The Landlock ruleset of one call. The system paths are opened once per process; a call
-//! adds them, its working directory, its temporary folder and the configured paths to a
-//! fresh ruleset (a few system calls, no path lookups for the system part), which the child
-//! then enforces on itself.
+//! The Landlock ruleset of one call or of one confinement's calls: the system paths, the
+//! working directory, the temporary folders and the configured paths, which the child then
+//! enforces on itself. The system paths are added by raw system call on descriptors opened
+//! for the build, or kept open when rulesets are built call after call ([`Reuse`]).
 #![allow(
     unsafe_code,
     reason = "adds Landlock rules by raw system call, one per rule, without the crate's per-rule fstat"
@@ -73,17 +73,31 @@ fn handled() -> u64 {
     AccessFs::from_all(ABI::from(abi).min(TARGET)).bits()
 }
 
-/// The system part, opened once: the system folders, `/etc` without its secrets, the
-/// kernel facts and the device nodes. Paths this host lacks are skipped.
-fn system() -> &'static [SystemRule] {
-    static SYSTEM: OnceLock<Vec<SystemRule>> = OnceLock::new();
-    SYSTEM.get_or_init(|| {
-        let handled = handled();
-        let read = paths::SYSTEM.iter().chain(paths::KERNEL_FACTS).map(PathBuf::from).chain(paths::etc());
-        let read = read.filter_map(|p| Opened::open(&p, Grant::Read));
-        let devices = paths::DEVICES.iter().filter_map(|p| Opened::open(Path::new(p), Grant::Device));
-        read.chain(devices).map(|o| SystemRule { rights: o.rights.bits() & handled, fd: o.fd }).collect()
-    })
+/// The system part, opened: the system folders, `/etc` without its secrets, the kernel
+/// facts and the device nodes. Paths this host lacks are skipped.
+fn open_system() -> Vec<SystemRule> {
+    let handled = handled();
+    let read = paths::SYSTEM.iter().chain(paths::KERNEL_FACTS).map(PathBuf::from).chain(paths::etc());
+    let read = read.filter_map(|p| Opened::open(&p, Grant::Read));
+    let devices = paths::DEVICES.iter().filter_map(|p| Opened::open(Path::new(p), Grant::Device));
+    read.chain(devices).map(|o| SystemRule { rights: o.rights.bits() & handled, fd: o.fd }).collect()
+}
+
+/// The system part's descriptors kept open for the rulesets built at every call (see
+/// [`Reuse`]); empty until such a call.
+static KEPT: OnceLock<Vec<SystemRule>> = OnceLock::new();
+
+/// Whether a ruleset is built for one call or for many.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reuse {
+    /// Built for one call (a call without its own namespace, or with a code file): the
+    /// system part's ~155 descriptors are opened once and kept, so the next such call
+    /// does not look the paths up again.
+    OneCall,
+    /// Built once for many calls: the descriptors are opened for this build and closed
+    /// after it, unless already kept. Kept descriptors are copied into every `fork` and
+    /// closed again in every child (docs/performance.md, "Hardened calls").
+    ManyCalls,
 }
 
 /// `struct landlock_path_beneath_attr` of the kernel's uapi (packed there too).
@@ -125,7 +139,7 @@ pub struct CallPaths<'a> {
 
 /// Creates the ruleset of one call: the system part, `paths`, and (unless `network`) no
 /// TCP bind or connect at all. A listed path that cannot be opened is an error naming it.
-pub fn create(paths: &CallPaths<'_>, network: bool) -> Result<OwnedFd, String> {
+pub fn create(paths: &CallPaths<'_>, network: bool, reuse: Reuse) -> Result<OwnedFd, String> {
     let error = |e: landlock::RulesetError| format!("the Landlock ruleset cannot be built: {e}");
     let mut ruleset = Ruleset::default().handle_access(AccessFs::from_all(TARGET)).map_err(error)?;
     if !network {
@@ -140,7 +154,16 @@ pub fn create(paths: &CallPaths<'_>, network: bool) -> Result<OwnedFd, String> {
     }
     let fd: Option<OwnedFd> = created.into();
     let fd = fd.ok_or_else(|| "the kernel did not create a Landlock ruleset".to_string())?;
-    for rule in system().iter().filter(|r| r.rights != 0) {
+    let opened_now;
+    let system: &[SystemRule] = match (reuse, KEPT.get()) {
+        (_, Some(kept)) => kept,
+        (Reuse::OneCall, None) => KEPT.get_or_init(open_system),
+        (Reuse::ManyCalls, None) => {
+            opened_now = open_system();
+            &opened_now
+        }
+    };
+    for rule in system.iter().filter(|r| r.rights != 0) {
         if add_path_rule(&fd, rule.fd.as_fd().as_raw_fd(), rule.rights) != 0 {
             return Err(format!("a Landlock rule cannot be added: {}", std::io::Error::last_os_error()));
         }

@@ -122,7 +122,11 @@ pub fn get(key: &Key, grants: impl FnOnce() -> Grants) -> Result<Arc<Confinement
 
 fn build(grants: &Grants, folders: &[PathBuf], network: bool) -> Result<OwnedFd, String> {
     let write = grants.write.iter().chain(folders).map(PathBuf::as_path).collect();
-    ruleset::create(&ruleset::CallPaths { read: grants.read.clone(), write }, network)
+    ruleset::create(
+        &ruleset::CallPaths { read: grants.read.clone(), write },
+        network,
+        ruleset::Reuse::ManyCalls,
+    )
 }
 
 impl Confinement {
