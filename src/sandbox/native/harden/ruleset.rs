@@ -52,8 +52,8 @@ struct Opened {
     rights: BitFlags<AccessFs>,
 }
 
-/// A system path opened once, with the raw rights the kernel takes (already narrowed to
-/// what this kernel handles), so a call adds it with one system call and no `fstat`.
+/// A system path opened, with the raw rights the kernel takes (already narrowed to what
+/// this kernel handles), so a build adds it with one system call and no `fstat`.
 struct SystemRule {
     fd: PathFd,
     rights: u64,
@@ -73,14 +73,34 @@ fn handled() -> u64 {
     AccessFs::from_all(ABI::from(abi).min(TARGET)).bits()
 }
 
-/// The system part, opened: the system folders, `/etc` without its secrets, the kernel
-/// facts and the device nodes. Paths this host lacks are skipped.
+/// A system path with the raw rights of its rule, found once per process.
+struct SystemPath {
+    path: PathBuf,
+    rights: u64,
+}
+
+/// The system part: the system folders, `/etc` without its secrets, the kernel facts and
+/// the device nodes, listed (and `/etc` walked, its links resolved) once per process. Paths
+/// this host lacks are left out.
+fn system_paths() -> &'static [SystemPath] {
+    static PATHS: OnceLock<Vec<SystemPath>> = OnceLock::new();
+    PATHS.get_or_init(|| {
+        let handled = handled();
+        let rights = |path: &Path, grant: Grant| {
+            let file = !std::fs::metadata(path).ok()?.is_dir();
+            Some(SystemPath { path: path.to_path_buf(), rights: grant.rights(file).bits() & handled })
+        };
+        let read = paths::SYSTEM.iter().chain(paths::KERNEL_FACTS).map(PathBuf::from).chain(paths::etc());
+        let read = read.filter_map(|p| rights(&p, Grant::Read));
+        let devices = paths::DEVICES.iter().filter_map(|p| rights(Path::new(p), Grant::Device));
+        read.chain(devices).filter(|p| p.rights != 0).collect()
+    })
+}
+
+/// The system part, opened (one `open` each, no `stat`).
 fn open_system() -> Vec<SystemRule> {
-    let handled = handled();
-    let read = paths::SYSTEM.iter().chain(paths::KERNEL_FACTS).map(PathBuf::from).chain(paths::etc());
-    let read = read.filter_map(|p| Opened::open(&p, Grant::Read));
-    let devices = paths::DEVICES.iter().filter_map(|p| Opened::open(Path::new(p), Grant::Device));
-    read.chain(devices).map(|o| SystemRule { rights: o.rights.bits() & handled, fd: o.fd }).collect()
+    let open = |p: &SystemPath| PathFd::new(&p.path).ok().map(|fd| SystemRule { fd, rights: p.rights });
+    system_paths().iter().filter_map(open).collect()
 }
 
 /// The system part's descriptors kept open for the rulesets built at every call (see
@@ -163,7 +183,7 @@ pub fn create(paths: &CallPaths<'_>, network: bool, reuse: Reuse) -> Result<Owne
             &opened_now
         }
     };
-    for rule in system.iter().filter(|r| r.rights != 0) {
+    for rule in system {
         if add_path_rule(&fd, rule.fd.as_fd().as_raw_fd(), rule.rights) != 0 {
             return Err(format!("a Landlock rule cannot be added: {}", std::io::Error::last_os_error()));
         }
