@@ -131,42 +131,52 @@ enum Treatment {
     Socket,
 }
 
-fn stmt(code: u32, k: u32) -> sock_filter {
-    sock_filter { code: code as u16, jt: 0, jf: 0, k }
+/// Where a jump goes: a number of instructions forward, or one of the program's answers,
+/// which end it (one `ret` each, shared by every jump to it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum To {
+    /// Skip this many instructions.
+    Skip(usize),
+    /// `ret` with this answer.
+    Answer(u32),
 }
 
-fn jump(code: u32, k: u32, jt: usize, jf: usize) -> Result<sock_filter, String> {
-    let offset =
-        |n: usize| u8::try_from(n).map_err(|_| format!("a seccomp jump of {n} instructions is too long"));
-    Ok(sock_filter { code: (libc::BPF_JMP | code | libc::BPF_K) as u16, jt: offset(jt)?, jf: offset(jf)?, k })
+/// An instruction before its jumps are resolved.
+#[derive(Clone, Copy, Debug)]
+struct Ins {
+    code: u32,
+    k: u32,
+    jt: To,
+    jf: To,
 }
 
-fn load(offset: u32) -> sock_filter {
-    stmt(libc::BPF_LD | libc::BPF_W | libc::BPF_ABS, offset)
+fn load(offset: u32) -> Ins {
+    Ins { code: libc::BPF_LD | libc::BPF_W | libc::BPF_ABS, k: offset, jt: To::Skip(0), jf: To::Skip(0) }
 }
 
-fn ret(action: u32) -> sock_filter {
-    stmt(libc::BPF_RET | libc::BPF_K, action)
+fn jump(op: u32, k: u32, jt: To, jf: To) -> Ins {
+    Ins { code: libc::BPF_JMP | op | libc::BPF_K, k, jt, jf }
 }
 
-/// The instructions that answer a call whose number was found to need `treatment`.
-fn answer(treatment: Treatment, families: &[u32]) -> Result<Vec<sock_filter>, String> {
-    Ok(match treatment {
-        Treatment::Deny => vec![ret(EPERM)],
-        Treatment::NotThere => vec![ret(ENOSYS)],
-        Treatment::Clone => {
-            vec![load(ARG0_LOW), jump(libc::BPF_JSET, NAMESPACE_FLAGS, 0, 1)?, ret(EPERM), ret(ALLOW)]
-        }
+/// The instructions that answer a call whose number was found to need `treatment`, with
+/// the argument checks (the first argument's low word).
+fn answer(treatment: Treatment, families: &[u32]) -> (To, Vec<Ins>) {
+    match treatment {
+        Treatment::Deny => (To::Answer(EPERM), Vec::new()),
+        Treatment::NotThere => (To::Answer(ENOSYS), Vec::new()),
+        Treatment::Clone => (
+            To::Skip(0),
+            vec![load(ARG0_LOW), jump(libc::BPF_JSET, NAMESPACE_FLAGS, To::Answer(EPERM), To::Answer(ALLOW))],
+        ),
         Treatment::Socket => {
             let mut out = vec![load(ARG0_LOW)];
-            // Each allowed family jumps over the rest of the checks and the refusal.
             for (i, family) in families.iter().enumerate() {
-                out.push(jump(libc::BPF_JEQ, *family, families.len() - i, 0)?);
+                let other = if i + 1 == families.len() { To::Answer(EPERM) } else { To::Skip(0) };
+                out.push(jump(libc::BPF_JEQ, *family, To::Answer(ALLOW), other));
             }
-            out.extend([ret(EPERM), ret(ALLOW)]);
-            out
+            (To::Skip(0), out)
         }
-    })
+    }
 }
 
 /// Numbers compared one after the other at a leaf of the search.
@@ -175,23 +185,23 @@ const LEAF: usize = 3;
 /// The search over `numbers` (sorted): a leaf compares each in turn and allows what is
 /// none of them; a node sends the upper half's numbers past the lower half's code. Jumps in
 /// classic BPF only go forward, so the lower half is laid out first.
-fn search(numbers: &[(u32, Treatment)], families: &[u32]) -> Result<Vec<sock_filter>, String> {
+fn search(numbers: &[(u32, Treatment)], families: &[u32]) -> Vec<Ins> {
     if numbers.len() <= LEAF {
         let mut out = Vec::new();
-        for (number, treatment) in numbers {
-            let answer = answer(*treatment, families)?;
-            out.push(jump(libc::BPF_JEQ, *number, 0, answer.len())?);
-            out.extend(answer);
+        for (i, (number, treatment)) in numbers.iter().enumerate() {
+            let (found, checks) = answer(*treatment, families);
+            let next = if i + 1 == numbers.len() { To::Answer(ALLOW) } else { To::Skip(checks.len()) };
+            out.push(jump(libc::BPF_JEQ, *number, found, next));
+            out.extend(checks);
         }
-        out.push(ret(ALLOW));
-        return Ok(out);
+        return out;
     }
     let (lower, upper) = numbers.split_at(numbers.len() / 2);
-    let lower_code = search(lower, families)?;
-    let mut out = vec![jump(libc::BPF_JGE, upper[0].0, lower_code.len(), 0)?];
+    let lower_code = search(lower, families);
+    let mut out = vec![jump(libc::BPF_JGE, upper[0].0, To::Skip(lower_code.len()), To::Skip(0))];
     out.extend(lower_code);
-    out.extend(search(upper, families)?);
-    Ok(out)
+    out.extend(search(upper, families));
+    out
 }
 
 /// The numbers the program treats specially, sorted.
@@ -209,20 +219,41 @@ fn numbers() -> Vec<(u32, Treatment)> {
     numbers
 }
 
+/// Lays out `code` followed by one `ret` per answer, and turns each jump to an answer into
+/// its offset.
+fn resolve(code: &[Ins]) -> Result<Program, String> {
+    let answers = [ALLOW, EPERM, ENOSYS];
+    let offset = |at: usize, to: To| {
+        let n = match to {
+            To::Skip(n) => n,
+            To::Answer(a) => code.len() + answers.iter().position(|x| *x == a).unwrap_or(0) - (at + 1),
+        };
+        u8::try_from(n).map_err(|_| format!("a seccomp jump of {n} instructions is too long"))
+    };
+    let mut out = Vec::with_capacity(code.len() + answers.len());
+    for (at, ins) in code.iter().enumerate() {
+        let (jt, jf) = if ins.code & 0x07 == libc::BPF_JMP {
+            (offset(at, ins.jt)?, offset(at, ins.jf)?)
+        } else {
+            (0, 0)
+        };
+        out.push(sock_filter { code: ins.code as u16, jt, jf, k: ins.k });
+    }
+    out.extend(answers.map(|k| sock_filter { code: (libc::BPF_RET | libc::BPF_K) as u16, jt: 0, jf: 0, k }));
+    Ok(out)
+}
+
 fn build(network: bool) -> Result<Program, String> {
     let arch = audit_arch().ok_or_else(|| format!("no seccomp filter for {}", std::env::consts::ARCH))?;
     let mut families = vec![libc::AF_UNIX as u32];
     if network {
         families.extend([libc::AF_INET as u32, libc::AF_INET6 as u32]);
     }
-    let mut out = vec![load(ARCH), jump(libc::BPF_JEQ, arch, 1, 0)?, ret(EPERM), load(NR)];
+    let mut code = vec![load(ARCH), jump(libc::BPF_JEQ, arch, To::Skip(0), To::Answer(EPERM)), load(NR)];
     #[cfg(target_arch = "x86_64")]
-    out.extend([jump(libc::BPF_JGE, X32_SYSCALL_BIT, 0, 1)?, ret(EPERM)]);
-    out.extend(search(&numbers(), &families)?);
-    if out.len() > usize::from(u16::MAX) {
-        return Err("the seccomp program is too long".into());
-    }
-    Ok(out)
+    code.push(jump(libc::BPF_JGE, X32_SYSCALL_BIT, To::Answer(EPERM), To::Skip(0)));
+    code.extend(search(&numbers(), &families));
+    resolve(&code)
 }
 
 #[cfg(test)]
@@ -339,7 +370,7 @@ mod tests {
         // about log2(40 / LEAF) + LEAF, after the architecture checks.
         let longest = (0..512u32).map(|nr| steps(program, arch, nr)).max().unwrap();
         assert!(longest <= 14, "{longest} instructions for one number");
-        assert!(program.len() < 160, "{} instructions", program.len());
+        assert!(program.len() < 80, "{} instructions", program.len());
     }
 
     /// Installs `program` in a forked child and returns what each system call answered
