@@ -28,7 +28,7 @@ mod tests {
         std::fs::write(&file, "x = 1\n")?;
         assert_eq!(read_regular_file(&file, 100), Ok(b"x = 1\n".to_vec()));
         assert_eq!(read_regular_file(&file, 3), Err("it is larger than 3 bytes (6 bytes)".into()));
-        assert!(read_regular_file(dir.path(), 100).is_err_and(|e| e.contains("a directory")));
+        assert!(read_regular_file(dir.path(), 100).is_err_and(|e| e.contains("a folder")));
         assert!(
             read_regular_file(Path::new("/dev/zero"), 100).is_err_and(|e| e.contains("character device"))
         );

@@ -72,7 +72,7 @@ pub fn irregular_kind(meta: &Metadata) -> Option<&'static str> {
     Some(if ty.is_file() {
         return None;
     } else if ty.is_dir() {
-        "a directory"
+        "a folder"
     } else if ty.is_symlink() {
         "a symbolic link"
     } else if ty.is_fifo() {
@@ -181,7 +181,7 @@ mod tests {
         assert_eq!(kind(read(&fifo, 100, refuse)), "a FIFO");
         assert_eq!(kind(read(&link, 100, refuse)), "a symbolic link");
         assert_eq!(kind(read(&link, 100, Links::Follow)), "ok");
-        assert_eq!(kind(read(dir.path(), 100, refuse)), "a directory");
+        assert_eq!(kind(read(dir.path(), 100, refuse)), "a folder");
         assert_eq!(kind(read(Path::new("/dev/zero"), 100, Links::Follow)), "a character device");
         let fifo_link = dir.path().join("fifo-link");
         let _ = std::os::unix::fs::symlink(&fifo, &fifo_link);

@@ -28,7 +28,7 @@ use crate::diag::{Diagnostic, Span};
 
 pub use lower::KEYWORDS;
 pub use sexpr::to_sexpr;
-pub use source::{file_kind, read_source};
+pub use source::read_source;
 pub use typos::statement_keyword;
 
 /// The deepest bracket, string-interpolation or comment nesting the parser accepts.

@@ -40,22 +40,3 @@ pub fn read_source(path: &Path) -> Result<String, Diagnostic> {
         .with_help("save the file as UTF-8")
     })
 }
-
-/// What a path that is not a regular file is, in words (`a FIFO`), for diagnostics.
-pub fn file_kind(meta: &std::fs::Metadata) -> &'static str {
-    use std::os::unix::fs::FileTypeExt;
-    let kind = meta.file_type();
-    if kind.is_fifo() {
-        "a FIFO"
-    } else if kind.is_char_device() {
-        "a character device"
-    } else if kind.is_block_device() {
-        "a block device"
-    } else if kind.is_socket() {
-        "a socket"
-    } else if kind.is_dir() {
-        "a folder"
-    } else {
-        "a special file"
-    }
-}

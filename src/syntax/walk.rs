@@ -156,7 +156,11 @@ fn cannot_read(path: &Path, e: &std::io::Error) -> Diagnostic {
 fn not_regular(path: &Path, meta: &std::fs::Metadata) -> Diagnostic {
     Diagnostic::error(
         codes::INPUT_UNREADABLE,
-        format!("`{}` is not a regular file ({})", path.display(), crate::syntax::file_kind(meta)),
+        format!(
+            "`{}` is not a regular file ({})",
+            path.display(),
+            crate::files::irregular_kind(meta).unwrap_or("a regular file")
+        ),
     )
     .with_help("name an agent file or a folder of them")
 }

@@ -104,7 +104,7 @@ fn missing_named_file_is_an_error_not_the_defaults() {
     assert!(e.diagnostics[0].notes.iter().any(|n| n.contains("SYMBIONT_CONFIG")));
 
     let e = load(Some(&case("")), &EnvVars::default()).unwrap_err();
-    assert!(e.diagnostics[0].message.contains("directory"), "{}", e.diagnostics[0].message);
+    assert!(e.diagnostics[0].message.contains("a folder"), "{}", e.diagnostics[0].message);
 }
 
 #[test]

@@ -14,6 +14,7 @@ mod isolated;
 mod leaks;
 mod limits;
 mod output;
+mod start;
 mod supervisor;
 mod support;
 mod trust;

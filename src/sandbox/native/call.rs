@@ -9,6 +9,7 @@ use super::cgroup::{self, CallGroup, GroupLimits, Hierarchies};
 use super::code::CodeFile;
 use super::limits::{self, ChildSetup};
 use super::output::{self, Shared};
+use super::start::ProgramImage;
 use super::{active, environment, harden, pidns, resolve, sweep, workdir};
 use crate::diag::codes;
 use crate::sandbox::argv;
@@ -85,12 +86,32 @@ pub async fn run(
     } else {
         None
     };
+    let (child_confinement, tmpdir) = match confinement {
+        Some(harden::Prepared { child, tmpdir, .. }) => (Some(child), Some(tmpdir)),
+        None => (None, None),
+    };
+    let mut vars = vars;
+    if let Some(tmpdir) = &tmpdir {
+        vars.push(("TMPDIR".into(), tmpdir.path().into()));
+    }
+    let init = match &status_pipe {
+        // In a namespace the init `exec`s the program itself (`start`), from this image.
+        Some((_, write)) => {
+            let words = std::iter::once(first.as_str()).chain(words[1..].iter().map(String::as_str));
+            let env = vars.iter().map(|(k, v)| (k.as_os_str(), v.as_os_str()));
+            let image =
+                ProgramImage::new(&executable, words, env).map_err(spawn_error(&executable, &workdir))?;
+            Some(pidns::InitSetup::new(write.as_raw_fd(), image))
+        }
+        None => None,
+    };
     let setup = ChildSetup {
         cgroup_joins: group.join_fds(),
         rlimits: if limits.enforce { limits::rlimits(limits) } else { Vec::new() },
         affinity,
         parent: std::process::id() as i32,
-        init: status_pipe.as_ref().map(|(_, write)| pidns::InitSetup::new(write.as_raw_fd())),
+        init,
+        confinement: child_confinement,
     };
 
     let mut command = std::process::Command::new(&executable);
@@ -106,13 +127,6 @@ pub async fn run(
         .process_group(0);
     // SAFETY: `ChildSetup::apply` only makes async-signal-safe system calls.
     unsafe { command.pre_exec(move || setup.apply()) };
-    // Runs after the setup, in the program's own process (the init's child when namespaced).
-    let tmpdir = confinement.map(|harden::Prepared { child, tmpdir, .. }| {
-        command.env("TMPDIR", tmpdir.path());
-        // SAFETY: `ChildConfinement::apply` only makes async-signal-safe system calls.
-        unsafe { command.pre_exec(move || child.apply()) };
-        tmpdir
-    });
     let mut command = tokio::process::Command::from(command);
     command.kill_on_drop(true);
 

@@ -9,6 +9,7 @@
     reason = "runs between fork and exec: raw syscalls on descriptors and cgroup files, no allocation"
 )]
 
+use super::harden::ChildConfinement;
 use super::pidns::InitSetup;
 use crate::sandbox::Limits;
 use nix::sched::CpuSet;
@@ -29,7 +30,7 @@ pub struct Rlimit {
 }
 
 /// Everything the child applies to itself before `exec`.
-#[derive(Clone, Debug, Default)]
+#[derive(Debug, Default)]
 pub struct ChildSetup {
     /// Descriptors of each call group's `tasks` (v1) or `cgroup.procs` (v2) to write `0`
     /// to (join the call's groups).
@@ -41,9 +42,11 @@ pub struct ChildSetup {
     /// symbi's pid: the child dies with SIGKILL when symbi does, and checks that symbi was
     /// still alive when it asked for that.
     pub parent: i32,
-    /// The call's own PID namespace: the child is its init, which forks the program and
-    /// stays behind; everything below then runs in the program's process.
+    /// The call's own PID namespace: the child is its init, which starts the program and
+    /// stays behind; everything above then runs in the program's process.
     pub init: Option<InitSetup>,
+    /// The hardened confinement the program applies to itself last.
+    pub confinement: Option<ChildConfinement>,
 }
 
 /// The rlimits `limits` asks for. Hard values never exceed symbi's own hard limits (raising
@@ -139,8 +142,20 @@ impl ChildSetup {
     /// The hook body. Async-signal-safe: system calls only, no allocation, no locks.
     pub fn apply(&self) -> io::Result<()> {
         if let Some(init) = &self.init {
-            init.apply()?;
+            // The init returns only when the program could not start.
+            return Err(init.run(&|| self.in_program()));
         }
+        self.in_program()?;
+        nix::sys::prctl::set_pdeathsig(nix::sys::signal::Signal::SIGKILL)?;
+        // symbi may have died between fork and prctl: then nobody would kill this child.
+        if nix::unistd::getppid().as_raw() != self.parent {
+            return Err(io::Error::from_raw_os_error(libc::ESRCH));
+        }
+        Ok(())
+    }
+
+    /// What the program's own process applies to itself, last thing before its `exec`.
+    fn in_program(&self) -> io::Result<()> {
         // First, while RLIMIT_NOFILE still covers every descriptor symbi may hold.
         close_inherited_on_exec()?;
         for fd in &self.cgroup_joins {
@@ -157,14 +172,10 @@ impl ChildSetup {
         if let Some(set) = &self.affinity {
             nix::sched::sched_setaffinity(nix::unistd::Pid::from_raw(0), set)?;
         }
-        if self.init.is_none() {
-            nix::sys::prctl::set_pdeathsig(nix::sys::signal::Signal::SIGKILL)?;
-            // symbi may have died between fork and prctl: then nobody would kill this child.
-            if nix::unistd::getppid().as_raw() != self.parent {
-                return Err(io::Error::from_raw_os_error(libc::ESRCH));
-            }
+        match &self.confinement {
+            Some(confinement) => confinement.apply(),
+            None => Ok(()),
         }
-        Ok(())
     }
 }
 

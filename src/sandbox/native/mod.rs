@@ -28,6 +28,7 @@ pub mod output;
 mod pidns;
 mod probe;
 pub mod resolve;
+mod start;
 mod sweep;
 pub mod workdir;
 

@@ -4,8 +4,8 @@
 //! Where symbi may create namespaces (root, or `CAP_SYS_ADMIN`), each call's direct child
 //! is the init (pid 1) of a new PID namespace. It never runs the program: it gives itself
 //! a private mount namespace with a fresh `/proc` (showing the namespace's processes only)
-//! and every cgroup filesystem read-only, forks the program as pid 2, reaps, and exits with
-//! it. The kernel then does the rest:
+//! and every cgroup filesystem read-only, starts the program as pid 2 (without copying its
+//! memory: `start`), reaps, and exits with it. The kernel then does the rest:
 //!
 //! - when the init exits or is killed, every process of the namespace is killed, wherever
 //!   it moved (`setsid`, double fork, another cgroup): the call's teardown is one `SIGKILL`
@@ -32,6 +32,7 @@
 )]
 
 use super::caps;
+use super::start::{self, ProgramImage};
 use std::ffi::CString;
 use std::fs::File;
 use std::io;
@@ -64,16 +65,13 @@ fn own_namespace() -> Option<&'static File> {
 /// mount); calls then fall back rather than fail.
 fn probe(own: &File) -> bool {
     let Ok((read, write)) = status_pipe() else { return false };
-    let setup = InitSetup::new(write.as_raw_fd());
+    let Ok(image) = ProgramImage::new(std::path::Path::new("/"), ["/"], []) else { return false };
+    let setup = InitSetup::new(write.as_raw_fd(), image);
     let mut command = std::process::Command::new("/");
     command.stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null());
-    // SAFETY: `InitSetup::apply` only makes async-signal-safe system calls; `_exit` too.
-    unsafe {
-        command.pre_exec(move || {
-            setup.apply()?;
-            libc::_exit(0)
-        })
-    };
+    // SAFETY: `InitSetup::run` only makes async-signal-safe system calls; `_exit` too.
+    // The program's process exits right after the setup instead of `exec`ing.
+    unsafe { command.pre_exec(move || Err(setup.run(&|| libc::_exit(0)))) };
     let Ok(entered) = Entered::enter(own) else { return false };
     let spawned = command.spawn();
     drop(entered);
@@ -155,9 +153,9 @@ impl Drop for Entered {
     }
 }
 
-/// What the init does before it forks the program. Built before the fork: the init only
+/// What the init does before it starts the program. Built before the fork: the init only
 /// makes system calls.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct InitSetup {
     /// symbi's pid: the init checks, once `PR_SET_PDEATHSIG` is set, that symbi has not
     /// already died.
@@ -165,19 +163,22 @@ pub struct InitSetup {
     /// Where the init writes the program's wait status (4 bytes) before it exits.
     pub status: RawFd,
     /// The cgroup filesystems, made read-only in the call's mount namespace.
-    cgroup_mounts: Vec<CString>,
+    cgroup_mounts: &'static CgroupMounts,
     /// Where symbi's environment strings lie (`/proc/self/stat`'s `env_start`, `env_end`).
     environment: Option<(usize, usize)>,
+    /// What the program's process `exec`s.
+    image: ProgramImage,
 }
 
 impl InitSetup {
-    /// The setup of one call's init, writing the program's status to `status`.
-    pub fn new(status: RawFd) -> InitSetup {
+    /// The setup of one call's init, starting `image` and writing its status to `status`.
+    pub fn new(status: RawFd, image: ProgramImage) -> InitSetup {
         InitSetup {
             parent: std::process::id() as i32,
             status,
-            cgroup_mounts: cgroup_mounts().clone(),
+            cgroup_mounts: cgroup_mounts(),
             environment: *environment_area(),
+            image,
         }
     }
 }
@@ -195,26 +196,41 @@ fn environment_area() -> &'static Option<(usize, usize)> {
     })
 }
 
-/// Every cgroup and cgroup2 mount point of the host, and the tmpfs holding them.
-fn cgroup_mounts() -> &'static Vec<CString> {
-    static MOUNTS: OnceLock<Vec<CString>> = OnceLock::new();
+/// The host's cgroup filesystems: every mount point, and the outermost ones.
+#[derive(Debug, Default)]
+struct CgroupMounts {
+    /// Every cgroup and cgroup2 mount point, and the tmpfs holding them.
+    all: Vec<CString>,
+    /// Those not below another one (on most hosts only `/sys/fs/cgroup`): one recursive
+    /// `mount_setattr` of each covers all.
+    outermost: Vec<CString>,
+}
+
+/// The host's cgroup mounts, read once per process.
+fn cgroup_mounts() -> &'static CgroupMounts {
+    static MOUNTS: OnceLock<CgroupMounts> = OnceLock::new();
     MOUNTS.get_or_init(|| {
-        let mountinfo = std::fs::read_to_string("/proc/self/mountinfo").unwrap_or_default();
-        let mut out = Vec::new();
-        for line in mountinfo.lines() {
-            let Some((left, right)) = line.split_once(" - ") else { continue };
-            let Some(mount) = left.split(' ').nth(4) else { continue };
-            let fstype = right.split(' ').next().unwrap_or("");
-            let cgroupfs = fstype == "cgroup" || fstype == "cgroup2";
-            if (cgroupfs || (fstype == "tmpfs" && mount == "/sys/fs/cgroup"))
-                && !mount.contains('\\')
-                && let Ok(path) = CString::new(mount)
-            {
-                out.push(path);
-            }
-        }
-        out
+        parse_cgroup_mounts(&std::fs::read_to_string("/proc/self/mountinfo").unwrap_or_default())
     })
+}
+
+/// The cgroup mounts listed in a `/proc/PID/mountinfo` text.
+fn parse_cgroup_mounts(mountinfo: &str) -> CgroupMounts {
+    let mut paths = Vec::new();
+    for line in mountinfo.lines() {
+        let Some((left, right)) = line.split_once(" - ") else { continue };
+        let Some(mount) = left.split(' ').nth(4) else { continue };
+        let fstype = right.split(' ').next().unwrap_or("");
+        let cgroupfs = fstype == "cgroup" || fstype == "cgroup2";
+        if (cgroupfs || (fstype == "tmpfs" && mount == "/sys/fs/cgroup")) && !mount.contains('\\') {
+            paths.push(mount.to_string());
+        }
+    }
+    let below =
+        |inner: &str, outer: &str| inner.strip_prefix(outer).is_some_and(|rest| rest.starts_with('/'));
+    let outermost = paths.iter().filter(|p| !paths.iter().any(|o| below(p, o))).cloned().collect::<Vec<_>>();
+    let c = |list: Vec<String>| list.into_iter().filter_map(|p| CString::new(p).ok()).collect();
+    CgroupMounts { all: c(paths), outermost: c(outermost) }
 }
 
 /// A pipe for the program's status: (read end, write end), both close-on-exec.
@@ -237,10 +253,19 @@ pub fn read_status(read: &OwnedFd) -> Option<i32> {
 }
 
 impl InitSetup {
-    /// Runs in the init (pid 1 of the new namespace) between fork and exec. Returns in the
-    /// program's process (pid 2), which goes on to its own setup and `exec`; the init never
-    /// returns. Async-signal-safe: system calls only.
-    pub fn apply(&self) -> io::Result<()> {
+    /// Runs in the init (pid 1 of the new namespace) between fork and exec: sets the
+    /// namespace up, starts the program (pid 2) with `program_setup` run in its process
+    /// before its `exec`, and supervises it. Returns only why the program could not start
+    /// (the spawn then fails with it); otherwise the init ends with the program.
+    /// Async-signal-safe: system calls only.
+    pub fn run(&self, program_setup: &dyn Fn() -> io::Result<()>) -> io::Error {
+        match self.start(program_setup) {
+            Ok(program) => self.supervise(program),
+            Err(e) => e,
+        }
+    }
+
+    fn start(&self, program_setup: &dyn Fn() -> io::Result<()>) -> io::Result<i32> {
         nix::sys::prctl::set_pdeathsig(nix::sys::signal::Signal::SIGKILL)?;
         // symbi may have died between fork and prctl: then nobody would kill this init.
         // `getppid` says 0 inside the namespace, so ask the host's /proc (still mounted).
@@ -253,25 +278,20 @@ impl InitSetup {
         // Yet a root reader without it still gets `/proc/1/environ` (current kernels check
         // only the owner there), and the init's environment is symbi's: blank the copy.
         // The program's own environment was built before the fork and does not live here.
-        if let Some((start, end)) = self.environment {
+        if let Some((from, to)) = self.environment {
             // SAFETY: the range is this process's environment block (a copy-on-write copy
             // of symbi's, mapped and writable), which nothing in the init reads again.
-            unsafe { std::ptr::write_bytes(start as *mut u8, 0, end - start) };
+            unsafe { std::ptr::write_bytes(from as *mut u8, 0, to - from) };
         }
-        private_mounts(&self.cgroup_mounts)?;
-        // A raw clone: glibc's fork would run atfork handlers, not safe in this child.
-        // SAFETY: clone(2) with only SIGCHLD is fork(2).
-        let pid = unsafe { libc::syscall(libc::SYS_clone, libc::SIGCHLD as libc::c_ulong, 0, 0, 0, 0) };
-        if pid < 0 {
-            return Err(io::Error::last_os_error());
-        }
-        if pid == 0 {
-            // The program: dies if its init does (the kernel kills the namespace then anyway;
+        private_mounts(self.cgroup_mounts)?;
+        let in_program = || {
+            // The program dies if its init does (the kernel kills the namespace then anyway;
             // this covers the moment before the init is reaped).
             nix::sys::prctl::set_pdeathsig(nix::sys::signal::Signal::SIGKILL)?;
-            return drop_capabilities();
-        }
-        self.supervise(pid as i32)
+            drop_capabilities()?;
+            program_setup()
+        };
+        start::program(&in_program, &self.image)
     }
 
     /// The init's life: hold nothing of the call's (so pipes close when the program's tree
@@ -338,7 +358,7 @@ fn host_parent() -> Option<i32> {
 /// A private copy of the mount table with a `/proc` of the new namespace and the cgroup
 /// filesystems read-only, so the program neither sees the host's processes nor moves
 /// itself out of its groups or raises their limits.
-fn private_mounts(cgroup_mounts: &[CString]) -> io::Result<()> {
+fn private_mounts(cgroups: &CgroupMounts) -> io::Result<()> {
     let check = |r: libc::c_int| if r == 0 { Ok(()) } else { Err(io::Error::last_os_error()) };
     // SAFETY: unshare and mount with static or prepared NUL-terminated strings.
     unsafe {
@@ -358,8 +378,15 @@ fn private_mounts(cgroup_mounts: &[CString]) -> io::Result<()> {
             libc::MS_NOSUID | libc::MS_NODEV | libc::MS_NOEXEC,
             std::ptr::null(),
         ))?;
-        for mount in cgroup_mounts {
-            check(libc::mount(
+    }
+    if cgroups.outermost.iter().all(|mount| read_only_tree(mount).is_ok()) {
+        return Ok(());
+    }
+    // Kernels before 5.12 (no `mount_setattr`): one re-mount per cgroup filesystem.
+    for mount in &cgroups.all {
+        // SAFETY: a bind re-mount of a prepared NUL-terminated path.
+        check(unsafe {
+            libc::mount(
                 std::ptr::null(),
                 mount.as_ptr(),
                 std::ptr::null(),
@@ -370,10 +397,47 @@ fn private_mounts(cgroup_mounts: &[CString]) -> io::Result<()> {
                     | libc::MS_NODEV
                     | libc::MS_NOEXEC,
                 std::ptr::null(),
-            ))?;
-        }
+            )
+        })?;
     }
     Ok(())
+}
+
+/// `struct mount_attr` of `mount_setattr(2)`.
+#[repr(C)]
+struct MountAttr {
+    attr_set: u64,
+    attr_clr: u64,
+    propagation: u64,
+    userns_fd: u64,
+}
+
+/// Makes `path` and every mount below it read-only, `nosuid`, `nodev` and `noexec` in this
+/// mount namespace, in one system call.
+fn read_only_tree(path: &CString) -> io::Result<()> {
+    const MOUNT_ATTR_RDONLY: u64 = 0x1;
+    const MOUNT_ATTR_NOSUID: u64 = 0x2;
+    const MOUNT_ATTR_NODEV: u64 = 0x4;
+    const MOUNT_ATTR_NOEXEC: u64 = 0x8;
+    const AT_RECURSIVE: libc::c_uint = 0x8000;
+    let attr = MountAttr {
+        attr_set: MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+        attr_clr: 0,
+        propagation: 0,
+        userns_fd: 0,
+    };
+    // SAFETY: mount_setattr(2) with a NUL-terminated path and a struct of the size passed.
+    let r = unsafe {
+        libc::syscall(
+            libc::SYS_mount_setattr,
+            libc::AT_FDCWD,
+            path.as_ptr(),
+            AT_RECURSIVE,
+            &attr as *const MountAttr,
+            std::mem::size_of::<MountAttr>(),
+        )
+    };
+    if r == 0 { Ok(()) } else { Err(io::Error::last_os_error()) }
 }
 
 /// Removes the capabilities that would undo the namespace's walls from everything the
@@ -406,6 +470,27 @@ mod tests {
         if nix::unistd::geteuid().is_root() {
             assert!(available());
         }
+    }
+
+    #[test]
+    fn the_outermost_cgroup_mounts_cover_the_others() {
+        let mountinfo = "\
+30 25 0:26 / /sys/fs/cgroup ro,nosuid - tmpfs tmpfs ro,mode=755
+31 30 0:27 / /sys/fs/cgroup/pids rw - cgroup cgroup rw,pids
+32 30 0:28 / /sys/fs/cgroup/cpu,cpuacct rw - cgroup cgroup rw,cpu,cpuacct
+33 25 0:29 / /sys/fs/cgroupx rw - cgroup2 cgroup2 rw
+40 25 0:30 / /proc rw - proc proc rw
+";
+        let mounts = parse_cgroup_mounts(mountinfo);
+        let names = |list: &[CString]| {
+            list.iter().map(|c| c.to_str().unwrap_or_default().to_string()).collect::<Vec<_>>()
+        };
+        assert_eq!(
+            names(&mounts.all),
+            ["/sys/fs/cgroup", "/sys/fs/cgroup/pids", "/sys/fs/cgroup/cpu,cpuacct", "/sys/fs/cgroupx"]
+        );
+        // A sibling whose name merely starts with another's is not below it.
+        assert_eq!(names(&mounts.outermost), ["/sys/fs/cgroup", "/sys/fs/cgroupx"]);
     }
 
     #[test]
