@@ -7,6 +7,11 @@
 //! its tests, not hide them. The probe is not rerun when the host changes (only when `CI`,
 //! `PATH`, `DOCKER_HOST` or this file does), so after installing an engine `touch build.rs` probes again;
 //! the tests' own runtime check still guards against one that went away.
+//!
+//! It also asks the linker for packed relative relocations (`DT_RELR`) in the `symbi`
+//! binary: a position-independent executable of this size carries some 25,000 of them, and
+//! the dynamic loader reads and applies every one at each start (docs/performance.md,
+//! "Running"). GNU ld before 2.38 ignores the request with a warning.
 
 use std::process::{Command, Stdio};
 
@@ -26,6 +31,11 @@ fn main() {
     println!("cargo::rerun-if-env-changed=CI");
     println!("cargo::rerun-if-env-changed=PATH");
     println!("cargo::rerun-if-env-changed=DOCKER_HOST");
+    if std::env::var("CARGO_CFG_TARGET_OS").is_ok_and(|os| os == "linux")
+        && std::env::var("CARGO_CFG_TARGET_ENV").is_ok_and(|env| env == "gnu")
+    {
+        println!("cargo::rustc-link-arg-bins=-Wl,-z,pack-relative-relocs");
+    }
     let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
     for (cfg, probe) in PROBES {
         println!("cargo::rustc-check-cfg=cfg({cfg})");

@@ -163,7 +163,7 @@ pub struct InitSetup {
     /// Where the init writes the program's wait status (4 bytes) before it exits.
     pub status: RawFd,
     /// The cgroup filesystems, made read-only in the call's mount namespace.
-    cgroup_mounts: Vec<CString>,
+    cgroup_mounts: &'static CgroupMounts,
     /// Where symbi's environment strings lie (`/proc/self/stat`'s `env_start`, `env_end`).
     environment: Option<(usize, usize)>,
     /// What the program's process `exec`s.
@@ -176,7 +176,7 @@ impl InitSetup {
         InitSetup {
             parent: std::process::id() as i32,
             status,
-            cgroup_mounts: cgroup_mounts().clone(),
+            cgroup_mounts: cgroup_mounts(),
             environment: *environment_area(),
             image,
         }
@@ -196,26 +196,41 @@ fn environment_area() -> &'static Option<(usize, usize)> {
     })
 }
 
-/// Every cgroup and cgroup2 mount point of the host, and the tmpfs holding them.
-fn cgroup_mounts() -> &'static Vec<CString> {
-    static MOUNTS: OnceLock<Vec<CString>> = OnceLock::new();
+/// The host's cgroup filesystems: every mount point, and the outermost ones.
+#[derive(Debug, Default)]
+struct CgroupMounts {
+    /// Every cgroup and cgroup2 mount point, and the tmpfs holding them.
+    all: Vec<CString>,
+    /// Those not below another one (on most hosts only `/sys/fs/cgroup`): one recursive
+    /// `mount_setattr` of each covers all.
+    outermost: Vec<CString>,
+}
+
+/// The host's cgroup mounts, read once per process.
+fn cgroup_mounts() -> &'static CgroupMounts {
+    static MOUNTS: OnceLock<CgroupMounts> = OnceLock::new();
     MOUNTS.get_or_init(|| {
-        let mountinfo = std::fs::read_to_string("/proc/self/mountinfo").unwrap_or_default();
-        let mut out = Vec::new();
-        for line in mountinfo.lines() {
-            let Some((left, right)) = line.split_once(" - ") else { continue };
-            let Some(mount) = left.split(' ').nth(4) else { continue };
-            let fstype = right.split(' ').next().unwrap_or("");
-            let cgroupfs = fstype == "cgroup" || fstype == "cgroup2";
-            if (cgroupfs || (fstype == "tmpfs" && mount == "/sys/fs/cgroup"))
-                && !mount.contains('\\')
-                && let Ok(path) = CString::new(mount)
-            {
-                out.push(path);
-            }
-        }
-        out
+        parse_cgroup_mounts(&std::fs::read_to_string("/proc/self/mountinfo").unwrap_or_default())
     })
+}
+
+/// The cgroup mounts listed in a `/proc/PID/mountinfo` text.
+fn parse_cgroup_mounts(mountinfo: &str) -> CgroupMounts {
+    let mut paths = Vec::new();
+    for line in mountinfo.lines() {
+        let Some((left, right)) = line.split_once(" - ") else { continue };
+        let Some(mount) = left.split(' ').nth(4) else { continue };
+        let fstype = right.split(' ').next().unwrap_or("");
+        let cgroupfs = fstype == "cgroup" || fstype == "cgroup2";
+        if (cgroupfs || (fstype == "tmpfs" && mount == "/sys/fs/cgroup")) && !mount.contains('\\') {
+            paths.push(mount.to_string());
+        }
+    }
+    let below =
+        |inner: &str, outer: &str| inner.strip_prefix(outer).is_some_and(|rest| rest.starts_with('/'));
+    let outermost = paths.iter().filter(|p| !paths.iter().any(|o| below(p, o))).cloned().collect::<Vec<_>>();
+    let c = |list: Vec<String>| list.into_iter().filter_map(|p| CString::new(p).ok()).collect();
+    CgroupMounts { all: c(paths), outermost: c(outermost) }
 }
 
 /// A pipe for the program's status: (read end, write end), both close-on-exec.
@@ -268,7 +283,7 @@ impl InitSetup {
             // of symbi's, mapped and writable), which nothing in the init reads again.
             unsafe { std::ptr::write_bytes(from as *mut u8, 0, to - from) };
         }
-        private_mounts(&self.cgroup_mounts)?;
+        private_mounts(self.cgroup_mounts)?;
         let in_program = || {
             // The program dies if its init does (the kernel kills the namespace then anyway;
             // this covers the moment before the init is reaped).
@@ -343,7 +358,7 @@ fn host_parent() -> Option<i32> {
 /// A private copy of the mount table with a `/proc` of the new namespace and the cgroup
 /// filesystems read-only, so the program neither sees the host's processes nor moves
 /// itself out of its groups or raises their limits.
-fn private_mounts(cgroup_mounts: &[CString]) -> io::Result<()> {
+fn private_mounts(cgroups: &CgroupMounts) -> io::Result<()> {
     let check = |r: libc::c_int| if r == 0 { Ok(()) } else { Err(io::Error::last_os_error()) };
     // SAFETY: unshare and mount with static or prepared NUL-terminated strings.
     unsafe {
@@ -363,8 +378,15 @@ fn private_mounts(cgroup_mounts: &[CString]) -> io::Result<()> {
             libc::MS_NOSUID | libc::MS_NODEV | libc::MS_NOEXEC,
             std::ptr::null(),
         ))?;
-        for mount in cgroup_mounts {
-            check(libc::mount(
+    }
+    if cgroups.outermost.iter().all(|mount| read_only_tree(mount).is_ok()) {
+        return Ok(());
+    }
+    // Kernels before 5.12 (no `mount_setattr`): one re-mount per cgroup filesystem.
+    for mount in &cgroups.all {
+        // SAFETY: a bind re-mount of a prepared NUL-terminated path.
+        check(unsafe {
+            libc::mount(
                 std::ptr::null(),
                 mount.as_ptr(),
                 std::ptr::null(),
@@ -375,10 +397,47 @@ fn private_mounts(cgroup_mounts: &[CString]) -> io::Result<()> {
                     | libc::MS_NODEV
                     | libc::MS_NOEXEC,
                 std::ptr::null(),
-            ))?;
-        }
+            )
+        })?;
     }
     Ok(())
+}
+
+/// `struct mount_attr` of `mount_setattr(2)`.
+#[repr(C)]
+struct MountAttr {
+    attr_set: u64,
+    attr_clr: u64,
+    propagation: u64,
+    userns_fd: u64,
+}
+
+/// Makes `path` and every mount below it read-only, `nosuid`, `nodev` and `noexec` in this
+/// mount namespace, in one system call.
+fn read_only_tree(path: &CString) -> io::Result<()> {
+    const MOUNT_ATTR_RDONLY: u64 = 0x1;
+    const MOUNT_ATTR_NOSUID: u64 = 0x2;
+    const MOUNT_ATTR_NODEV: u64 = 0x4;
+    const MOUNT_ATTR_NOEXEC: u64 = 0x8;
+    const AT_RECURSIVE: libc::c_uint = 0x8000;
+    let attr = MountAttr {
+        attr_set: MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+        attr_clr: 0,
+        propagation: 0,
+        userns_fd: 0,
+    };
+    // SAFETY: mount_setattr(2) with a NUL-terminated path and a struct of the size passed.
+    let r = unsafe {
+        libc::syscall(
+            libc::SYS_mount_setattr,
+            libc::AT_FDCWD,
+            path.as_ptr(),
+            AT_RECURSIVE,
+            &attr as *const MountAttr,
+            std::mem::size_of::<MountAttr>(),
+        )
+    };
+    if r == 0 { Ok(()) } else { Err(io::Error::last_os_error()) }
 }
 
 /// Removes the capabilities that would undo the namespace's walls from everything the
@@ -411,6 +470,27 @@ mod tests {
         if nix::unistd::geteuid().is_root() {
             assert!(available());
         }
+    }
+
+    #[test]
+    fn the_outermost_cgroup_mounts_cover_the_others() {
+        let mountinfo = "\
+30 25 0:26 / /sys/fs/cgroup ro,nosuid - tmpfs tmpfs ro,mode=755
+31 30 0:27 / /sys/fs/cgroup/pids rw - cgroup cgroup rw,pids
+32 30 0:28 / /sys/fs/cgroup/cpu,cpuacct rw - cgroup cgroup rw,cpu,cpuacct
+33 25 0:29 / /sys/fs/cgroupx rw - cgroup2 cgroup2 rw
+40 25 0:30 / /proc rw - proc proc rw
+";
+        let mounts = parse_cgroup_mounts(mountinfo);
+        let names = |list: &[CString]| {
+            list.iter().map(|c| c.to_str().unwrap_or_default().to_string()).collect::<Vec<_>>()
+        };
+        assert_eq!(
+            names(&mounts.all),
+            ["/sys/fs/cgroup", "/sys/fs/cgroup/pids", "/sys/fs/cgroup/cpu,cpuacct", "/sys/fs/cgroupx"]
+        );
+        // A sibling whose name merely starts with another's is not below it.
+        assert_eq!(names(&mounts.outermost), ["/sys/fs/cgroup", "/sys/fs/cgroupx"]);
     }
 
     #[test]

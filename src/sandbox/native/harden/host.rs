@@ -110,7 +110,7 @@ fn seccomp_available() -> bool {
     // SAFETY: prctl with integer arguments; the mode is 0 (none yet) on a kernel that has
     // seccomp, and fails with EINVAL on one that does not.
     let mode = unsafe { libc::prctl(libc::PR_GET_SECCOMP, 0, 0, 0, 0) };
-    mode >= 0 && super::syscalls::target_arch().is_some()
+    mode >= 0 && super::syscalls::audit_arch().is_some()
 }
 
 #[cfg(test)]

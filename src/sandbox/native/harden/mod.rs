@@ -152,8 +152,12 @@ impl Settings {
                 let shared::Grants { read, write } = grants();
                 let mut write: Vec<&Path> = write.iter().map(PathBuf::as_path).collect();
                 write.push(&tmpdir.path);
-                let ruleset =
-                    ruleset::create(&ruleset::CallPaths { read, write }, call.network).map_err(unprepared)?;
+                let ruleset = ruleset::create(
+                    &ruleset::CallPaths { read, write },
+                    call.network,
+                    ruleset::Reuse::OneCall,
+                )
+                .map_err(unprepared)?;
                 (std::sync::Arc::new(ruleset), TempDir::Own(tmpdir))
             }
         };

@@ -1,7 +1,7 @@
-//! The Landlock ruleset of one call. The system paths are opened once per process; a call
-//! adds them, its working directory, its temporary folder and the configured paths to a
-//! fresh ruleset (a few system calls, no path lookups for the system part), which the child
-//! then enforces on itself.
+//! The Landlock ruleset of one call or of one confinement's calls: the system paths, the
+//! working directory, the temporary folders and the configured paths, which the child then
+//! enforces on itself. The system paths are added by raw system call on descriptors opened
+//! for the build, or kept open when rulesets are built call after call ([`Reuse`]).
 #![allow(
     unsafe_code,
     reason = "adds Landlock rules by raw system call, one per rule, without the crate's per-rule fstat"
@@ -52,8 +52,8 @@ struct Opened {
     rights: BitFlags<AccessFs>,
 }
 
-/// A system path opened once, with the raw rights the kernel takes (already narrowed to
-/// what this kernel handles), so a call adds it with one system call and no `fstat`.
+/// A system path opened, with the raw rights the kernel takes (already narrowed to what
+/// this kernel handles), so a build adds it with one system call and no `fstat`.
 struct SystemRule {
     fd: PathFd,
     rights: u64,
@@ -73,17 +73,51 @@ fn handled() -> u64 {
     AccessFs::from_all(ABI::from(abi).min(TARGET)).bits()
 }
 
-/// The system part, opened once: the system folders, `/etc` without its secrets, the
-/// kernel facts and the device nodes. Paths this host lacks are skipped.
-fn system() -> &'static [SystemRule] {
-    static SYSTEM: OnceLock<Vec<SystemRule>> = OnceLock::new();
-    SYSTEM.get_or_init(|| {
+/// A system path with the raw rights of its rule, found once per process.
+struct SystemPath {
+    path: PathBuf,
+    rights: u64,
+}
+
+/// The system part: the system folders, `/etc` without its secrets, the kernel facts and
+/// the device nodes, listed (and `/etc` walked, its links resolved) once per process. Paths
+/// this host lacks are left out.
+fn system_paths() -> &'static [SystemPath] {
+    static PATHS: OnceLock<Vec<SystemPath>> = OnceLock::new();
+    PATHS.get_or_init(|| {
         let handled = handled();
+        let rights = |path: &Path, grant: Grant| {
+            let file = !std::fs::metadata(path).ok()?.is_dir();
+            Some(SystemPath { path: path.to_path_buf(), rights: grant.rights(file).bits() & handled })
+        };
         let read = paths::SYSTEM.iter().chain(paths::KERNEL_FACTS).map(PathBuf::from).chain(paths::etc());
-        let read = read.filter_map(|p| Opened::open(&p, Grant::Read));
-        let devices = paths::DEVICES.iter().filter_map(|p| Opened::open(Path::new(p), Grant::Device));
-        read.chain(devices).map(|o| SystemRule { rights: o.rights.bits() & handled, fd: o.fd }).collect()
+        let read = read.filter_map(|p| rights(&p, Grant::Read));
+        let devices = paths::DEVICES.iter().filter_map(|p| rights(Path::new(p), Grant::Device));
+        read.chain(devices).filter(|p| p.rights != 0).collect()
     })
+}
+
+/// The system part, opened (one `open` each, no `stat`).
+fn open_system() -> Vec<SystemRule> {
+    let open = |p: &SystemPath| PathFd::new(&p.path).ok().map(|fd| SystemRule { fd, rights: p.rights });
+    system_paths().iter().filter_map(open).collect()
+}
+
+/// The system part's descriptors kept open for the rulesets built at every call (see
+/// [`Reuse`]); empty until such a call.
+static KEPT: OnceLock<Vec<SystemRule>> = OnceLock::new();
+
+/// Whether a ruleset is built for one call or for many.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reuse {
+    /// Built for one call (a call without its own namespace, or with a code file): the
+    /// system part's ~155 descriptors are opened once and kept, so the next such call
+    /// does not look the paths up again.
+    OneCall,
+    /// Built once for many calls: the descriptors are opened for this build and closed
+    /// after it, unless already kept. Kept descriptors are copied into every `fork` and
+    /// closed again in every child (docs/performance.md, "Hardened calls").
+    ManyCalls,
 }
 
 /// `struct landlock_path_beneath_attr` of the kernel's uapi (packed there too).
@@ -125,7 +159,7 @@ pub struct CallPaths<'a> {
 
 /// Creates the ruleset of one call: the system part, `paths`, and (unless `network`) no
 /// TCP bind or connect at all. A listed path that cannot be opened is an error naming it.
-pub fn create(paths: &CallPaths<'_>, network: bool) -> Result<OwnedFd, String> {
+pub fn create(paths: &CallPaths<'_>, network: bool, reuse: Reuse) -> Result<OwnedFd, String> {
     let error = |e: landlock::RulesetError| format!("the Landlock ruleset cannot be built: {e}");
     let mut ruleset = Ruleset::default().handle_access(AccessFs::from_all(TARGET)).map_err(error)?;
     if !network {
@@ -140,7 +174,16 @@ pub fn create(paths: &CallPaths<'_>, network: bool) -> Result<OwnedFd, String> {
     }
     let fd: Option<OwnedFd> = created.into();
     let fd = fd.ok_or_else(|| "the kernel did not create a Landlock ruleset".to_string())?;
-    for rule in system().iter().filter(|r| r.rights != 0) {
+    let opened_now;
+    let system: &[SystemRule] = match (reuse, KEPT.get()) {
+        (_, Some(kept)) => kept,
+        (Reuse::OneCall, None) => KEPT.get_or_init(open_system),
+        (Reuse::ManyCalls, None) => {
+            opened_now = open_system();
+            &opened_now
+        }
+    };
+    for rule in system {
         if add_path_rule(&fd, rule.fd.as_fd().as_raw_fd(), rule.rights) != 0 {
             return Err(format!("a Landlock rule cannot be added: {}", std::io::Error::last_os_error()));
         }
