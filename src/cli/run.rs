@@ -53,6 +53,9 @@ pub fn run(args: RunArgs) -> u8 {
         // Only the listing on stdout, so `--format json` output is the listing alone.
         return super::list::list(&source, args.format, transcript.as_ref());
     }
+    if crate::policy::native_consent(&choice, &cfg).is_ok() {
+        crate::sandbox::native::warm_up();
+    }
     // The header names the configuration before anything else, so a refusal further down is
     // read knowing which file (or none) it came from.
     transcript.event(Event::configuration(&cfg));

@@ -30,11 +30,13 @@ mod probe;
 pub mod resolve;
 mod start;
 mod sweep;
+mod warm;
 pub mod workdir;
 
 pub use active::terminate_all;
 pub use cgroup::release_pooled as release_groups;
 pub use probe::{HostContainment, probe};
+pub use warm::warm_up;
 
 use crate::sandbox::{BoxFuture, ExecRequest, ExecResult, Sandbox, SandboxError};
 use crate::security::Tier;
