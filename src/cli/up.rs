@@ -109,6 +109,10 @@ pub fn run(args: UpArgs) -> u8 {
         Ok(signals) => signals,
         Err(e) => return usage_error(format!("cannot handle signals: {e}")),
     };
+    // The first native run would otherwise pay the once-per-process probes.
+    if crate::policy::native_consent(&crate::policy::TierChoice::default(), &cfg).is_ok() {
+        crate::sandbox::native::warm_up();
+    }
     let agents = loaded.catalog.agents.len();
     let service = Service::new(
         cfg,

@@ -4,8 +4,9 @@
 //! Once per process the runner learns whether calls get their own namespaces (a probe
 //! starts one whole init: `pidns`), which cgroup hierarchies it may use (and collects the
 //! groups a killed symbi left: `cgroup`). A `symbi run` of one call paid both before its
-//! call, after parsing and checking; started on a thread of its own as soon as native
-//! execution is consented, they overlap with that work on another core, and the probe's
+//! call, after parsing and checking, and `symbi up` in its first run; started on a thread of
+//! its own as soon as native execution is consented, they overlap with that work on another
+//! core, and the probe's
 //! fork copies the smaller address space of a process that has not yet parsed anything.
 //! Both are `OnceLock`s: a call that comes first waits for the thread's answer, never
 //! computes a second one.
