@@ -6,8 +6,8 @@
 //! groups a killed symbi left: `cgroup`). A `symbi run` of one call paid both before its
 //! call, after parsing and checking, and `symbi up` in its first run; started on a thread of
 //! its own as soon as native execution is consented, they overlap with that work on another
-//! core, and the probe's
-//! fork copies the smaller address space of a process that has not yet parsed anything.
+//! core, and the probe's fork copies the smaller address space of a process that has not
+//! yet parsed anything.
 //! Both are `OnceLock`s: a call that comes first waits for the thread's answer, never
 //! computes a second one.
 
