@@ -12,7 +12,9 @@
 //!    and the resident memory once idle.
 //!
 //! `cargo bench --bench up_load` (env: SYMBI_LOAD_SECONDS, default 10; SYMBI_LOAD_CLIENTS,
-//! default 64).
+//! default 64). With `SYMBI_LOAD_PIN=1` the runner alone and the service (with every
+//! process of its runs) run on CPU 0 and the load's client threads on CPU 1, so the
+//! service's figures are not paid for by its own load generator sharing its cores.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -32,9 +34,15 @@ fn main() {
     // `cargo bench` passes `--bench`; nothing else is accepted.
     let seconds = env_or("SYMBI_LOAD_SECONDS", 10);
     let clients = env_or("SYMBI_LOAD_CLIENTS", 64) as usize;
+    let pin = std::env::var_os("SYMBI_LOAD_PIN").is_some();
+    if pin {
+        // Threads and processes started from here on inherit it.
+        pin_this_thread(0);
+        println!("pinned: the runner and the service on CPU 0, the clients on CPU 1");
+    }
     let runner = runner_alone(clients, seconds);
     println!("native runner alone: {clients} concurrent, {runner:.1} executions/s");
-    let service = service_load(clients, seconds);
+    let service = service_load(clients, seconds, pin);
     println!(
         "service: {} accepted, {} recorded, {} finished, {} refused; {:.1} runs/s ({:.0}% of the runner \
          alone); 202 p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
@@ -64,6 +72,13 @@ fn true_request() -> ExecRequest {
         local_filesystem: false,
         sink: None,
     }
+}
+
+/// Pins the calling thread (and what it starts later) to one CPU.
+fn pin_this_thread(cpu: usize) {
+    let mut set = nix::sched::CpuSet::new();
+    set.set(cpu).expect("a CPU number within the set");
+    nix::sched::sched_setaffinity(nix::unistd::Pid::from_raw(0), &set).expect("CPU affinity");
 }
 
 /// Executions per second of the runner with `clients` executions always in flight.
@@ -203,11 +218,15 @@ impl Client {
     }
 }
 
-fn service_load(clients: usize, seconds: u64) -> ServiceFigures {
+fn service_load(clients: usize, seconds: u64, pin: bool) -> ServiceFigures {
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::write(dir.path().join("load.symbi"), AGENT).expect("agent");
     std::fs::write(dir.path().join("config.toml"), config(dir.path(), clients)).expect("config");
     let (mut child, port) = start(dir.path());
+    if pin {
+        // The service keeps CPU 0; the client threads spawned below get CPU 1.
+        pin_this_thread(1);
+    }
     let stop = Arc::new(AtomicBool::new(false));
     let refused = Arc::new(AtomicU64::new(0));
     let started = Instant::now();
