@@ -145,13 +145,14 @@ impl ChildSetup {
             // The init returns only when the program could not start.
             return Err(init.run(&|| self.in_program()));
         }
-        self.in_program()?;
+        // First of all, so the window in which symbi's death would leave this child is the
+        // shortest (the confinement below takes the longest of the setup).
         nix::sys::prctl::set_pdeathsig(nix::sys::signal::Signal::SIGKILL)?;
         // symbi may have died between fork and prctl: then nobody would kill this child.
         if nix::unistd::getppid().as_raw() != self.parent {
             return Err(io::Error::from_raw_os_error(libc::ESRCH));
         }
-        Ok(())
+        self.in_program()
     }
 
     /// What the program's own process applies to itself, last thing before its `exec`.
