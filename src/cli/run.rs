@@ -54,6 +54,8 @@ pub fn run(args: RunArgs) -> u8 {
         return super::list::list(&source, args.format, transcript.as_ref());
     }
     if crate::policy::native_consent(&choice, &cfg).is_ok() {
+        // Forked while symbi is small and has one thread (`sandbox::native::spawner`).
+        crate::sandbox::native::start_spawner(0);
         crate::sandbox::native::warm_up();
     }
     // The header names the configuration before anything else, so a refusal further down is

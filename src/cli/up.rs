@@ -58,6 +58,12 @@ pub fn run(args: UpArgs) -> u8 {
         Err(message) => return usage_error(message),
     };
     let roots = Roots { paths, excludes };
+    let native = crate::policy::native_consent(&crate::policy::TierChoice::default(), &cfg).is_ok();
+    if native {
+        // Forked while the service is small and has one thread (`sandbox::native::spawner`);
+        // the runs' processes inherit its lower priority.
+        crate::sandbox::native::start_spawner(crate::service::priority::RUN_NICE);
+    }
     let loaded = Catalog::load(&roots, &cfg, None);
     if !loaded.refused.is_empty() {
         for refused in &loaded.refused {
@@ -110,7 +116,7 @@ pub fn run(args: UpArgs) -> u8 {
         Err(e) => return usage_error(format!("cannot handle signals: {e}")),
     };
     // The first native run would otherwise pay the once-per-process probes.
-    if crate::policy::native_consent(&crate::policy::TierChoice::default(), &cfg).is_ok() {
+    if native {
         crate::sandbox::native::warm_up();
     }
     let agents = loaded.catalog.agents.len();

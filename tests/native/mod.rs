@@ -14,6 +14,7 @@ mod isolated;
 mod leaks;
 mod limits;
 mod output;
+mod spawner;
 mod start;
 mod supervisor;
 mod support;

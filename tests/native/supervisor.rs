@@ -9,14 +9,14 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// A run's folder: the agent, its working directory (with the scripts) and audit log.
-struct Run {
+pub(super) struct Run {
     tmp: tempfile::TempDir,
 }
 
 impl Run {
     /// A folder whose working directory holds `script` as `s.sh`, and an agent whose
     /// trigger runs `body`.
-    fn new(script: &str, body: &str) -> Run {
+    pub(super) fn new(script: &str, body: &str) -> Run {
         let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let work = tmp.path().join("work");
         std::fs::create_dir(&work).unwrap_or_else(|e| panic!("{e}"));
@@ -28,12 +28,12 @@ impl Run {
         Run { tmp }
     }
 
-    fn work(&self) -> PathBuf {
+    pub(super) fn work(&self) -> PathBuf {
         self.tmp.path().join("work")
     }
 
     /// `symbi run agent.symbi --native ARGS`, stdout piped.
-    fn spawn(&self, args: &[&str], env: &[(&str, &str)]) -> Child {
+    pub(super) fn spawn(&self, args: &[&str], env: &[(&str, &str)]) -> Child {
         let mut cmd = Command::new(symbi_bin());
         cmd.arg("run")
             .arg(self.tmp.path().join("agent.symbi"))
@@ -58,14 +58,14 @@ impl Run {
 }
 
 /// A duration no other test uses, so `sleep N` names this test's processes.
-fn unique_seconds() -> String {
+pub(super) fn unique_seconds() -> String {
     use std::sync::atomic::{AtomicU32, Ordering};
     static NEXT: AtomicU32 = AtomicU32::new(0);
     (100_000 + (std::process::id() % 50_000) * 16 + NEXT.fetch_add(1, Ordering::Relaxed)).to_string()
 }
 
 /// Live (not zombie) processes whose command line is exactly `sleep SECONDS`.
-fn sleepers(seconds: &str) -> Vec<i32> {
+pub(super) fn sleepers(seconds: &str) -> Vec<i32> {
     let wanted = format!("sleep\0{seconds}\0");
     let Ok(entries) = std::fs::read_dir("/proc") else { return Vec::new() };
     entries
@@ -80,7 +80,7 @@ fn sleepers(seconds: &str) -> Vec<i32> {
 }
 
 /// True while `pid` names a process that has not exited (zombies count as gone).
-fn alive(pid: i32) -> bool {
+pub(super) fn alive(pid: i32) -> bool {
     match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
         Ok(stat) => !stat.rsplit(')').next().unwrap_or("").trim_start().starts_with('Z'),
         Err(_) => false,
@@ -88,7 +88,7 @@ fn alive(pid: i32) -> bool {
 }
 
 /// Polls `done` every 10 ms for at most `limit`; whether it became true.
-fn within(limit: Duration, mut done: impl FnMut() -> bool) -> bool {
+pub(super) fn within(limit: Duration, mut done: impl FnMut() -> bool) -> bool {
     let start = Instant::now();
     while !done() {
         if start.elapsed() > limit {
@@ -111,7 +111,7 @@ fn sigkill(child: &Child) {
 
 /// Every kind of escapee: a background child, a `setsid -f` daemon, a double-forked
 /// `setsid` orphan, a `nohup` child, and a grandchild whose parent `exec`s; then `ready`.
-const ESCAPEES: &str = "T=$1
+pub(super) const ESCAPEES: &str = "T=$1
 sleep $T &
 setsid -f sleep $T
 (setsid sleep $T &)

@@ -9,13 +9,14 @@ use super::cgroup::{self, CallGroup, GroupLimits, Hierarchies};
 use super::code::CodeFile;
 use super::limits::{self, ChildSetup};
 use super::output::{self, Shared};
+use super::process::Process;
 use super::start::ProgramImage;
-use super::{active, environment, harden, pidns, resolve, sweep, workdir};
+use super::{active, environment, harden, pidns, resolve, spawned, spawner, sweep, workdir};
 use crate::diag::codes;
 use crate::sandbox::argv;
 use crate::sandbox::{Containment, ExecRequest, ExecResult, Program, SandboxError};
 use crate::security::Tier;
-use std::os::fd::AsRawFd;
+use std::os::fd::{AsRawFd, OwnedFd};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::Path;
 use std::process::{ExitStatus, Stdio};
@@ -94,60 +95,80 @@ pub async fn run(
     if let Some(tmpdir) = &tmpdir {
         vars.push(("TMPDIR".into(), tmpdir.path().into()));
     }
-    let init = match &status_pipe {
-        // In a namespace the init `exec`s the program itself (`start`), from this image.
-        Some((_, write)) => {
+    // In a namespace the init `exec`s the program itself (`start`), from this image.
+    let image = match &status_pipe {
+        Some(_) => {
             let words = std::iter::once(first.as_str()).chain(words[1..].iter().map(String::as_str));
             let env = vars.iter().map(|(k, v)| (k.as_os_str(), v.as_os_str()));
-            let image =
-                ProgramImage::new(&executable, words, env).map_err(spawn_error(&executable, &workdir))?;
-            Some(pidns::InitSetup::new(write.as_raw_fd(), image))
+            Some(ProgramImage::new(&executable, words, env).map_err(spawn_error(&executable, &workdir))?)
         }
         None => None,
     };
-    let setup = ChildSetup {
+    let spawner = if namespaced { spawner::get() } else { None };
+    let mut setup = ChildSetup {
         cgroup_joins: group.join_fds(),
         rlimits: if limits.enforce { limits::rlimits(limits) } else { Vec::new() },
         affinity,
         parent: std::process::id() as i32,
-        init,
+        init: None,
         confinement: child_confinement,
     };
 
-    let mut command = std::process::Command::new(&executable);
-    command
-        .arg0(first)
-        .args(&words[1..])
-        .env_clear()
-        .envs(vars)
-        .current_dir(&workdir)
-        .stdin(if request.stdin.is_some() { Stdio::piped() } else { Stdio::null() })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .process_group(0);
-    // SAFETY: `ChildSetup::apply` only makes async-signal-safe system calls.
-    unsafe { command.pre_exec(move || setup.apply()) };
-    let mut command = tokio::process::Command::from(command);
-    command.kill_on_drop(true);
-
-    let mut child = {
-        let _no_sweep = sweep::spawning();
-        // The namespace is this thread's for this one fork only.
-        let entered = if namespaced { pidns::Entered::for_next_child() } else { None };
-        let spawned = command.spawn();
-        drop(entered);
-        let child = spawned.map_err(spawn_error(&executable, &workdir))?;
-        if let Some(pid) = child.id() {
-            sweep::register(pid as i32);
+    let mut process = match (spawner, image, &status_pipe) {
+        (Some(spawner), Some(image), Some((_, status))) => {
+            let request = spawned::request(&setup, image, &workdir, request.stdin.is_some())
+                .map_err(spawn_error(&executable, &workdir))?;
+            let launch = spawned::Launch {
+                status,
+                cgroup_joins: setup.cgroup_joins.clone(),
+                ruleset: setup.confinement.as_ref().map(|c| c.ruleset.as_raw_fd()),
+                stdin: request.stdin,
+            };
+            let spawned =
+                spawned::spawn(spawner, &request, launch).map_err(spawn_error(&executable, &workdir))?;
+            // The init has its copies of the call's descriptors; the program has `exec`ed.
+            drop(setup);
+            Process::Spawned(spawned)
         }
-        child
+        (_, image, _) => {
+            setup.init = match (&status_pipe, image) {
+                (Some((_, write)), Some(image)) => Some(pidns::InitSetup::new(write.as_raw_fd(), image)),
+                _ => None,
+            };
+            let mut command = std::process::Command::new(&executable);
+            command
+                .arg0(first)
+                .args(&words[1..])
+                .env_clear()
+                .envs(vars)
+                .current_dir(&workdir)
+                .stdin(if request.stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .process_group(0);
+            // SAFETY: `ChildSetup::apply` only makes async-signal-safe system calls.
+            unsafe { command.pre_exec(move || setup.apply()) };
+            let mut command = tokio::process::Command::from(command);
+            command.kill_on_drop(true);
+            let _no_sweep = sweep::spawning();
+            // The namespace is this thread's for this one fork only.
+            let entered = if namespaced { pidns::Entered::for_next_child() } else { None };
+            let spawned = command.spawn();
+            drop(entered);
+            let child = spawned.map_err(spawn_error(&executable, &workdir))?;
+            if let Some(pid) = child.id() {
+                sweep::register(pid as i32);
+            }
+            Process::Forked(child)
+        }
     };
     // The init keeps its own copy of the write end; symbi's goes, so a read after the init
     // exited sees only what the init wrote.
     let status_read = status_pipe.map(|(read, _)| read);
-    let pid = child.id().map(|p| p as i32).unwrap_or(0);
-    let key = active::record(pid, group.teardown().clone());
-    let mut tree = Tree { pid, group, subreaper, reaped: false, key };
+    let pid = process.pid();
+    let pidfd = process.pidfd();
+    let key = active::record(pid, pidfd.clone(), group.teardown().clone());
+    let mut tree = Tree { pid, pidfd, group, subreaper, reaped: false, key };
 
     let cap = limits.max_output_bytes;
     let overflow = Arc::new(Notify::new());
@@ -160,19 +181,32 @@ pub async fn run(
         err: err.clone(),
         overflow: overflow.clone(),
     };
-    tasks.0.push(tokio::spawn(streams.drain(child.stdout.take(), child.stderr.take())));
-    if let (Some(mut stdin), Some(bytes)) = (child.stdin.take(), request.stdin.clone()) {
-        // A child that exits without reading gives EPIPE here, which is not an error of
-        // the call; dropping `stdin` closes it so the child sees end of input.
-        tasks.0.push(tokio::spawn(async move {
-            let _ = stdin.write_all(&bytes).await;
-        }));
+    // A child that exits without reading gives EPIPE on its stdin, which is not an error of
+    // the call; dropping the writer closes it so the child sees end of input.
+    let bytes = request.stdin.clone().unwrap_or_default();
+    match &mut process {
+        Process::Forked(child) => {
+            tasks.0.push(tokio::spawn(streams.drain(child.stdout.take(), child.stderr.take())));
+            if let Some(mut stdin) = child.stdin.take() {
+                tasks.0.push(tokio::spawn(async move {
+                    let _ = stdin.write_all(&bytes).await;
+                }));
+            }
+        }
+        Process::Spawned(init) => {
+            tasks.0.push(tokio::spawn(streams.drain(init.stdout.take(), init.stderr.take())));
+            if let Some(mut stdin) = init.stdin.take() {
+                tasks.0.push(tokio::spawn(async move {
+                    let _ = stdin.write_all(&bytes).await;
+                }));
+            }
+        }
     }
 
     let mut timed_out = false;
     let mut status: Option<ExitStatus> = None;
     tokio::select! {
-        waited = child.wait() => status = waited.ok(),
+        waited = process.wait() => status = waited,
         () = tokio::time::sleep(limits.timeout) => timed_out = true,
         () = overflow.notified() => {}
     }
@@ -185,7 +219,7 @@ pub async fn run(
     }
     let status = match status {
         Some(s) => Some(s),
-        None => child.wait().await.ok(),
+        None => process.wait().await,
     };
     // In a namespace the init's status is a copy; the program's own is in the pipe (a killed
     // init wrote nothing, and its SIGKILL is the call's).
@@ -289,6 +323,8 @@ fn cores_report(enforce: bool, cores: Option<f64>, cgroup: bool, affinity: bool)
 /// The call's processes; dropping it (cancellation) kills them all.
 struct Tree {
     pid: i32,
+    /// The init's pidfd, when the spawner forked it.
+    pidfd: Option<Arc<OwnedFd>>,
     key: u64,
     group: CallGroup,
     subreaper: bool,
@@ -300,7 +336,10 @@ impl Tree {
     /// lives, so after the leader's exit this reaches its background jobs, or nobody) and
     /// every cgroup member wherever it moved to.
     fn kill(&self) {
-        if self.pid > 0 {
+        if let Some(pidfd) = &self.pidfd {
+            // The init of a namespace: its death is every process's of the call.
+            spawner::signal(pidfd, libc::SIGKILL);
+        } else if self.pid > 0 {
             let _ = nix::sys::signal::killpg(
                 nix::unistd::Pid::from_raw(self.pid),
                 nix::sys::signal::Signal::SIGKILL,

@@ -27,7 +27,10 @@ pub mod limits;
 pub mod output;
 mod pidns;
 mod probe;
+mod process;
 pub mod resolve;
+mod spawned;
+mod spawner;
 mod start;
 mod sweep;
 mod warm;
@@ -36,6 +39,7 @@ pub mod workdir;
 pub use active::terminate_all;
 pub use cgroup::release_pooled as release_groups;
 pub use probe::{HostContainment, probe};
+pub use spawner::start as start_spawner;
 pub use warm::warm_up;
 
 use crate::sandbox::{BoxFuture, ExecRequest, ExecResult, Sandbox, SandboxError};

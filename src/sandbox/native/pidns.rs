@@ -181,6 +181,22 @@ impl InitSetup {
             image,
         }
     }
+
+    /// The setup of an init forked by the spawner, whose environment copy is blank already
+    /// ([`blank_environment`]).
+    pub fn in_spawner(status: RawFd, image: ProgramImage) -> InitSetup {
+        InitSetup { environment: None, ..InitSetup::new(status, image) }
+    }
+}
+
+/// Blanks this process's copy of symbi's environment strings, which `/proc/PID/environ`
+/// shows: for a process forked from symbi that never `exec`s (an init, the spawner).
+pub fn blank_environment() {
+    if let Some((from, to)) = *environment_area() {
+        // SAFETY: the range is this process's environment block (a copy-on-write copy of
+        // symbi's, mapped and writable), which nothing in this process reads again.
+        unsafe { std::ptr::write_bytes(from as *mut u8, 0, to - from) };
+    }
 }
 
 /// The address range of symbi's environment strings, which `/proc/PID/environ` shows.

@@ -31,24 +31,23 @@ const STACK_SIZE: usize = 256 * 1024;
 /// may not allocate.
 pub struct ProgramImage {
     path: CString,
-    /// Owns what `argv` and `envp` point at.
-    _strings: Vec<CString>,
+    /// The arguments, the program's name first; owns what `argv` points at.
+    args: Vec<CString>,
+    /// The `NAME=value` strings; owns what `envp` points at.
+    vars: Vec<CString>,
     argv: Vec<*const libc::c_char>,
     envp: Vec<*const libc::c_char>,
 }
 
-// SAFETY: the pointers point into `_strings`, owned by the same value and never changed
-// after construction; the image is only read, by the child, after it is built.
+// SAFETY: the pointers point into `args` and `vars`, owned by the same value and never
+// changed after construction; the image is only read, by the child, after it is built.
 unsafe impl Send for ProgramImage {}
 // SAFETY: as above: nothing mutates the image after `new`.
 unsafe impl Sync for ProgramImage {}
 
 impl std::fmt::Debug for ProgramImage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ProgramImage")
-            .field("path", &self.path)
-            .field("argc", &(self.argv.len() - 1))
-            .finish()
+        f.debug_struct("ProgramImage").field("path", &self.path).field("argc", &self.args.len()).finish()
     }
 }
 
@@ -68,14 +67,23 @@ impl ProgramImage {
             .into_iter()
             .map(|(k, v)| CString::new([k.as_bytes(), b"=", v.as_bytes()].concat()).map_err(nul))
             .collect::<io::Result<Vec<_>>>()?;
+        Ok(ProgramImage::from_parts(path, args, vars))
+    }
+
+    /// The image of `path` with these arguments and `NAME=value` strings.
+    pub fn from_parts(path: CString, args: Vec<CString>, vars: Vec<CString>) -> ProgramImage {
         let pointers = |strings: &[CString]| {
             strings.iter().map(|s| s.as_ptr()).chain(std::iter::once(std::ptr::null())).collect::<Vec<_>>()
         };
-        // A CString's buffer does not move when the CString itself moves into `_strings`.
+        // A CString's buffer does not move when the CString itself moves into the image.
         let (argv, envp) = (pointers(&args), pointers(&vars));
-        let mut strings = args;
-        strings.extend(vars);
-        Ok(ProgramImage { path, _strings: strings, argv, envp })
+        ProgramImage { path, args, vars, argv, envp }
+    }
+
+    /// The path, the arguments and the `NAME=value` strings: what [`ProgramImage::from_parts`]
+    /// takes.
+    pub fn into_parts(self) -> (CString, Vec<CString>, Vec<CString>) {
+        (self.path, self.args, self.vars)
     }
 }
 

@@ -25,6 +25,8 @@ pub struct ChildConfinement {
     pub proc_rights: u64,
     /// The seccomp program.
     pub filter: &'static super::syscalls::Program,
+    /// Whether the program may use the network (which `filter` was built for).
+    pub network: bool,
     /// The highest capability number of this kernel.
     pub last_cap: u32,
     /// Emptying the bounding set must succeed (symbi is root); an unprivileged symbi has no
@@ -146,6 +148,7 @@ mod tests {
             proc_path: path,
             proc_rights: super::super::ruleset::proc_rights(),
             filter: super::super::syscalls::program(true).unwrap(),
+            network: true,
             last_cap: 0,
             must_drop_capabilities: false,
         };

@@ -22,7 +22,7 @@ mod paths;
 mod report;
 mod ruleset;
 mod shared;
-mod syscalls;
+pub(super) mod syscalls;
 
 pub use child::ChildConfinement;
 pub use host::{ABI_WITH_NETWORK, ABI_WITHOUT_NETWORK, HostSupport, PRETEND_NO_LANDLOCK, PRETEND_NO_SECCOMP};
@@ -167,6 +167,7 @@ impl Settings {
             proc_path: if call.namespaced { c"/proc" } else { c"/proc/self" },
             proc_rights: ruleset::proc_rights(),
             filter,
+            network: call.network,
             last_cap: last_capability(),
             must_drop_capabilities: root,
         };
