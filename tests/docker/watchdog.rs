@@ -2,7 +2,8 @@
 //! removes its containers within seconds, and a leftover of a dead symbi is removed at the
 //! next start (while a live owner's container is left alone).
 
-use super::harness::{self, IMAGE, request, run};
+use super::harness::{self, request, run};
+use crate::support::engine::{self, IMAGE};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 use symbi::sandbox::docker::owner;
@@ -30,10 +31,7 @@ fn wait_until(limit: Duration, mut f: impl FnMut() -> bool) -> Option<Duration> 
 #[test]
 #[cfg_attr(not(symbi_docker), ignore = "needs a Docker engine (probed at build time, see build.rs)")]
 fn a_killed_symbi_leaves_no_container() {
-    if !harness::ready() {
-        return;
-    }
-    let _shared = harness::EXCLUSIVE.read();
+    let Some(_engine) = engine::shared() else { return };
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let agent = "agent A {\n  on trigger \"t\" {\n    execute_native(\"sleep 300\")\n  }\n}\n";
     std::fs::write(dir.path().join("a.symbi"), agent).unwrap_or_else(|e| panic!("{e}"));
@@ -97,10 +95,7 @@ fn planted_leftover(pid: u32, start: &str) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[cfg_attr(not(symbi_docker), ignore = "needs a Docker engine (probed at build time, see build.rs)")]
 async fn a_dead_owners_leftover_is_removed_at_the_next_start() {
-    if !harness::ready() {
-        return;
-    }
-    let _shared = harness::EXCLUSIVE.read();
+    let Some(_engine) = engine::shared() else { return };
     let me = owner::Owner::me();
     // This pid with another start time is a dead symbi whose pid was reused.
     let dead = planted_leftover(me.pid, "1");

@@ -3,7 +3,8 @@
 //! Skipped without an engine, except under `CI=true` (the container tests' rule).
 
 use super::harness::Up;
-use crate::docker::harness::{self as docker, IMAGE};
+use crate::docker::harness as docker;
+use crate::support::engine::{self, IMAGE};
 use std::process::Command;
 use std::time::{Duration, Instant};
 use symbi::sandbox::docker::owner::PID_LABEL;
@@ -43,10 +44,7 @@ fn within(limit: Duration, mut ok: impl FnMut() -> bool) -> bool {
 #[test]
 #[cfg_attr(not(symbi_docker), ignore = "needs a Docker engine (probed at build time, see build.rs)")]
 fn a_tier1_trigger_runs_in_a_container_and_a_cancel_leaves_none() {
-    if !docker::ready() {
-        return;
-    }
-    let _shared = docker::EXCLUSIVE.read();
+    let Some(_engine) = engine::shared() else { return };
     let dir = tempfile::tempdir().expect("a temporary folder");
     // A container runs as an unprivileged user in a workspace it owns, below a parent of
     // root's (a parent another user owns could swap the workspace).
