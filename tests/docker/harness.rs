@@ -125,12 +125,16 @@ impl Recorder {
     }
 }
 
-/// Ids of containers this test process created that still exist (running or not).
-pub fn leftover_containers() -> Vec<String> {
-    let prefix = format!("name=symbi-{}-", std::process::id());
-    let out = Command::new("docker").args(["ps", "-aq", "--filter", &prefix]).output();
+/// Ids of the containers (running or not) that `docker ps --filter <filter>` lists.
+pub fn containers(filter: &str) -> Vec<String> {
+    let out = Command::new("docker").args(["ps", "-aq", "--filter", filter]).output();
     out.map(|o| String::from_utf8_lossy(&o.stdout).split_whitespace().map(String::from).collect())
         .unwrap_or_default()
+}
+
+/// Ids of containers this test process created that still exist (running or not).
+pub fn leftover_containers() -> Vec<String> {
+    containers(&format!("name=symbi-{}-", std::process::id()))
 }
 
 /// Defines one `#[tokio::test]` per container tier from one async body taking the tier;

@@ -4,28 +4,14 @@
 
 use super::harness::{self, request, run};
 use crate::support::engine::{self, IMAGE};
+use crate::support::within;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use symbi::sandbox::docker::owner;
 
 /// Ids of the containers (running or not) labelled with `label=value`.
 fn labelled(label: &str, value: &str) -> Vec<String> {
-    let filter = format!("label={label}={value}");
-    let out = Command::new("docker").args(["ps", "-aq", "--filter", &filter]).output();
-    out.map(|o| String::from_utf8_lossy(&o.stdout).split_whitespace().map(String::from).collect())
-        .unwrap_or_default()
-}
-
-/// Polls `f` every 100 ms until it is true or `limit` passes; returns the time it took.
-fn wait_until(limit: Duration, mut f: impl FnMut() -> bool) -> Option<Duration> {
-    let started = Instant::now();
-    while started.elapsed() < limit {
-        if f() {
-            return Some(started.elapsed());
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    None
+    harness::containers(&format!("label={label}={value}"))
 }
 
 #[test]
@@ -55,11 +41,11 @@ fn a_killed_symbi_leaves_no_container() {
             let out = Command::new("docker").args(["ps", "-q", "--filter", &filter]).output();
             out.is_ok_and(|o| !o.stdout.is_empty())
         };
-        let up = wait_until(Duration::from_secs(60), running);
+        let up = within(Duration::from_secs(60), running);
         assert!(up.is_some(), "{tier}: the container of symbi {pid} never ran");
         let _ = symbi.kill(); // SIGKILL: symbi runs no code of its own after this.
         let _ = symbi.wait();
-        let gone = wait_until(Duration::from_secs(10), || labelled(owner::PID_LABEL, &pid).is_empty());
+        let gone = within(Duration::from_secs(10), || labelled(owner::PID_LABEL, &pid).is_empty());
         let left = labelled(owner::PID_LABEL, &pid);
         for id in &left {
             let _ = Command::new("docker").args(["rm", "-f", id]).output();

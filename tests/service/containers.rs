@@ -5,8 +5,8 @@
 use super::harness::Up;
 use crate::docker::harness as docker;
 use crate::support::engine::{self, IMAGE};
-use std::process::Command;
-use std::time::{Duration, Instant};
+use crate::support::within;
+use std::time::Duration;
 use symbi::sandbox::docker::owner::PID_LABEL;
 
 const AGENT: &str = r#"agent Boxed {
@@ -23,22 +23,7 @@ const AGENT: &str = r#"agent Boxed {
 
 /// Containers (running or not) that the service with process id `pid` owns.
 fn containers_of(pid: u32) -> Vec<String> {
-    let filter = format!("label={PID_LABEL}={pid}");
-    let out = Command::new("docker").args(["ps", "-aq", "--filter", &filter]).output();
-    out.map(|o| String::from_utf8_lossy(&o.stdout).split_whitespace().map(String::from).collect())
-        .unwrap_or_default()
-}
-
-/// Polls `ok` for up to `within`; whether it held.
-fn within(limit: Duration, mut ok: impl FnMut() -> bool) -> bool {
-    let deadline = Instant::now() + limit;
-    while Instant::now() < deadline {
-        if ok() {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    ok()
+    docker::containers(&format!("label={PID_LABEL}={pid}"))
 }
 
 #[test]
@@ -71,9 +56,16 @@ fn a_tier1_trigger_runs_in_a_container_and_a_cancel_leaves_none() {
     let slow = up.post("/api/v1/agents/Boxed/triggers/slow", "");
     assert_eq!(slow.status, 202, "{}", slow.body);
     let id = slow.json()["run_id"].as_str().expect("a run id").to_string();
-    assert!(within(Duration::from_secs(30), || !containers_of(pid).is_empty()), "no container started");
+    assert!(
+        within(Duration::from_secs(30), || !containers_of(pid).is_empty()).is_some(),
+        "no container started"
+    );
     assert_eq!(up.post(&format!("/api/v1/runs/{id}/cancel"), "").status, 202);
     let run = up.wait_status(&id, &["cancelled"]);
     assert_eq!(run["status"], "cancelled", "{run}");
-    assert!(within(Duration::from_secs(15), || containers_of(pid).is_empty()), "{:?}", containers_of(pid));
+    assert!(
+        within(Duration::from_secs(15), || containers_of(pid).is_empty()).is_some(),
+        "{:?}",
+        containers_of(pid)
+    );
 }
