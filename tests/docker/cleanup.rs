@@ -1,47 +1,13 @@
 //! No container outlives its call: timeouts, cancellation, and many calls in a row.
 //! These tests count containers, so they hold the harness's lock exclusively.
 
-use super::harness::{self, EXCLUSIVE, leftover_containers, request, run, sh};
+use super::harness::{self, leftover_containers, request, run, sh};
+use crate::per_tier;
 use std::process::Command;
 use std::time::{Duration, Instant};
 use symbi::security::Tier;
 
-/// Defines one exclusive test per tier.
-macro_rules! exclusive_per_tier {
-    ($name:ident, $body:expr) => {
-        mod $name {
-            use super::*;
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            #[cfg_attr(
-                not(symbi_docker),
-                ignore = "needs a Docker engine (probed at build time, see build.rs)"
-            )]
-            async fn tier1() {
-                if !harness::ready() {
-                    return;
-                }
-                let _only = EXCLUSIVE.write();
-                ($body)(Tier::Tier1).await;
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            #[cfg_attr(
-                not(all(symbi_docker, symbi_gvisor)),
-                ignore = "needs Docker with gVisor's runsc (probed at build time, see build.rs)"
-            )]
-            async fn tier2() {
-                if !harness::ready() {
-                    return;
-                }
-                let _only = EXCLUSIVE.write();
-                ($body)(Tier::Tier2).await;
-            }
-        }
-    };
-}
-
-exclusive_per_tier!(timeout_kills_removes_and_keeps_partial_output, |tier: Tier| async move {
+per_tier!(exclusive timeout_kills_removes_and_keeps_partial_output, |tier: Tier| async move {
     let sb = harness::sandbox(tier);
     let mut req = sh("echo partial; echo also >&2; sleep 60; echo never");
     req.limits.timeout = Duration::from_secs(2);
@@ -54,7 +20,7 @@ exclusive_per_tier!(timeout_kills_removes_and_keeps_partial_output, |tier: Tier|
     assert_eq!(leftover_containers(), Vec::<String>::new());
 });
 
-exclusive_per_tier!(dropping_the_call_removes_the_container, |tier: Tier| async move {
+per_tier!(exclusive dropping_the_call_removes_the_container, |tier: Tier| async move {
     let sb = harness::sandbox(tier);
     let call = symbi::sandbox::Sandbox::execute(&sb, request(&["sleep", "60"]));
     // Dropped after two seconds, as a Ctrl-C in `symbi run` drops it.
@@ -82,7 +48,7 @@ const ISOLATED_TIER: &str = "SYMBI_DOCKER_ISOLATED_TIER";
 
 // Counting this process's sockets needs a process of its own: other tests in this binary
 // open and close sockets at any time. The outer test runs the inner one in a new process.
-exclusive_per_tier!(fifty_calls_leave_nothing_behind, |tier: Tier| async move {
+per_tier!(exclusive fifty_calls_leave_nothing_behind, |tier: Tier| async move {
     let exe = std::env::current_exe().unwrap_or_else(|e| panic!("the test binary: {e}"));
     let out = Command::new(exe)
         .args([
@@ -136,7 +102,7 @@ async fn inner_fifty_calls() {
 
 // The engine writes a container's output into the attach stream and blocks while nobody
 // reads it; a kill awaited without reading used to wedge the call and the engine for good.
-exclusive_per_tier!(a_flood_past_the_cap_ends_every_time, |tier: Tier| async move {
+per_tier!(exclusive a_flood_past_the_cap_ends_every_time, |tier: Tier| async move {
     let sb = harness::sandbox(tier);
     for (i, script) in ["yes", "yes >&2"].iter().cycle().take(10).enumerate() {
         let mut req = sh(script);

@@ -1,6 +1,6 @@
 //! `symbi doctor` tells the truth about this host.
 
-use super::harness::{self, IMAGE};
+use crate::support::engine::{self, IMAGE};
 use crate::support::{root, symbi_bin};
 use serde_json::Value;
 use std::process::Command;
@@ -31,7 +31,7 @@ fn config_file(dir: &tempfile::TempDir) -> std::path::PathBuf {
 #[test]
 #[cfg_attr(not(symbi_docker), ignore = "needs a Docker engine (probed at build time, see build.rs)")]
 fn doctor_reports_each_tier_containment_and_config_origins() {
-    if !harness::ready() {
+    if !engine::ready() {
         return;
     }
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));

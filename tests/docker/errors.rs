@@ -1,6 +1,7 @@
 //! The errors users hit, each with its code, naming what is wrong.
 
 use super::harness::{self, request, run_err};
+use crate::support::engine;
 use symbi::sandbox::docker::DockerSandbox;
 use symbi::sandbox::firecracker;
 use symbi::security::Tier;
@@ -24,7 +25,7 @@ async fn an_unreachable_engine_is_e0450_naming_the_address() {
 #[tokio::test]
 #[cfg_attr(not(symbi_docker), ignore = "needs a Docker engine (probed at build time, see build.rs)")]
 async fn a_missing_image_is_e0451_naming_it() {
-    if !harness::ready() {
+    if !engine::ready() {
         return;
     }
     let mut cfg = harness::config();
@@ -38,7 +39,7 @@ async fn a_missing_image_is_e0451_naming_it() {
 #[tokio::test]
 #[cfg_attr(not(symbi_docker), ignore = "needs a Docker engine (probed at build time, see build.rs)")]
 async fn an_unregistered_runtime_is_e0452_listing_the_registered_ones() {
-    if !harness::ready() {
+    if !engine::ready() {
         return;
     }
     let mut cfg = harness::config();
@@ -105,7 +106,7 @@ fn symbi_run_on_tier3_fails_honestly_and_on_a_missing_engine_never_falls_back() 
 #[test]
 #[cfg_attr(not(symbi_docker), ignore = "needs a Docker engine (probed at build time, see build.rs)")]
 fn a_run_on_a_missing_image_stops_before_the_trigger_starts() {
-    if !harness::ready() {
+    if !engine::ready() {
         return;
     }
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));

@@ -1,57 +1,16 @@
-//! Shared setup of the container tests: the engine, the image, requests and sandboxes.
+//! Shared setup of the container tests: configurations, requests and sandboxes (the engine
+//! itself is `support::engine`'s).
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 use std::process::Command;
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use symbi::config::Config;
 use symbi::sandbox::docker::DockerSandbox;
 use symbi::sandbox::{ExecRequest, ExecResult, Limits, OutputSink, Program, Sandbox, SandboxError, Stream};
 use symbi::security::Tier;
 
-/// The offline test image.
-pub const IMAGE: &str = "symbi-test-busybox:latest";
-
-/// Tests that count containers take this lock for writing; every other container test
-/// holds it for reading, so nothing of theirs runs while the counts are taken.
-pub static EXCLUSIVE: RwLock<()> = RwLock::new(());
-
-/// Whether the engine and image are usable; `false` means skip (only outside CI).
-pub fn ready() -> bool {
-    static READY: Mutex<Option<bool>> = Mutex::new(None);
-    let mut guard = match READY.lock() {
-        Ok(g) => g,
-        Err(p) => p.into_inner(),
-    };
-    if let Some(r) = *guard {
-        return r;
-    }
-    let r = check_ready();
-    *guard = Some(r);
-    r
-}
-
-fn check_ready() -> bool {
-    let info = Command::new("docker").args(["info", "--format", "{{.ServerVersion}}"]).output();
-    let answers = info.as_ref().is_ok_and(|o| o.status.success());
-    if !crate::support::prerequisite(answers, "container tests: no Docker engine answers `docker info`") {
-        return false;
-    }
-    let has_image = |img: &str| {
-        Command::new("docker").args(["image", "inspect", img]).output().is_ok_and(|o| o.status.success())
-    };
-    if !has_image(IMAGE) {
-        let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("ci/images/build-test-image.sh");
-        let built = Command::new(&script).arg(IMAGE).status();
-        assert!(
-            built.is_ok_and(|s| s.success()) && has_image(IMAGE),
-            "cannot build {IMAGE} with {}",
-            script.display()
-        );
-    }
-    true
-}
+use crate::support::engine::IMAGE;
 
 /// The test configuration: the test image, the local engine.
 pub fn config() -> Config {
@@ -166,18 +125,29 @@ impl Recorder {
     }
 }
 
-/// Ids of containers this test process created that still exist (running or not).
-pub fn leftover_containers() -> Vec<String> {
-    let prefix = format!("name=symbi-{}-", std::process::id());
-    let out = Command::new("docker").args(["ps", "-aq", "--filter", &prefix]).output();
+/// Ids of the containers (running or not) that `docker ps --filter <filter>` lists.
+pub fn containers(filter: &str) -> Vec<String> {
+    let out = Command::new("docker").args(["ps", "-aq", "--filter", filter]).output();
     out.map(|o| String::from_utf8_lossy(&o.stdout).split_whitespace().map(String::from).collect())
         .unwrap_or_default()
 }
 
-/// Defines one `#[tokio::test]` per container tier from one async body taking the tier.
+/// Ids of containers this test process created that still exist (running or not).
+pub fn leftover_containers() -> Vec<String> {
+    containers(&format!("name=symbi-{}-", std::process::id()))
+}
+
+/// Defines one `#[tokio::test]` per container tier from one async body taking the tier;
+/// `per_tier!(exclusive name, body)` for a test that counts containers.
 #[macro_export]
 macro_rules! per_tier {
+    (exclusive $name:ident, $body:expr) => {
+        $crate::per_tier!(@exclusive $name, $body);
+    };
     ($name:ident, $body:expr) => {
+        $crate::per_tier!(@shared $name, $body);
+    };
+    (@$lock:ident $name:ident, $body:expr) => {
         mod $name {
             #[allow(unused_imports)]
             use super::*;
@@ -188,10 +158,7 @@ macro_rules! per_tier {
                 ignore = "needs a Docker engine (probed at build time, see build.rs)"
             )]
             async fn tier1() {
-                if !$crate::docker::harness::ready() {
-                    return;
-                }
-                let _shared = $crate::docker::harness::EXCLUSIVE.read();
+                let Some(_engine) = $crate::support::engine::$lock() else { return };
                 ($body)(symbi::security::Tier::Tier1).await;
             }
 
@@ -201,10 +168,7 @@ macro_rules! per_tier {
                 ignore = "needs Docker with gVisor's runsc (probed at build time, see build.rs)"
             )]
             async fn tier2() {
-                if !$crate::docker::harness::ready() {
-                    return;
-                }
-                let _shared = $crate::docker::harness::EXCLUSIVE.read();
+                let Some(_engine) = $crate::support::engine::$lock() else { return };
                 ($body)(symbi::security::Tier::Tier2).await;
             }
         }

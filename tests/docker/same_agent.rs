@@ -2,7 +2,8 @@
 //! from tier-specific lines (the tier, its containment, its working directory, timings, tier
 //! None's warning).
 
-use super::harness::{self, IMAGE};
+use super::harness;
+use crate::support::engine::{self, IMAGE};
 use crate::support::symbi_bin;
 use std::process::Command;
 
@@ -61,10 +62,7 @@ fn transcript(dir: &std::path::Path, tier: &str) -> (String, Vec<String>, Option
     ignore = "needs Docker with gVisor's runsc (probed at build time, see build.rs)"
 )]
 fn the_same_agent_runs_alike_on_none_tier1_and_tier2() {
-    if !harness::ready() {
-        return;
-    }
-    let _shared = harness::EXCLUSIVE.read();
+    let Some(_engine) = engine::shared() else { return };
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     std::fs::write(dir.path().join("agent.symbi"), AGENT).unwrap_or_else(|e| panic!("{e}"));
     // Containers never run as root: theirs is a workspace of an unprivileged user, whom
@@ -107,10 +105,7 @@ const SLEEPER: &str = r#"agent Sleeper {
 #[test]
 #[cfg_attr(not(symbi_docker), ignore = "needs a Docker engine (probed at build time, see build.rs)")]
 fn ctrl_c_in_symbi_run_removes_the_container() {
-    if !harness::ready() {
-        return;
-    }
-    let _only = harness::EXCLUSIVE.write();
+    let Some(_engine) = engine::exclusive() else { return };
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     std::fs::write(dir.path().join("agent.symbi"), SLEEPER).unwrap_or_else(|e| panic!("{e}"));
     let config =

@@ -2,38 +2,22 @@
 //! removes its containers within seconds, and a leftover of a dead symbi is removed at the
 //! next start (while a live owner's container is left alone).
 
-use super::harness::{self, IMAGE, request, run};
+use super::harness::{self, request, run};
+use crate::support::engine::{self, IMAGE};
+use crate::support::within;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use symbi::sandbox::docker::owner;
 
 /// Ids of the containers (running or not) labelled with `label=value`.
 fn labelled(label: &str, value: &str) -> Vec<String> {
-    let filter = format!("label={label}={value}");
-    let out = Command::new("docker").args(["ps", "-aq", "--filter", &filter]).output();
-    out.map(|o| String::from_utf8_lossy(&o.stdout).split_whitespace().map(String::from).collect())
-        .unwrap_or_default()
-}
-
-/// Polls `f` every 100 ms until it is true or `limit` passes; returns the time it took.
-fn wait_until(limit: Duration, mut f: impl FnMut() -> bool) -> Option<Duration> {
-    let started = Instant::now();
-    while started.elapsed() < limit {
-        if f() {
-            return Some(started.elapsed());
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    None
+    harness::containers(&format!("label={label}={value}"))
 }
 
 #[test]
 #[cfg_attr(not(symbi_docker), ignore = "needs a Docker engine (probed at build time, see build.rs)")]
 fn a_killed_symbi_leaves_no_container() {
-    if !harness::ready() {
-        return;
-    }
-    let _shared = harness::EXCLUSIVE.read();
+    let Some(_engine) = engine::shared() else { return };
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let agent = "agent A {\n  on trigger \"t\" {\n    execute_native(\"sleep 300\")\n  }\n}\n";
     std::fs::write(dir.path().join("a.symbi"), agent).unwrap_or_else(|e| panic!("{e}"));
@@ -57,11 +41,11 @@ fn a_killed_symbi_leaves_no_container() {
             let out = Command::new("docker").args(["ps", "-q", "--filter", &filter]).output();
             out.is_ok_and(|o| !o.stdout.is_empty())
         };
-        let up = wait_until(Duration::from_secs(60), running);
+        let up = within(Duration::from_secs(60), running);
         assert!(up.is_some(), "{tier}: the container of symbi {pid} never ran");
         let _ = symbi.kill(); // SIGKILL: symbi runs no code of its own after this.
         let _ = symbi.wait();
-        let gone = wait_until(Duration::from_secs(10), || labelled(owner::PID_LABEL, &pid).is_empty());
+        let gone = within(Duration::from_secs(10), || labelled(owner::PID_LABEL, &pid).is_empty());
         let left = labelled(owner::PID_LABEL, &pid);
         for id in &left {
             let _ = Command::new("docker").args(["rm", "-f", id]).output();
@@ -97,10 +81,7 @@ fn planted_leftover(pid: u32, start: &str) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[cfg_attr(not(symbi_docker), ignore = "needs a Docker engine (probed at build time, see build.rs)")]
 async fn a_dead_owners_leftover_is_removed_at_the_next_start() {
-    if !harness::ready() {
-        return;
-    }
-    let _shared = harness::EXCLUSIVE.read();
+    let Some(_engine) = engine::shared() else { return };
     let me = owner::Owner::me();
     // This pid with another start time is a dead symbi whose pid was reused.
     let dead = planted_leftover(me.pid, "1");

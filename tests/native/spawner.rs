@@ -1,8 +1,9 @@
 //! The spawner (`sandbox::native::spawner`) forks every namespaced call's init for
 //! `symbi run`: attacks on the chain of deaths through it, and on what it holds.
 
-use super::supervisor::{ESCAPEES, Run, alive, sleepers, unique_seconds, within};
-use crate::support::wait_at_most;
+use super::supervisor::{ESCAPEES, Run, sleepers, unique_seconds};
+use crate::support::procs::alive;
+use crate::support::{wait_at_most, within};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -36,7 +37,10 @@ fn the_spawner_holds_none_of_symbis_descriptors_and_dies_with_symbi() {
     let run = Run::new("", &format!("    execute_native(\"sh -c \x27exec sleep {seconds}\x27\")"));
     let mut symbi = run.spawn(&[], &[]);
     let pid = symbi.id() as i32;
-    assert!(within(Duration::from_secs(20), || !sleepers(&seconds).is_empty()), "the call never started");
+    assert!(
+        within(Duration::from_secs(20), || !sleepers(&seconds).is_empty()).is_some(),
+        "the call never started"
+    );
     let spawner = spawner_of(pid).expect("the call's init is a child of symbi's spawner");
     // symbi's stdout and stderr are the test's pipes: a spawner holding them would keep a
     // reader of symbi's output waiting after symbi exited.
@@ -57,8 +61,11 @@ fn the_spawner_holds_none_of_symbis_descriptors_and_dies_with_symbi() {
         Ok(())
     );
     let _ = symbi.wait();
-    assert!(within(Duration::from_secs(1), || !alive(spawner)), "the spawner outlived symbi");
-    assert!(within(Duration::from_secs(1), || sleepers(&seconds).is_empty()), "the call outlived symbi");
+    assert!(within(Duration::from_secs(1), || !alive(spawner)).is_some(), "the spawner outlived symbi");
+    assert!(
+        within(Duration::from_secs(1), || sleepers(&seconds).is_empty()).is_some(),
+        "the call outlived symbi"
+    );
 }
 
 #[test]
@@ -72,14 +79,17 @@ fn kill_9_of_the_spawner_ends_every_call_and_symbi_says_so() {
     let mut symbi = run.spawn(&[], &[]);
     let pid = symbi.id() as i32;
     // The call's escapees run, and its program goes on.
-    assert!(within(Duration::from_secs(20), || sleepers(&seconds).len() >= 6), "the calls never started");
+    assert!(
+        within(Duration::from_secs(20), || sleepers(&seconds).len() >= 6).is_some(),
+        "the calls never started"
+    );
     let spawner = spawner_of(pid).expect("a spawner");
     assert_eq!(
         nix::sys::signal::kill(nix::unistd::Pid::from_raw(spawner), nix::sys::signal::Signal::SIGKILL),
         Ok(())
     );
     assert!(
-        within(Duration::from_secs(1), || sleepers(&seconds).is_empty()),
+        within(Duration::from_secs(1), || sleepers(&seconds).is_empty()).is_some(),
         "survivors of the spawner's death: {:?}",
         sleepers(&seconds)
     );

@@ -2,7 +2,8 @@
 //! `symbi run` binary against children that signal, stop and read symbi, and `kill -9` of
 //! symbi while its calls have escapees of every kind running.
 
-use crate::support::{root, symbi_bin, wait_at_most};
+use crate::support::procs::{alive, cmdline, live_where};
+use crate::support::{root, symbi_bin, wait_at_most, within};
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -67,36 +68,11 @@ pub(super) fn unique_seconds() -> String {
 /// Live (not zombie) processes whose command line is exactly `sleep SECONDS`.
 pub(super) fn sleepers(seconds: &str) -> Vec<i32> {
     let wanted = format!("sleep\0{seconds}\0");
-    let Ok(entries) = std::fs::read_dir("/proc") else { return Vec::new() };
-    entries
-        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<i32>().ok())
-        .filter(|pid| {
-            let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
-            cmdline.ends_with(wanted.as_bytes())
-                && (cmdline.len() == wanted.len() || cmdline[cmdline.len() - wanted.len() - 1] == b'/')
-                && alive(*pid)
-        })
-        .collect()
-}
-
-/// True while `pid` names a process that has not exited (zombies count as gone).
-pub(super) fn alive(pid: i32) -> bool {
-    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
-        Ok(stat) => !stat.rsplit(')').next().unwrap_or("").trim_start().starts_with('Z'),
-        Err(_) => false,
-    }
-}
-
-/// Polls `done` every 10 ms for at most `limit`; whether it became true.
-pub(super) fn within(limit: Duration, mut done: impl FnMut() -> bool) -> bool {
-    let start = Instant::now();
-    while !done() {
-        if start.elapsed() > limit {
-            return false;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    true
+    live_where(|pid| {
+        let cmdline = cmdline(pid);
+        cmdline.ends_with(wanted.as_bytes())
+            && (cmdline.len() == wanted.len() || cmdline[cmdline.len() - wanted.len() - 1] == b'/')
+    })
 }
 
 fn sigkill(child: &Child) {
@@ -129,12 +105,16 @@ fn kill_9_of_symbi_mid_call_takes_every_escapee_with_it() {
     let mut line = String::new();
     let _ = out.read_line(&mut line);
     assert_eq!(line, "ready\n");
-    assert!(within(Duration::from_secs(5), || sleepers(&seconds).len() == 6), "{:?}", sleepers(&seconds));
+    assert!(
+        within(Duration::from_secs(5), || sleepers(&seconds).len() == 6).is_some(),
+        "{:?}",
+        sleepers(&seconds)
+    );
     let escapees = sleepers(&seconds);
     sigkill(&symbi);
     let _ = symbi.wait();
     // The kernel does it: nothing of symbi's runs after SIGKILL.
-    let gone = within(Duration::from_secs(2), || escapees.iter().all(|p| !alive(*p)));
+    let gone = within(Duration::from_secs(2), || escapees.iter().all(|p| !alive(*p))).is_some();
     assert!(gone, "survivors of symbi's death: {:?}", sleepers(&seconds));
     assert!(run.audit().contains("\"outcome\":\"started\""), "no started line: {}", run.audit());
 }
@@ -154,7 +134,7 @@ fn kill_9_of_symbi_at_any_moment_of_its_calls_leaves_nothing() {
         let mut symbi = symbi;
         sigkill(&symbi);
         let _ = symbi.wait();
-        let gone = within(Duration::from_secs(2), || sleepers(&seconds).is_empty());
+        let gone = within(Duration::from_secs(2), || sleepers(&seconds).is_empty()).is_some();
         assert!(gone, "after a kill at {delay_ms} ms, survivors: {:?}", sleepers(&seconds));
     }
 }
@@ -176,7 +156,7 @@ fn every_escapee_is_gone_within_one_second_of_symbis_kill() {
         sigkill(&symbi);
         let killed = Instant::now();
         let _ = symbi.wait();
-        let gone = within(Duration::from_secs(1), || sleepers(&seconds).is_empty());
+        let gone = within(Duration::from_secs(1), || sleepers(&seconds).is_empty()).is_some();
         let took = killed.elapsed();
         assert!(gone, "after a kill at {delay_ms} ms, survivors after {took:?}: {:?}", sleepers(&seconds));
         killed_with_escapees += usize::from(!running.is_empty());
@@ -184,10 +164,10 @@ fn every_escapee_is_gone_within_one_second_of_symbis_kill() {
     // On a loaded machine the fixed moments can all fall before the first escapee starts;
     // one more kill waits for them, so the test always proves something.
     let mut symbi = run.spawn(&[], &[]);
-    let started = within(Duration::from_secs(20), || !sleepers(&seconds).is_empty());
+    let started = within(Duration::from_secs(20), || !sleepers(&seconds).is_empty()).is_some();
     sigkill(&symbi);
     let _ = symbi.wait();
-    let gone = within(Duration::from_secs(1), || sleepers(&seconds).is_empty());
+    let gone = within(Duration::from_secs(1), || sleepers(&seconds).is_empty()).is_some();
     assert!(gone, "after a kill with escapees running, survivors: {:?}", sleepers(&seconds));
     killed_with_escapees += usize::from(started);
     // The kills must have found escapees running, or the test proves nothing.
@@ -243,7 +223,8 @@ fn the_secret_is_really_in_symbis_environment() {
     let mut symbi = run.spawn(&["--timeout", "5"], &[("SYMBI_TEST_SECRET", &secret)]);
     let environ = || std::fs::read(format!("/proc/{}/environ", symbi.id())).unwrap_or_default();
     // Once symbi has replaced the forked test process.
-    let found = within(Duration::from_secs(5), || String::from_utf8_lossy(&environ()).contains(&secret));
+    let found =
+        within(Duration::from_secs(5), || String::from_utf8_lossy(&environ()).contains(&secret)).is_some();
     sigkill(&symbi);
     let _ = symbi.wait();
     assert!(found);

@@ -79,18 +79,10 @@ pub async fn run_ok(request: ExecRequest) -> ExecResult {
 /// Live processes (not zombies) whose environment carries `mark`.
 pub fn marked_processes(mark: &str) -> Vec<i32> {
     let needle = format!("{MARK}={mark}");
-    let Ok(entries) = std::fs::read_dir("/proc") else { return Vec::new() };
-    entries
-        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<i32>().ok())
-        .filter(|pid| {
-            let environ = std::fs::read(format!("/proc/{pid}/environ")).unwrap_or_default();
-            let alive = std::fs::read_to_string(format!("/proc/{pid}/stat"))
-                .ok()
-                .and_then(|s| s.rsplit_once(')').map(|(_, rest)| rest.trim_start().chars().next()))
-                .is_some_and(|state| state != Some('Z'));
-            alive && environ.split(|b| *b == 0).any(|var| var == needle.as_bytes())
-        })
-        .collect()
+    crate::support::procs::live_where(|pid| {
+        let environ = std::fs::read(format!("/proc/{pid}/environ")).unwrap_or_default();
+        environ.split(|b| *b == 0).any(|var| var == needle.as_bytes())
+    })
 }
 
 /// Asserts that no process of `mark` is left.

@@ -29,7 +29,7 @@ fn runnable(text: &str) -> bool {
     let needs = |what: &str| {
         text.lines().take_while(|l| l.starts_with("//")).any(|l| l.contains(&format!("needs: {what}")))
     };
-    if (needs("docker") || needs("gvisor")) && !crate::docker::harness::ready() {
+    if (needs("docker") || needs("gvisor")) && !crate::support::engine::ready() {
         return false;
     }
     true

@@ -2,7 +2,8 @@
 //! production guard, allowlist and limits as `symbi run`, cancellation that kills the call,
 //! and `examples/embed.rs` run as a user runs it.
 
-use crate::support::{root, symbi_bin};
+use crate::support::procs::processes_with;
+use crate::support::{root, symbi_bin, within};
 use std::collections::HashMap;
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
@@ -105,14 +106,6 @@ fn limits_only_narrow_and_a_call_timeout_ends_the_call() {
     assert!(started.elapsed() < Duration::from_secs(10), "the 2 s timeout did not end the call");
 }
 
-/// Whether a process with `marker` in its command line is alive on the host.
-fn alive(marker: &str) -> bool {
-    std::fs::read_dir("/proc").into_iter().flatten().flatten().any(|entry| {
-        std::fs::read(entry.path().join("cmdline"))
-            .is_ok_and(|c| String::from_utf8_lossy(&c).replace('\0', " ").contains(marker))
-    })
-}
-
 #[test]
 fn cancelling_a_call_kills_what_it_started() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
@@ -134,11 +127,8 @@ fn cancelling_a_call_kills_what_it_started() {
     });
     assert_eq!(outcome.err().map(|e| e.code.as_str()), Some("E0320"));
     assert!(started.elapsed() < Duration::from_secs(10));
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while alive(marker) && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    assert!(!alive(marker), "the cancelled call's process is still running");
+    let gone = within(Duration::from_secs(5), || processes_with(marker).is_empty());
+    assert!(gone.is_some(), "the cancelled call's process is still running");
 }
 
 /// Builds `examples/embed.rs` once and runs it with `args` and `env`.

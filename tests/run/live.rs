@@ -2,6 +2,7 @@
 //! child runs, SIGINT/SIGTERM ending a run and its whole process tree, the audit log, and
 //! the README's example.
 
+use crate::support::procs::{alive, pids};
 use crate::support::{root, symbi_bin, wait_at_most};
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -35,26 +36,13 @@ pub(super) fn spawn(mut cmd: Command) -> Child {
     cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap_or_else(|e| panic!("spawn symbi: {e}"))
 }
 
-/// True while `pid` names a process that has not exited (zombies count as gone).
-fn alive(pid: i32) -> bool {
-    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
-        Ok(stat) => !stat.rsplit(')').next().unwrap_or("").trim_start().starts_with('Z'),
-        Err(_) => false,
-    }
-}
-
 /// The live descendants of `root` (children, their children, ...), from `/proc`.
 fn descendants(root: i32) -> Vec<i32> {
     let parent_of = |pid: i32| {
         let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
         stat.rsplit_once(')')?.1.split_whitespace().nth(1)?.parse::<i32>().ok()
     };
-    let all: Vec<(i32, i32)> = std::fs::read_dir("/proc")
-        .map(|d| d.filter_map(|e| e.ok()?.file_name().to_str()?.parse::<i32>().ok()).collect::<Vec<_>>())
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(|pid| Some((pid, parent_of(pid)?)))
-        .collect();
+    let all: Vec<(i32, i32)> = pids().into_iter().filter_map(|pid| Some((pid, parent_of(pid)?))).collect();
     let mut found = vec![root];
     let mut i = 0;
     while i < found.len() {

@@ -3,9 +3,10 @@
 //! Skipped without an engine, except under `CI=true` (the container tests' rule).
 
 use super::harness::Up;
-use crate::docker::harness::{self as docker, IMAGE};
-use std::process::Command;
-use std::time::{Duration, Instant};
+use crate::docker::harness as docker;
+use crate::support::engine::{self, IMAGE};
+use crate::support::within;
+use std::time::Duration;
 use symbi::sandbox::docker::owner::PID_LABEL;
 
 const AGENT: &str = r#"agent Boxed {
@@ -22,31 +23,13 @@ const AGENT: &str = r#"agent Boxed {
 
 /// Containers (running or not) that the service with process id `pid` owns.
 fn containers_of(pid: u32) -> Vec<String> {
-    let filter = format!("label={PID_LABEL}={pid}");
-    let out = Command::new("docker").args(["ps", "-aq", "--filter", &filter]).output();
-    out.map(|o| String::from_utf8_lossy(&o.stdout).split_whitespace().map(String::from).collect())
-        .unwrap_or_default()
-}
-
-/// Polls `ok` for up to `within`; whether it held.
-fn within(limit: Duration, mut ok: impl FnMut() -> bool) -> bool {
-    let deadline = Instant::now() + limit;
-    while Instant::now() < deadline {
-        if ok() {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    ok()
+    docker::containers(&format!("label={PID_LABEL}={pid}"))
 }
 
 #[test]
 #[cfg_attr(not(symbi_docker), ignore = "needs a Docker engine (probed at build time, see build.rs)")]
 fn a_tier1_trigger_runs_in_a_container_and_a_cancel_leaves_none() {
-    if !docker::ready() {
-        return;
-    }
-    let _shared = docker::EXCLUSIVE.read();
+    let Some(_engine) = engine::shared() else { return };
     let dir = tempfile::tempdir().expect("a temporary folder");
     // A container runs as an unprivileged user in a workspace it owns, below a parent of
     // root's (a parent another user owns could swap the workspace).
@@ -73,9 +56,16 @@ fn a_tier1_trigger_runs_in_a_container_and_a_cancel_leaves_none() {
     let slow = up.post("/api/v1/agents/Boxed/triggers/slow", "");
     assert_eq!(slow.status, 202, "{}", slow.body);
     let id = slow.json()["run_id"].as_str().expect("a run id").to_string();
-    assert!(within(Duration::from_secs(30), || !containers_of(pid).is_empty()), "no container started");
+    assert!(
+        within(Duration::from_secs(30), || !containers_of(pid).is_empty()).is_some(),
+        "no container started"
+    );
     assert_eq!(up.post(&format!("/api/v1/runs/{id}/cancel"), "").status, 202);
     let run = up.wait_status(&id, &["cancelled"]);
     assert_eq!(run["status"], "cancelled", "{run}");
-    assert!(within(Duration::from_secs(15), || containers_of(pid).is_empty()), "{:?}", containers_of(pid));
+    assert!(
+        within(Duration::from_secs(15), || containers_of(pid).is_empty()).is_some(),
+        "{:?}",
+        containers_of(pid)
+    );
 }

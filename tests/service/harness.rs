@@ -1,6 +1,7 @@
 //! A `symbi up` process on an ephemeral port of 127.0.0.1, in a folder of its own (agent
 //! files, config.toml, the run database under data/), and a small HTTP/1.1 client.
 
+use crate::support::procs::processes_with;
 use crate::support::symbi_bin;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -271,41 +272,13 @@ fn dechunk(mut rest: &str) -> String {
     out
 }
 
-/// Live processes whose command line contains `mark`.
-pub fn processes_with(mark: &str) -> Vec<i32> {
-    let Ok(entries) = std::fs::read_dir("/proc") else { return Vec::new() };
-    entries
-        .flatten()
-        .filter_map(|e| e.file_name().to_str().and_then(|n| n.parse::<i32>().ok()))
-        .filter(|pid| {
-            let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
-            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-            let zombie = stat.rsplit(')').next().is_some_and(|s| s.trim_start().starts_with('Z'));
-            !zombie && String::from_utf8_lossy(&cmdline).contains(mark)
-        })
-        .collect()
-}
-
-/// Waits (up to `within`) until no process carries `mark`; the ones left.
-pub fn gone_within(mark: &str, within: Duration) -> Vec<i32> {
-    let deadline = Instant::now() + within;
-    loop {
-        let left = processes_with(mark);
-        if left.is_empty() || Instant::now() > deadline {
-            return left;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
+/// Waits (up to `limit`) until no process carries `mark`; the ones left.
+pub fn gone_within(mark: &str, limit: Duration) -> Vec<i32> {
+    crate::support::within(limit, || processes_with(mark).is_empty());
+    processes_with(mark)
 }
 
 /// Waits (up to 10 s) until a process carries `mark`.
 pub fn appears(mark: &str) -> bool {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while Instant::now() < deadline {
-        if !processes_with(mark).is_empty() {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    false
+    crate::support::within(Duration::from_secs(10), || !processes_with(mark).is_empty()).is_some()
 }

@@ -70,5 +70,5 @@ fn sigkill_leaves_no_process_and_the_restart_marks_runs_interrupted() {
 }
 
 fn processes_running(mark: &str) -> usize {
-    super::harness::processes_with(mark).len()
+    crate::support::procs::processes_with(mark).len()
 }

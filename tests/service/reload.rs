@@ -1,8 +1,9 @@
 //! Reload: SIGHUP, POST /api/v1/reload and --watch; a bad file keeps its previous version.
 
 use super::harness::{Up, agent, config, folder, marker};
+use crate::support::within;
 use nix::sys::signal::Signal;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 fn triggers(up: &Up) -> Vec<String> {
     let agents = up.get("/api/v1/agents").json();
@@ -49,7 +50,7 @@ fn sighup_reloads() {
     let up = Up::start(dir.path(), &[], &[]);
     std::fs::write(dir.path().join("agent.symbi"), with_extra_trigger(&text)).ok();
     up.signal(Signal::SIGHUP);
-    assert!(eventually(|| triggers(&up).contains(&"added".to_string())));
+    assert!(within(Duration::from_secs(10), || triggers(&up).contains(&"added".to_string())).is_some());
 }
 
 #[test]
@@ -59,7 +60,7 @@ fn watch_reloads_a_changed_file() {
     let up = Up::start(dir.path(), &["--watch"], &[]);
     std::thread::sleep(Duration::from_millis(50));
     std::fs::write(dir.path().join("agent.symbi"), with_extra_trigger(&text)).ok();
-    assert!(eventually(|| triggers(&up).contains(&"added".to_string())));
+    assert!(within(Duration::from_secs(10), || triggers(&up).contains(&"added".to_string())).is_some());
 }
 
 #[test]
@@ -76,15 +77,4 @@ fn a_run_in_flight_finishes_on_the_version_it_started_with() {
     assert_eq!(run["output"], "hi\nold\n", "{run}");
     let after = up.post("/api/v1/agents/Hello/triggers/go?wait=true", "").json();
     assert_eq!(after["output"], "hi\nnew\n", "{after}");
-}
-
-fn eventually(mut check: impl FnMut() -> bool) -> bool {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while Instant::now() < deadline {
-        if check() {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    false
 }

@@ -2,6 +2,9 @@
 
 #![allow(dead_code)]
 
+pub mod engine;
+pub mod procs;
+
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Output};
 use std::time::{Duration, Instant};
@@ -60,6 +63,25 @@ pub fn wait_at_most(child: &mut Child, limit: Duration) -> ExitStatus {
     }
 }
 
+/// Polls `done` until it holds or `limit` passes: the time it took, or `None` past the
+/// limit (`done` is asked once more after the limit, so a late truth still counts). The
+/// pause between polls grows from 10 ms to 100 ms: quick for what is soon done, cheap for
+/// a poll that runs `docker ps`.
+pub fn within(limit: Duration, mut done: impl FnMut() -> bool) -> Option<Duration> {
+    let started = Instant::now();
+    let mut pause = Duration::from_millis(10);
+    loop {
+        if done() {
+            return Some(started.elapsed());
+        }
+        if started.elapsed() > limit {
+            return None;
+        }
+        std::thread::sleep(pause);
+        pause = (pause * 2).min(Duration::from_millis(100));
+    }
+}
+
 /// Whether this run is CI's (`CI=true` or `CI=1`), where every prerequisite must be there.
 pub fn under_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
@@ -97,4 +119,19 @@ fn under_ci_a_missing_prerequisite_fails_and_locally_it_skips() {
     );
     let failed = std::panic::catch_unwind(|| prerequisite_in(true, false, "no engine"));
     assert!(failed.is_err(), "under CI a missing prerequisite fails the test");
+}
+
+#[test]
+fn within_answers_as_soon_as_the_condition_holds_and_none_past_the_limit() {
+    let quick = within(Duration::from_secs(5), || true);
+    assert!(quick.is_some_and(|took| took < Duration::from_secs(1)), "{quick:?}");
+    let mut asked = 0;
+    let late = within(Duration::from_millis(50), || {
+        asked += 1;
+        asked == 3
+    });
+    assert!(late.is_some(), "the third poll held, within the limit or as the last one");
+    let started = Instant::now();
+    assert_eq!(within(Duration::from_millis(50), || false), None);
+    assert!(started.elapsed() >= Duration::from_millis(50), "gave up early: {:?}", started.elapsed());
 }
