@@ -6,10 +6,13 @@
 //! capabilities); the same without the namespace; the
 //! runner without cgroups (rlimits, process-group kill and the subreaper sweep); and 100
 //! calls at once through the runner.
+//!
+//! The namespaced calls' inits are forked by the spawner, as in `symbi run` and `symbi up`;
+//! `SYMBI_BENCH_NO_SPAWNER=1` has them forked from the bench process itself instead.
 
 #![allow(missing_docs, reason = "criterion_group! generates an undocumented function")]
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{Criterion, criterion_group};
 use std::collections::BTreeMap;
 use std::time::Duration;
 use symbi::sandbox::native::NativeSandbox;
@@ -77,4 +80,13 @@ fn spawn(c: &mut Criterion) {
 }
 
 criterion_group!(benches, spawn);
-criterion_main!(benches);
+
+fn main() {
+    // Before anything starts a thread, as `symbi run` does (`sandbox::native::spawner`).
+    if std::env::var_os("SYMBI_BENCH_NO_SPAWNER").is_none() {
+        symbi::sandbox::native::start_spawner(0);
+    }
+    eprintln!("spawner: {}", if symbi::sandbox::native::spawner_running() { "yes" } else { "no" });
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

@@ -43,6 +43,7 @@ pub fn open_fds() -> usize {
 /// This process's children, zombies included.
 pub fn children() -> Vec<i32> {
     let me = std::process::id() as i32;
+    let spawner = symbi::sandbox::native::spawner_pid();
     let Ok(entries) = std::fs::read_dir("/proc") else { return Vec::new() };
     entries
         .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<i32>().ok())
@@ -52,5 +53,7 @@ pub fn children() -> Vec<i32> {
                 stat.rsplit_once(')').and_then(|(_, rest)| rest.split_whitespace().nth(1)?.parse().ok());
             ppid == Some(me)
         })
+        // The spawner lives as long as the process: it is the runner's, not a call's.
+        .filter(|pid| Some(*pid) != spawner)
         .collect()
 }

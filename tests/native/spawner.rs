@@ -7,6 +7,12 @@ use crate::support::{wait_at_most, within};
 use std::path::PathBuf;
 use std::time::Duration;
 
+/// Whether `symbi run` starts a spawner here: as root (no namespaces otherwise), unless the
+/// suite runs without one (`SYMBI_TEST_NO_SPAWNER`).
+fn spawned() -> bool {
+    nix::unistd::geteuid().is_root() && std::env::var_os("SYMBI_TEST_NO_SPAWNER").is_none()
+}
+
 /// The children of `pid`'s main thread (the spawner is forked from it).
 fn children(pid: i32) -> Vec<i32> {
     std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children"))
@@ -30,8 +36,8 @@ fn spawner_of(symbi: i32) -> Option<i32> {
 
 #[test]
 fn the_spawner_holds_none_of_symbis_descriptors_and_dies_with_symbi() {
-    if !nix::unistd::geteuid().is_root() {
-        return; // No namespaces, no spawner.
+    if !spawned() {
+        return;
     }
     let seconds = unique_seconds();
     let run = Run::new("", &format!("    execute_native(\"sh -c \x27exec sleep {seconds}\x27\")"));
@@ -70,7 +76,7 @@ fn the_spawner_holds_none_of_symbis_descriptors_and_dies_with_symbi() {
 
 #[test]
 fn kill_9_of_the_spawner_ends_every_call_and_symbi_says_so() {
-    if !nix::unistd::geteuid().is_root() {
+    if !spawned() {
         return;
     }
     let seconds = unique_seconds();

@@ -51,8 +51,11 @@ pub fn mark_of(request: &ExecRequest) -> String {
 /// process tests prove that hardening keeps their containment (`.ci/run` runs both ways).
 pub const HARDEN_ALL: &str = "SYMBI_TEST_HARDEN_ALL";
 
-/// The runner of these tests: the default one, hardened under [`HARDEN_ALL`].
+/// The runner of these tests: the default one, hardened under [`HARDEN_ALL`]. Its
+/// namespaced calls go through a spawner, as `symbi run`'s do (unless
+/// `SYMBI_TEST_NO_SPAWNER` is set: then they are forked from the test process).
 pub fn runner() -> NativeSandbox {
+    symbi::sandbox::native::start_spawner(0);
     let runner = NativeSandbox::new();
     if std::env::var_os(HARDEN_ALL).is_some() { runner.hardened(Default::default()) } else { runner }
 }

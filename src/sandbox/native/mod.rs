@@ -39,7 +39,7 @@ pub mod workdir;
 pub use active::terminate_all;
 pub use cgroup::release_pooled as release_groups;
 pub use probe::{HostContainment, probe};
-pub use spawner::start as start_spawner;
+pub use spawner::{pid as spawner_pid, running as spawner_running, start as start_spawner};
 pub use warm::warm_up;
 
 use crate::sandbox::{BoxFuture, ExecRequest, ExecResult, Sandbox, SandboxError};

@@ -18,9 +18,10 @@
 //! - the program runs without `CAP_SYS_ADMIN` (which could unmount the private `/proc` or
 //!   mount a cgroup filesystem again) and `CAP_SYS_PTRACE`.
 //!
-//! `PR_SET_PDEATHSIG` fires when the *thread* that forked the init exits, not the process.
-//! The child is forked on the thread that awaits the call (the interpreter's thread in
-//! `symbi run`, which outlives every call), so that thread outlives the call.
+//! The init is forked by the spawner (`spawner`) where symbi has one, otherwise by symbi.
+//! `PR_SET_PDEATHSIG` fires when the *thread* that forked the init exits, not the process:
+//! the spawner is single-threaded; symbi forks it on the thread that awaits the call (the
+//! interpreter's thread in `symbi run`, which outlives every call).
 //!
 //! `unshare(CLONE_NEWPID)` changes the namespace of the calling thread's next children;
 //! [`Entered`] undoes it with `setns` right after the fork, so nothing else this thread
@@ -187,6 +188,11 @@ impl InitSetup {
     pub fn in_spawner(status: RawFd, image: ProgramImage) -> InitSetup {
         InitSetup { environment: None, ..InitSetup::new(status, image) }
     }
+}
+
+/// Reads what an init's setup reads once per process (see `spawner::start`).
+pub fn prepare_for_fork() {
+    let _ = (environment_area(), cgroup_mounts());
 }
 
 /// Blanks this process's copy of symbi's environment strings, which `/proc/PID/environ`

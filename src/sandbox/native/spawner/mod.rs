@@ -44,19 +44,58 @@ static SPAWNER: OnceLock<Spawner> = OnceLock::new();
 pub struct Spawner {
     /// The socket; one request and its answer at a time.
     socket: Mutex<UnixStream>,
+    /// The spawner's pid.
+    pid: i32,
 }
 
+/// Set to anything, no spawner is started: the calls fork their inits from symbi itself
+/// (to exercise and measure that path).
+pub const NO_SPAWNER: &str = "SYMBI_TEST_NO_SPAWNER";
+
 /// Starts the spawner (at most once), `nice` below symbi's priority; every call's processes
-/// inherit that priority. Does nothing unless this process may create PID namespaces (root) and is
-/// still single-threaded: the calls then fork their inits from symbi itself.
+/// inherit that priority. Does nothing unless this process may create PID namespaces
+/// (root): the calls then fork their inits from symbi itself.
+///
+/// Called by a single-threaded process, the spawner is forked from the calling thread, which
+/// must live as long as the process (the main thread: the spawner dies when it exits).
+/// Otherwise (a test harness, an embedding program) it is forked from a thread of its own
+/// that never exits, after everything the spawner uses that a lock guards was initialised
+/// (a fork copies another thread's lock as it was; glibc's `fork` takes care of `malloc`).
 pub fn start(nice: i32) {
-    if SPAWNER.get().is_some() || !nix::unistd::geteuid().is_root() || !single_threaded() {
-        return;
-    }
-    let Ok((ours, theirs)) = UnixStream::pair() else { return };
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        if !nix::unistd::geteuid().is_root() || std::env::var_os(NO_SPAWNER).is_some() {
+            return;
+        }
+        if single_threaded() {
+            if let Some(spawner) = fork_spawner(nice) {
+                let _ = SPAWNER.set(spawner);
+            }
+            return;
+        }
+        serve::initialise();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let parent = std::thread::Builder::new().name("symbi-spawner-parent".into()).spawn(move || {
+            let _ = tx.send(fork_spawner(nice));
+            // The spawner's `PR_SET_PDEATHSIG` watches this thread: it must never end.
+            loop {
+                std::thread::park();
+            }
+        });
+        if parent.is_ok()
+            && let Ok(Some(spawner)) = rx.recv()
+        {
+            let _ = SPAWNER.set(spawner);
+        }
+    });
+}
+
+/// Forks the spawner from the calling thread.
+fn fork_spawner(nice: i32) -> Option<Spawner> {
+    let (ours, theirs) = UnixStream::pair().ok()?;
     let symbi = std::process::id() as i32;
-    // SAFETY: this process has one thread (checked above), so the child may go on running
-    // ordinary code; it never returns from `serve`.
+    // SAFETY: the child only runs `serve`, which never returns, and uses nothing another
+    // thread could have held locked at the fork (see `start`).
     match unsafe { libc::fork() } {
         0 => {
             drop(ours);
@@ -67,15 +106,25 @@ pub fn start(nice: i32) {
             // The spawner is symbi's child for all of symbi's life: a subreaper sweep for a
             // call's orphans must not take it for one.
             super::sweep::register(pid);
-            let _ = SPAWNER.set(Spawner { socket: Mutex::new(ours) });
+            Some(Spawner { socket: Mutex::new(ours), pid })
         }
-        _ => {}
+        _ => None,
     }
 }
 
 /// The spawner, when one was started.
 pub fn get() -> Option<&'static Spawner> {
     SPAWNER.get()
+}
+
+/// Whether this process has a spawner.
+pub fn running() -> bool {
+    SPAWNER.get().is_some()
+}
+
+/// The spawner's pid, when one was started: a child of this process for its whole life.
+pub fn pid() -> Option<i32> {
+    SPAWNER.get().map(|spawner| spawner.pid)
 }
 
 /// Whether this process has exactly one thread.

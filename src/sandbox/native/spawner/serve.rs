@@ -22,6 +22,14 @@ use std::os::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd};
 use std::os::unix::net::UnixStream;
 use std::sync::Arc;
 
+/// Initialises, in symbi, what the spawner reads through a `OnceLock`, so that a fork taken
+/// while another thread was initialising one cannot leave the spawner waiting for it.
+pub fn initialise() {
+    pidns::prepare_for_fork();
+    let _ = crate::sandbox::native::harden::syscalls::program(false);
+    let _ = crate::sandbox::native::harden::syscalls::program(true);
+}
+
 /// The spawner's life, in the child of symbi's fork: set itself up, then serve until symbi's
 /// end of the socket closes. Never returns.
 pub fn serve(socket: UnixStream, symbi: i32, nice: i32) -> ! {
