@@ -40,6 +40,8 @@ fn main() {
         pin_this_thread(0);
         println!("pinned: the runner and the service on CPU 0, the clients on CPU 1");
     }
+    // The runner alone forks its inits from a spawner, as the service does.
+    symbi::sandbox::native::start_spawner(0);
     let runner = runner_alone(clients, seconds);
     println!("native runner alone: {clients} concurrent, {runner:.1} executions/s");
     let service = service_load(clients, seconds, pin);

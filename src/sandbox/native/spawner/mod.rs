@@ -137,8 +137,14 @@ impl Spawner {
     /// necessarily started the program yet; its error pipe (`fds.error`) says whether it did.
     pub fn spawn(&self, request: &wire::Request, fds: wire::Fds<RawFd>) -> io::Result<(i32, OwnedFd)> {
         let socket = self.socket.lock().unwrap_or_else(PoisonError::into_inner);
-        wire::send_request(&socket, request, fds)?;
-        wire::receive_answer(&socket)
+        let answer = wire::send_request(&socket, request, fds).and_then(|()| wire::receive_answer(&socket));
+        answer.map_err(|e| match e.kind() {
+            // Something outside symbi killed it: symbi does not start another behind its back.
+            io::ErrorKind::BrokenPipe | io::ErrorKind::ConnectionReset | io::ErrorKind::UnexpectedEof => {
+                io::Error::new(e.kind(), "symbi's spawner process has exited (was it killed?)")
+            }
+            _ => e,
+        })
     }
 }
 
