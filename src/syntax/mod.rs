@@ -57,7 +57,8 @@ pub struct Dropped {
     /// The primary span of the syntax diagnostic that made it be left out (it may lie
     /// outside `span`, e.g. where a missing `}` was noticed).
     pub error: Span,
-    /// The triggers and functions defined in the dropped text.
+    /// The triggers and functions defined in the dropped text, or the variable a dropped
+    /// `let` line declared.
     pub names: Vec<String>,
 }
 
