@@ -109,12 +109,8 @@ fn else_if_typo(ctx: &Context) -> Option<Diagnostic> {
             }
             let span = Span::new(line.start + start, line.start + i);
             let word = ctx.text(span);
-            if matches!(word, "elif" | "elsif" | "elseif" | "elsef" | "else_if") {
-                return Some(
-                    Diagnostic::error(codes::ELIF, format!("`{word}` is not a keyword"))
-                        .with_primary(span, "write `else if` here")
-                        .with_help("a further condition is written `} else if condition {`"),
-                );
+            if super::typos::ELIF_WORDS.contains(&word) {
+                return Some(super::typos::elif_diagnostic(word, span));
             }
         }
     }

@@ -115,7 +115,9 @@ fn with_typos_repaired(source: &str, parts: recover::Parts) -> recover::Parts {
     out.diagnostics.retain(|d| !unrepaired.contains(&line_of(d.span().start)));
     for typo in &typos {
         let diagnostic = typo.diagnostic(source);
-        out.dropped.push(Dropped { span: typo.word, error: diagnostic.span(), names: Vec::new() });
+        // An `elif`'s condition is left out with the word (its names were not checked).
+        let left_out = if typo.elif { typo.cover.unwrap_or(typo.word) } else { typo.word };
+        out.dropped.push(Dropped { span: left_out, error: diagnostic.span(), names: Vec::new() });
         out.diagnostics.push(diagnostic);
     }
     out
