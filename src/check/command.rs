@@ -63,9 +63,11 @@ fn shell_syntax(parts: &[StrPart], span: Span) -> Option<Diagnostic> {
         return None;
     }
     let (_, operator) = crate::sandbox::argv::shell_operator(&text)?;
+    // A backtick inside backticks would read as three of them: quote it the Markdown way.
+    let shown = if operator == "`" { "`` ` ``".to_string() } else { format!("`{operator}`") };
     Some(
-        Diagnostic::warning(codes::SHELL_SYNTAX, format!("`{operator}` in a command that no shell runs"))
-            .with_primary(span, format!("`{operator}` reaches the program as a plain argument"))
+        Diagnostic::warning(codes::SHELL_SYNTAX, format!("{shown} in a command that no shell runs"))
+            .with_primary(span, format!("{shown} reaches the program as a plain argument"))
             .with_note("`execute_native` splits the string into words and runs the program directly: no pipes, redirections, `&&`, `;` or substitutions")
             .with_help("to use the shell, run it: `execute_native(\"sh -c 'a | b'\")` (`sh` must be allowed); otherwise pass the words as a list: `[\"python3\", \"x.py\", name]`"),
     )

@@ -91,8 +91,8 @@ pub fn check_source(text: &str, ctx: &CheckContext<'_>) -> Checked {
 
 /// True for a checker diagnostic that only follows from what recovery left out: one placed
 /// inside a left-out part, or an unknown variable, function or trigger named like something
-/// a left-out part defines (for a trigger, a part of the same agent: `emit` reaches no other),
-/// or an unused variable whose name a left-out part mentions.
+/// a left-out part defines (for a trigger, a part of the same agent: `emit` reaches no other;
+/// for a variable, a left-out `let` line before the use), or an unused variable whose name a left-out part mentions.
 fn follow_on(d: &Diagnostic, text: &str, file: &File, dropped: &[crate::syntax::Dropped]) -> bool {
     let at = d.span();
     if d.primary.as_ref().is_some_and(|l| l.source.is_some()) {
@@ -116,6 +116,8 @@ fn follow_on(d: &Diagnostic, text: &str, file: &File, dropped: &[crate::syntax::
     dropped
         .iter()
         .filter(|x| d.code != codes::UNKNOWN_TRIGGER || agent.is_some_and(|a| a.contains(x.span.start)))
+        // A variable is only known after its `let`: a use before a left-out line is not its.
+        .filter(|x| d.code != codes::UNKNOWN_VARIABLE || x.span.start <= at.start)
         .any(|x| x.names.iter().any(|n| n == name))
 }
 

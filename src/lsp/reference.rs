@@ -65,6 +65,8 @@ mod tests {
     #[test]
     fn keywords_tiers_profiles_and_capabilities_come_from_the_docs() {
         assert!(describe("let").is_some_and(|d| d.contains("Binds a new variable")));
+        assert!(describe("break").is_some_and(|d| d.contains("only inside a loop")));
+        assert!(describe("continue").is_some_and(|d| d.contains("only inside a loop")));
         let tier = describe("docker").unwrap_or_default();
         assert!(tier.contains("**Tier1**") && tier.contains("one-shot Docker container"), "{tier}");
         assert!(describe("Strict").is_some_and(|d| d.contains("`Tier2`")));

@@ -109,12 +109,8 @@ fn else_if_typo(ctx: &Context) -> Option<Diagnostic> {
             }
             let span = Span::new(line.start + start, line.start + i);
             let word = ctx.text(span);
-            if matches!(word, "elif" | "elsif" | "elseif" | "elsef" | "else_if") {
-                return Some(
-                    Diagnostic::error(codes::ELIF, format!("`{word}` is not a keyword"))
-                        .with_primary(span, "write `else if` here")
-                        .with_help("a further condition is written `} else if condition {`"),
-                );
+            if super::typos::ELIF_WORDS.contains(&word) {
+                return Some(super::typos::elif_diagnostic(word, span));
             }
         }
     }
@@ -427,12 +423,13 @@ fn missing_comma(ctx: &Context) -> Option<Diagnostic> {
     if !ctx.found_starts_value() || !ctx.expects_token(",") {
         return None;
     }
-    // A keyword that starts the next line is the next statement: the bracket was never
-    // closed (`print(len(x)` then `let y = 1`), no comma is missing.
+    // A keyword that starts the next line is the next statement: the bracket (or a map's
+    // brace) was never closed (`print(len(x)` then `let y = 1`), no comma is missing.
     let keyword =
         KEYWORDS.contains(&ctx.found_text()) && !matches!(ctx.found_text(), "true" | "false" | "null");
-    if ctx.found.line_start && keyword && open.kind != Frame::Brace {
-        return Some(unclosed(ctx, open, codes::UNCLOSED_BRACKET));
+    if ctx.found.line_start && keyword {
+        let code = if open.kind == Frame::Brace { codes::UNCLOSED_BLOCK } else { codes::UNCLOSED_BRACKET };
+        return Some(unclosed(ctx, open, code));
     }
     let before = ctx.prev_span().map_or(at(ctx), |s| Span::point(s.end));
     Some(

@@ -8,7 +8,7 @@ use super::ast::Item;
 use super::errors;
 use super::lower::Lowerer;
 use super::parse::{Rule, SymbiParser};
-use super::scan::{Scanner, Tok};
+use super::scan::{Frame, Scanner, Tok};
 use crate::diag::{Diagnostic, Span};
 use pest::Parser;
 
@@ -65,36 +65,54 @@ pub(crate) fn recover_agent(
     text.replace_range(start..end, &source[start..end]);
     let mut diagnostics = Vec::new();
     let mut dropped = Vec::new();
-    for (k, member) in broken.iter().enumerate() {
-        // The first diagnostic is the one the whole piece gives; each later one comes from
-        // the piece with the members before it blanked, so it is the member's own error.
-        let diag = if k == 0 {
-            errors::explain(first, source, start, end)
-        } else {
-            match SymbiParser::parse(Rule::file, &text[start..end]) {
-                Ok(_) => return None,
-                Err(error) => errors::explain(&error, text, start, end),
+    let mut first = Some(first);
+    for member in broken {
+        // Statement-level recovery: the broken lines of the member are left out one at a
+        // time while each lets the parse get past it; the rest of the member is still
+        // checked. A member that leaving out lines does not mend is left out whole.
+        let mut lines: Vec<(Span, Diagnostic)> = Vec::new();
+        let unmended = loop {
+            // The first diagnostic is the one the whole piece gives; each later one comes
+            // from the piece with what was left out before blanked, so it is its own error.
+            let diag = match first.take() {
+                Some(error) => errors::explain(error, source, start, end),
+                None => match SymbiParser::parse(Rule::file, &text[start..end]) {
+                    Ok(_) => return None,
+                    Err(error) => errors::explain(&error, text, start, end),
+                },
+            };
+            // An error before the member means something else is broken.
+            if diag.span().start < member.span.start {
+                return None;
+            }
+            let Some(line) = broken_line(text, member.span, diag.span().start) else { break Some(diag) };
+            blank(text, line);
+            lines.push((line, diag));
+            if SymbiParser::parse(Rule::agent_member_alone, &text[member.span.start..member.span.end]).is_ok()
+            {
+                break None;
             }
         };
-        // An error before the member means something else is broken.
-        if diag.span().start < member.span.start {
-            return None;
-        }
-        // Statement-level recovery: when leaving out the line of the error mends the
-        // member, only that line is left out and the rest of the member is still checked.
-        let left_out = match broken_line(text, member.span, diag.span().start) {
-            Some(line) => {
-                blank(text, line);
-                line
-            }
+        match unmended {
             None => {
-                blank(text, member.span);
-                member.span
+                for (line, diag) in lines {
+                    // Later uses of a variable the left-out line declared are follow-ons.
+                    let names = let_binding(source, line).into_iter().collect();
+                    dropped.push(Dropped { span: line, error: diag.span(), names });
+                    diagnostics.push(diag);
+                }
             }
-        };
-        let names = if left_out == member.span { member.name.iter().cloned().collect() } else { Vec::new() };
-        dropped.push(Dropped { span: left_out, error: diag.span(), names });
-        diagnostics.push(diag);
+            Some(last) => {
+                let diag = lines.into_iter().next().map_or(last, |(_, d)| d);
+                blank(text, member.span);
+                dropped.push(Dropped {
+                    span: member.span,
+                    error: diag.span(),
+                    names: member.name.iter().cloned().collect(),
+                });
+                diagnostics.push(diag);
+            }
+        }
     }
     let pairs = SymbiParser::parse(Rule::file, &text[start..end]).ok()?;
     Some(Recovered { items: lowerer.file(pairs, start), diagnostics, dropped })
@@ -114,9 +132,9 @@ pub(crate) fn item_names(source: &str, start: usize, end: usize) -> Vec<String> 
     }
 }
 
-/// The line of `text` holding `at`, when it is a whole statement line inside `member`
-/// (its brackets balance and it neither opens nor closes the member's own braces) and the
-/// member parses without it.
+/// The line of `text` holding `at`, when it is a whole statement line inside `member` (it
+/// closes no bracket it did not open, and holds no unclosed string) and the parse of the
+/// member without it gets past it: the member parses, or its next error is on a later line.
 fn broken_line(text: &str, member: Span, at: usize) -> Option<Span> {
     let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
     let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
@@ -136,13 +154,37 @@ fn broken_line(text: &str, member: Span, at: usize) -> Option<Span> {
             _ => {}
         }
     }
-    if depth != 0 || !scanner.frames.is_empty() {
+    // A bracket left open is the statement's own missing closer: the next line starts the
+    // next statement. Whether it opened a block instead is for the trial parse to say.
+    let only_brackets =
+        scanner.frames.iter().all(|open| matches!(open.kind, Frame::Paren | Frame::Bracket | Frame::Brace));
+    if depth != scanner.frames.len() || !only_brackets {
         return None;
     }
     let line = Span::new(start, end);
     let mut trial = text[member.start..member.end].to_string();
     blank(&mut trial, Span::new(start - member.start, end - member.start));
-    SymbiParser::parse(Rule::agent_member_alone, &trial).is_ok().then_some(line)
+    let past_the_line = match SymbiParser::parse(Rule::agent_member_alone, &trial) {
+        Ok(_) => true,
+        Err(error) => {
+            let at = match error.location {
+                pest::error::InputLocation::Pos(p) => p,
+                pest::error::InputLocation::Span((p, _)) => p,
+            };
+            member.start + at > end
+        }
+    };
+    past_the_line.then_some(line)
+}
+
+/// The name a `let` on the statement line `line` declares (`let name = ...`,
+/// `let name: Type = ...`).
+fn let_binding(text: &str, line: Span) -> Option<String> {
+    let mut scanner = Scanner::new(&text[..line.end], line.start);
+    let first = scanner.next_token();
+    let name = scanner.next_token();
+    let word = |t: super::scan::Token| (t.tok == Tok::Word).then(|| &text[t.span.start..t.span.end]);
+    (word(first)? == "let").then(|| word(name).map(str::to_string))?
 }
 
 /// Replaces `span` of `text` by spaces, keeping line breaks.

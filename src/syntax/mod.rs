@@ -57,7 +57,8 @@ pub struct Dropped {
     /// The primary span of the syntax diagnostic that made it be left out (it may lie
     /// outside `span`, e.g. where a missing `}` was noticed).
     pub error: Span,
-    /// The triggers and functions defined in the dropped text.
+    /// The triggers and functions defined in the dropped text, or the variable a dropped
+    /// `let` line declared.
     pub names: Vec<String>,
 }
 
@@ -114,7 +115,9 @@ fn with_typos_repaired(source: &str, parts: recover::Parts) -> recover::Parts {
     out.diagnostics.retain(|d| !unrepaired.contains(&line_of(d.span().start)));
     for typo in &typos {
         let diagnostic = typo.diagnostic(source);
-        out.dropped.push(Dropped { span: typo.word, error: diagnostic.span(), names: Vec::new() });
+        // An `elif`'s condition is left out with the word (its names were not checked).
+        let left_out = if typo.elif { typo.cover.unwrap_or(typo.word) } else { typo.word };
+        out.dropped.push(Dropped { span: left_out, error: diagnostic.span(), names: Vec::new() });
         out.diagnostics.push(diagnostic);
     }
     out

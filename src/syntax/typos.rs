@@ -6,10 +6,23 @@
 //! A repair never changes the length of the text: the keyword replaces the word, padded
 //! with spaces, or takes spare blanks after it (`securty {` becomes `security{`). A word too
 //! short for its keyword with no blank to spare is reported and left as it is.
+//!
+//! `} elif cond {` (E0110, also `elsif`, `elseif`) has no room for `else if`: it is read as
+//! `} else {` with the condition left out, so the block and the rest are still checked.
 
 use super::scan::{Scanner, Tok, Token};
-use crate::diag::codes::MISSPELT_KEYWORD;
+use crate::diag::codes::{ELIF, MISSPELT_KEYWORD};
 use crate::diag::{Diagnostic, Fix, Span};
+
+/// What other languages write for `else if`.
+pub(crate) const ELIF_WORDS: [&str; 5] = ["elif", "elsif", "elseif", "elsef", "else_if"];
+
+/// E0110 for the word `word` at `span`, written for `else if`.
+pub(crate) fn elif_diagnostic(word: &str, span: Span) -> Diagnostic {
+    Diagnostic::error(ELIF, format!("`{word}` is not a keyword"))
+        .with_primary(span, "write `else if` here")
+        .with_help("a further condition is written `} else if condition {`")
+}
 
 /// Words people bring from other languages, with the keyword symbi uses instead.
 const BORROWED: [(&str, &str); 9] = [
@@ -36,12 +49,17 @@ pub(crate) struct Typo {
     pub keyword: &'static str,
     /// The text the repair replaces (the word and the blanks it takes), if it fits.
     pub cover: Option<Span>,
+    /// True for `elif`: the repair writes `else` over the word and its condition.
+    pub elif: bool,
 }
 
 impl Typo {
     /// The E0129 diagnostic.
     pub fn diagnostic(&self, source: &str) -> Diagnostic {
         let word = &source[self.word.start..self.word.end];
+        if self.elif {
+            return elif_diagnostic(word, self.word).with_fix(Fix::UseName { name: "else if".to_string() });
+        }
         let help = match (word, self.keyword) {
             (_, "fn") => "functions are declared with `fn`: `fn name(x: Int) -> Int { ... }`".to_string(),
             ("var" | "const" | "val" | "mut", _) => {
@@ -93,6 +111,18 @@ pub(crate) fn find(source: &str) -> Vec<Typo> {
         let same_line = |k: usize| tokens.get(k).is_some_and(|(t, _)| !t.line_start && t.tok != Tok::Eof);
         let word = text(i);
         let after_close = i > 0 && !token.line_start && text(i - 1) == "}";
+        if after_close && ELIF_WORDS.contains(&word) {
+            // `} elif cond {`: the `{` that opens its block, on its line at its depth.
+            let block = tokens[i + 1..]
+                .iter()
+                .take_while(|(t, _)| !t.line_start && t.tok != Tok::Eof)
+                .find(|(t, d)| d == depth && t.tok == Tok::Open && &source[t.span.start..t.span.end] == "{");
+            if let Some((brace, _)) = block {
+                let cover = Some(Span::new(token.span.start, brace.span.start));
+                found.push(Typo { word: token.span, keyword: "else", cover, elif: true });
+            }
+            continue;
+        }
         // A statement starts a line, or follows `{` or `;` on the line.
         let starts_statement = token.line_start || (i > 0 && matches!(text(i - 1), "{" | ";"));
         let keyword = if token.line_start && *depth == 0 {
@@ -116,7 +146,12 @@ pub(crate) fn find(source: &str) -> Vec<Typo> {
         };
         if let Some(keyword) = keyword {
             let next = tokens.get(i + 1).map(|(t, _)| *t);
-            found.push(Typo { word: token.span, keyword, cover: cover(source, token.span, keyword, next) });
+            found.push(Typo {
+                word: token.span,
+                keyword,
+                cover: cover(source, token.span, keyword, next),
+                elif: false,
+            });
         }
     }
     found
@@ -225,6 +260,16 @@ mod tests {
     #[test]
     fn names_in_other_places_are_left_alone() {
         assert!(typos("fn f() {\n  let set = 1\n  print(lett)\n  form = 2\n  x.retrun(1)\n}\n").is_empty());
+    }
+
+    #[test]
+    fn elif_is_read_as_else_without_its_condition() {
+        let source = "fn f(x: Int) {\n  if x > 1 {\n  } elif x > 0 {\n    print(x)\n  }\n}\n";
+        let found = find(source);
+        assert_eq!(found.len(), 1);
+        assert!(found[0].elif);
+        let fixed = repaired(source, &found);
+        assert_eq!(fixed, "fn f(x: Int) {\n  if x > 1 {\n  } else       {\n    print(x)\n  }\n}\n");
     }
 
     #[test]

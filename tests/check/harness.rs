@@ -2,7 +2,7 @@
 
 use crate::support::root;
 use std::path::Path;
-use symbi::check::{CheckContext, check_file};
+use symbi::check::{CheckContext, check_source};
 use symbi::cli::TierArgs;
 use symbi::config::{Config, EnvVars, load};
 use symbi::diag::Diagnostic;
@@ -74,9 +74,8 @@ pub fn check_path(path: &Path, base: impl FnOnce(&mut Config)) -> Outcome {
     }
     let tier = symbi::cli::tier_flags::tier_choice(&tier_args).expect("header tier flags are valid");
     let ctx = CheckContext { config: &config, tier, agent, variable_types: false };
-    let parsed = symbi::syntax::parse(&text);
-    let mut diagnostics = parsed.diagnostics;
-    diagnostics.extend(check_file(&parsed.file, &ctx));
+    // The one path `symbi check` takes: parse, recover, check, leave out follow-ons.
+    let diagnostics = check_source(&text, &ctx).diagnostics;
 
     let name = path.strip_prefix(root()).unwrap_or(path).display().to_string();
     let mut sources = Sources::new(name, text.clone());

@@ -5,8 +5,9 @@ use crate::support::symbi;
 use symbi::check::{CheckContext, check_source};
 use symbi::config::Config;
 
-/// One agent with a sound trigger, a broken trigger and a broken function; the sound
-/// trigger has a type error, calls the broken function and emits the broken trigger.
+/// One agent with a sound trigger, a broken trigger and a broken function (each broken
+/// across lines, so leaving out one line does not mend it); the sound trigger has a type
+/// error, calls the broken function and emits the broken trigger.
 const BROKEN_MEMBERS: &str = r#"agent Demo {
     on trigger "good" {
         let n: Int = "text"
@@ -17,6 +18,7 @@ const BROKEN_MEMBERS: &str = r#"agent Demo {
 
     on trigger "broken" {
         let x = (1 +
+            2 +)
     }
 
     fn helper(a: Int) {
@@ -34,7 +36,7 @@ fn codes(text: &str) -> Vec<&'static str> {
 fn a_broken_trigger_does_not_hide_the_errors_of_its_agent() {
     // One syntax error per broken member, and the type error of the sound trigger; no
     // E0202 for `helper` and no E0206 for `emit("broken")`.
-    assert_eq!(codes(BROKEN_MEMBERS), ["E0213", "E0105", "E0105"]);
+    assert_eq!(codes(BROKEN_MEMBERS), ["E0213", "E0123", "E0105"]);
 }
 
 #[test]
@@ -48,11 +50,24 @@ fn each_broken_member_reports_the_error_it_gives_alone() {
         .iter()
         .map(|d| BROKEN_MEMBERS[..d.span().start].matches('\n').count() + 1)
         .collect();
-    assert_eq!(lines, [10, 14], "{:?}", parsed.diagnostics);
+    assert_eq!(lines, [11, 15], "{:?}", parsed.diagnostics);
     // The sound trigger is in the tree, the broken ones are not.
     let agent = parsed.file.agents().next().expect("the agent is kept");
     assert_eq!(agent.triggers.len(), 1);
     assert!(agent.functions.is_empty());
+}
+
+#[test]
+fn a_broken_statement_line_keeps_its_trigger_and_its_variable_is_not_reported_again() {
+    // `(` never closed: the next line starts the next statement, so only this line is
+    // left out; `x` is then unknown only because its `let` was left out.
+    let text = "agent A {\n    on trigger \"go\" {\n        let x = len([1, 2\n        let s: Int = \"no\"\n        print(x)\n        print(s)\n    }\n}\n";
+    let parsed = symbi::syntax::parse(text);
+    assert!(parsed.is_recovered());
+    let left_out: Vec<&str> = parsed.dropped.iter().map(|d| text[d.span.start..d.span.end].trim()).collect();
+    assert_eq!(left_out, ["let x = len([1, 2"]);
+    assert_eq!(parsed.dropped[0].names, ["x"]);
+    assert_eq!(codes(text), ["E0105", "E0213"]);
 }
 
 #[test]

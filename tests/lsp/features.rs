@@ -132,6 +132,7 @@ fn completion_offers_what_fits_each_context() {
     assert!(has(&triggers, &["start", "finish"]), "{triggers:?}");
     let body = s.labels(11, 4);
     assert!(has(&body, &["let", "if", "execute_native", "print", "helper", "count"]), "{body:?}");
+    assert!(has(&body, &["break", "continue"]), "the loop statements are keywords too: {body:?}");
     // Builtins come as snippets with their required parameters.
     let items = s.at("textDocument/completion", 11, 4);
     let exec = items.as_array().into_iter().flatten().find(|i| i["label"] == "execute_native").cloned();
